@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { findGo } from './client/toolchain.ts';
+import { doctor } from './commands/doctor.ts';
+import { runScenario } from './commands/run.ts';
+import { parseDuration } from './duration.ts';
+import { HarnessError, errorMessage } from './errors.ts';
+import { MITIGATIONS } from './mitigations/catalog.ts';
+import { loadScenario } from './scenario/load.ts';
+import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
+
+const USAGE = `usage: gomod-chaos <command>
+
+  run <scenario.ts> [--reps N] [--out DIR] [--timeout 90s] [--seed N]
+                       run every mitigation x N repetitions inside a fresh sandbox;
+                       results.jsonl and a report land in --out (default reports/<name>-<time>)
+  doctor               what is installed, what is missing, how to fix it
+  setup                install what the harness builds itself (Toxiproxy, with go install)
+  list                 the mitigations this version knows
+`;
+
+function positiveInt(flag: string, value: string | undefined, max = 1_000_000): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new HarnessError('BAD_INPUT', `--${flag}: got ${JSON.stringify(value)}; allowed: a whole number from 0 to ${max}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { reps: { type: 'string' }, out: { type: 'string' }, timeout: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' } },
+      });
+      if (positionals.length !== 1) throw new HarnessError('BAD_INPUT', `run takes one scenario file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}: e.g. npx gomod-chaos run scenarios/clean.ts`);
+      if (values.backend !== undefined && values.backend !== 'netns') {
+        throw new HarnessError('BAD_INPUT', `--backend: got ${JSON.stringify(values.backend)}; allowed: "netns" (the docker backend is not built yet)`);
+      }
+      const reps = positiveInt('reps', values.reps, 100_000);
+      if (reps === 0) throw new HarnessError('BAD_INPUT', '--reps: got "0"; allowed: a whole number from 1 to 100000');
+      let timeoutMs: number | undefined;
+      if (values.timeout !== undefined) {
+        timeoutMs = parseDuration(/^\d+$/.test(values.timeout) ? Number(values.timeout) : values.timeout);
+        if (!timeoutMs) throw new HarnessError('BAD_INPUT', `--timeout: got ${JSON.stringify(values.timeout)}; allowed: a duration such as 90s, 2m, 500ms or a number of ms`);
+      }
+      const scenario = await loadScenario(positionals[0]!);
+      const outcome = await runScenario({
+        scenario,
+        ...(values.out !== undefined ? { outDir: values.out } : {}),
+        ...(reps !== undefined ? { reps } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(values.seed !== undefined ? { seed: positiveInt('seed', values.seed, 2 ** 31 - 1)! } : {}),
+      });
+      return outcome.interrupted ? 130 : 0;
+    }
+    case 'doctor':
+      return doctor();
+    case 'setup': {
+      const existing = locateToxiproxy();
+      const tp = existing ?? installToxiproxy(findGo(), (l) => process.stderr.write(`${l}\n`));
+      process.stdout.write(`toxiproxy-server: ${tp.path}\n`);
+      return 0;
+    }
+    case 'list':
+      for (const m of Object.values(MITIGATIONS)) process.stdout.write(`${m.name.padEnd(12)} ${m.description}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, doctor, setup, list, help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof HarnessError) {
+      process.stderr.write(`gomod-chaos: ${err.message}\n`);
+      process.exit(2);
+    }
+    // parseArgs errors are bad input too
+    if (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`gomod-chaos: ${errorMessage(err)}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`gomod-chaos: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+
+export interface GoRunOptions {
+  goBinary: string;
+  args: readonly string[];
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  /** Bind-mounted over /etc/resolv.conf and /etc/hosts, for this process only. */
+  resolvConf: string;
+  hostsFile: string;
+  deadlineMs: number;
+  /** Aborting kills the whole process group, like the deadline. */
+  signal?: AbortSignal;
+}
+
+export interface GoRunResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  spawnError: string | undefined;
+}
+
+// Runs in a mount namespace of its own: the client's resolv.conf and hosts exist only for it.
+const CLIENT_SCRIPT = 'mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/hosts && shift 2 && exec "$@"';
+
+/**
+ * Runs the real `go` in its own process group with a hard deadline: cmd/go has no HTTP
+ * timeouts, so a stalled server would hang it forever. The deadline kills the whole group.
+ */
+export function runGo(options: GoRunOptions): Promise<GoRunResult> {
+  const argv = ['--mount', '--propagation', 'private', '--', 'sh', '-c', CLIENT_SCRIPT, 'gomod-chaos-client', options.resolvConf, options.hostsFile, options.goBinary, ...options.args];
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let timedOut = false;
+    let aborted = false;
+    let spawnError: string | undefined;
+    const child = spawn('unshare', argv, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const killGroup = () => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, options.deadlineMs);
+    const onAbort = () => {
+      aborted = true;
+      killGroup();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    child.once('error', (err) => (spawnError = err.message));
+    let durationMs = 0;
+    child.once('exit', () => {
+      durationMs = performance.now() - started;
+      // The group may still hold children go started (git, ...): they die with the trial.
+      killGroup();
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({
+        exitCode: code,
+        signal,
+        timedOut,
+        aborted,
+        durationMs: durationMs || performance.now() - started,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        spawnError,
+      });
+    });
+  });
+}

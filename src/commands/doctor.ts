@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { findGo, inspectGo } from '../client/toolchain.ts';
+import { errorMessage } from '../errors.ts';
+import { probeNamespaces } from '../sandbox/netns.ts';
+import { locateToxiproxy, TOXIPROXY_VERSION } from '../wan/toxiproxy-binary.ts';
+
+export interface DoctorCheck {
+  name: string;
+  status: 'ok' | 'missing' | 'warn';
+  detail: string;
+  fix?: string;
+  /** The default (netns) backend cannot run without it. */
+  required: boolean;
+}
+
+const MIN_NODE = [22, 18] as const;
+
+export function runChecks(): DoctorCheck[] {
+  const checks: DoctorCheck[] = [];
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const nodeOk = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  checks.push({
+    name: 'node',
+    status: nodeOk ? 'ok' : 'missing',
+    detail: `${process.version} at ${process.execPath}`,
+    ...(nodeOk ? {} : { fix: 'install Node >= 22.18 (e.g. npm install -g --prefix /usr/local node@24)' }),
+    required: true,
+  });
+
+  let goBinary: string | undefined;
+  try {
+    goBinary = findGo();
+    const go = inspectGo(goBinary);
+    const build = go.cgoBuild === undefined ? 'build mode unknown' : go.cgoBuild ? 'cgo build (netdns=cgo can take effect)' : 'static CGO_ENABLED=0 build (pure-Go resolver only; netdns=cgo is a no-op)';
+    checks.push({ name: 'go', status: 'ok', detail: `${go.version} at ${go.binary}, ${build}; defaults GOPROXY=${go.defaultGoproxy} GOSUMDB=${go.defaultGosumdb}`, required: true });
+  } catch (err) {
+    checks.push({ name: 'go', status: 'missing', detail: errorMessage(err), fix: 'install Go and put it on PATH, or set GOMOD_CHAOS_GO', required: true });
+  }
+
+  const ns = probeNamespaces();
+  checks.push({
+    name: 'namespaces',
+    status: ns.ok ? 'ok' : 'missing',
+    detail: ns.detail,
+    ...(ns.ok ? {} : { fix: 'run as root, or allow unprivileged user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 (Debian) / kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu); needs util-linux (unshare, setpriv) and iproute2 (ip)' }),
+    required: true,
+  });
+
+  try {
+    const tp = locateToxiproxy();
+    checks.push(
+      tp
+        ? { name: 'toxiproxy-server', status: 'ok', detail: `${tp.path} (from ${tp.source})`, required: true }
+        : {
+            name: 'toxiproxy-server',
+            status: 'missing',
+            detail: 'not on PATH nor in the harness cache',
+            fix: `npx gomod-chaos setup (go install github.com/Shopify/toxiproxy/v2/cmd/server@${TOXIPROXY_VERSION}); run also does it on first use`,
+            required: true,
+          },
+    );
+  } catch (err) {
+    checks.push({ name: 'toxiproxy-server', status: 'missing', detail: errorMessage(err), fix: 'fix GOMOD_CHAOS_TOXIPROXY or unset it', required: true });
+  }
+
+  const client = spawnSync('docker', ['version', '--format', '{{.Client.Version}}'], { encoding: 'utf8', timeout: 10_000 });
+  if (client.error) {
+    checks.push({ name: 'docker', status: 'warn', detail: 'docker CLI not found (only the docker backend needs it)', fix: 'apt-get install docker.io', required: false });
+  } else {
+    const engine = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 10_000 });
+    const engineOk = engine.status === 0 && engine.stdout.trim() !== '';
+    checks.push({
+      name: 'docker',
+      status: engineOk ? 'ok' : 'warn',
+      detail: engineOk ? `client ${client.stdout.trim()}, engine ${engine.stdout.trim()}` : `client ${client.stdout.trim() || '?'}, no engine answers (only the docker backend needs one)`,
+      ...(engineOk ? {} : { fix: 'start one: dockerd & (or systemctl start docker)' }),
+      required: false,
+    });
+  }
+  void goBinary;
+  return checks;
+}
+
+/** One line per prerequisite; exit 1 when the default backend cannot run. */
+export function doctor(): number {
+  const checks = runChecks();
+  const width = Math.max(...checks.map((c) => c.name.length));
+  for (const c of checks) {
+    const mark = c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL';
+    process.stdout.write(`${mark}  ${c.name.padEnd(width)}  ${c.detail}${c.fix ? `  -> fix: ${c.fix}` : ''}\n`);
+  }
+  const blocking = checks.filter((c) => c.required && c.status !== 'ok');
+  process.stdout.write(blocking.length === 0 ? 'the netns backend can run\n' : `the netns backend cannot run: fix ${blocking.map((c) => c.name).join(', ')}\n`);
+  return blocking.length === 0 ? 0 : 1;
+}

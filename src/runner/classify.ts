@@ -1,0 +1,37 @@
+/**
+ * Failure classes read from the toolchain's stderr. The first matching rule wins, so the more
+ * specific symptoms come first. Messages are those of net, crypto/tls, net/http and cmd/go.
+ */
+export interface FailureRule {
+  failureClass: string;
+  pattern: RegExp;
+}
+
+export const FAILURE_RULES: readonly FailureRule[] = [
+  { failureClass: 'checksum-mismatch', pattern: /SECURITY ERROR|checksum mismatch/ },
+  { failureClass: 'proxy-auth', pattern: /Proxy Authentication Required|proxyconnect tcp:.*407/ },
+  { failureClass: 'proxy-denied', pattern: /proxyconnect tcp|Proxy.*Forbidden/ },
+  { failureClass: 'dns-nxdomain', pattern: /lookup \S+( on \S+)?: no such host/ },
+  { failureClass: 'dns-servfail', pattern: /lookup \S+( on \S+)?: server misbehaving/ },
+  { failureClass: 'dns-timeout', pattern: /lookup \S+( on \S+)?: (read udp \S+->\S+: )?i\/o timeout|lookup \S+.*: (dial|read) udp .*timeout/ },
+  { failureClass: 'dns-error', pattern: /lookup \S+( on \S+)?:/ },
+  { failureClass: 'tls-untrusted', pattern: /x509: certificate signed by unknown authority|tls: failed to verify certificate/ },
+  { failureClass: 'tls-handshake-timeout', pattern: /TLS handshake timeout/ },
+  { failureClass: 'tls-error', pattern: /remote error: tls:|tls: / },
+  { failureClass: 'http2-stream-error', pattern: /stream error: stream ID \d+|http2: (server sent GOAWAY|client connection lost|response body closed)/ },
+  { failureClass: 'tcp-refused', pattern: /connect: connection refused/ },
+  { failureClass: 'tcp-reset', pattern: /connection reset by peer/ },
+  { failureClass: 'tcp-timeout', pattern: /dial tcp \S+: (connect: connection timed out|i\/o timeout)/ },
+  { failureClass: 'tcp-eof', pattern: /unexpected EOF|: EOF\b/ },
+  { failureClass: 'http-404', pattern: /\b404 Not Found\b/ },
+  { failureClass: 'http-410', pattern: /\b410 Gone\b/ },
+  { failureClass: 'http-403', pattern: /\b403 Forbidden\b/ },
+  { failureClass: 'http-429', pattern: /\b429 Too Many Requests\b/ },
+  { failureClass: 'http-5xx', pattern: /\b5\d\d [A-Z][A-Za-z ]+/ },
+  { failureClass: 'sumdb-unreachable', pattern: /verifying (module|go\.mod):/ },
+];
+
+export function classifyFailure(stderr: string): string {
+  for (const rule of FAILURE_RULES) if (rule.pattern.test(stderr)) return rule.failureClass;
+  return 'unknown';
+}

@@ -1,0 +1,50 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type { Observations } from '../topology/fake-internet.ts';
+
+export const RECORD_SCHEMA = 1;
+
+export type Outcome = 'ok' | 'fail' | 'timeout' | 'harness-error';
+
+/** One trial: a JSON line of results.jsonl, written and flushed the moment the trial ends. */
+export interface TrialRecord extends Observations {
+  schema: typeof RECORD_SCHEMA;
+  scenario: string;
+  mitigation: string;
+  rep: number;
+  /** Position of this trial in the run's (shuffled) order. */
+  trial: number;
+  backend: 'netns' | 'docker';
+  goVersion: string;
+  outcome: Outcome;
+  failureClass: string | null;
+  /** Time of the go process itself. */
+  durationMs: number;
+  /** Time of the whole trial including the harness's own work (setup, reset, logs, cleanup). */
+  wallMs: number;
+  exitCode: number | null;
+  /** Modules `go mod download -json` reported without an error. */
+  modules: number;
+  /** Body bytes the origin sent during the trial. */
+  bytes: number;
+  stderrTail: string;
+  startedAt: string;
+  seed: number;
+}
+
+/** Appends records to results.jsonl, one flushed line each: a crash loses at most the trial in flight. */
+export class ResultsWriter {
+  private readonly fd: number;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'a');
+  }
+
+  append(record: TrialRecord): void {
+    writeSync(this.fd, JSON.stringify(record) + '\n');
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Corpus } from '../corpus/generate.ts';
+import type { Mitigation } from '../mitigations/catalog.ts';
+import type { PublicHost } from '../topology/fake-internet.ts';
+
+/** Everything the process inside the sandbox needs, decided and validated outside it. */
+export interface SandboxRunConfig {
+  scenario: string;
+  corpus: Corpus;
+  mitigations: Mitigation[];
+  reps: number;
+  timeoutMs: number;
+  seed: number;
+  hosts: PublicHost[];
+  goBinary: string;
+  goVersion: string;
+  toxiproxyBinary: string;
+  resultsFile: string;
+  /** Trials already in results.jsonl (by their position in the order): skipped on resume. */
+  skipTrials: number[];
+  /** Directory the sandbox mounts a tmpfs on: trial state and component files live there. */
+  scratchDir: string;
+}
+
+/** Messages from the sandbox to the harness (JSON lines on fd 3). */
+export type SandboxEvent =
+  | { type: 'ready'; readyMs: number; componentsMs: number }
+  | { type: 'trial'; trial: number; total: number; mitigation: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
+  | { type: 'done'; trials: number; interrupted: boolean }
+  | { type: 'error'; message: string; code: string };

@@ -1,0 +1,26 @@
+import type { CorpusOptions } from '../corpus/generate.ts';
+import type { Duration } from '../duration.ts';
+import type { MitigationName } from '../mitigations/catalog.ts';
+
+/** What a scenario file exports: `export default defineScenario({...})`. */
+export interface ScenarioDefinition {
+  /** Short identifier used in reports (letters, digits, '-', '_'). */
+  name: string;
+  /** The real-world situation, the symptom expected on baseline. */
+  description?: string;
+  /** The synthetic module corpus the workload downloads. */
+  corpus?: Partial<Omit<CorpusOptions, 'zipSizeKB'>> & { zipSizeKB?: Partial<CorpusOptions['zipSizeKB']> };
+  /** Mitigations compared in this scenario; `baseline` is always included. */
+  mitigations?: MitigationName[];
+  /** Trials per mitigation. */
+  reps?: number;
+  /** Hard deadline per trial: `go` has no HTTP timeouts of its own. */
+  timeout?: Duration;
+  /** Seed of the trial order (and of any randomised fault). */
+  seed?: number;
+}
+
+/** Typed identity: gives editors completion for every field; validation happens at load. */
+export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
+  return definition;
+}

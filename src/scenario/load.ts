@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
+import { parseDuration } from '../duration.ts';
+import { HarnessError, errorMessage } from '../errors.ts';
+import { MITIGATIONS, MITIGATION_NAMES, type Mitigation } from '../mitigations/catalog.ts';
+import type { ScenarioDefinition } from './define.ts';
+
+/** A validated scenario with every default filled in. */
+export interface Scenario {
+  name: string;
+  description: string;
+  file: string;
+  corpus: CorpusOptions;
+  mitigations: Mitigation[];
+  reps: number;
+  timeoutMs: number;
+  seed: number;
+}
+
+export const SCENARIO_DEFAULTS = Object.freeze({
+  reps: 3,
+  timeoutMs: 120_000,
+  seed: 1,
+});
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const schema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_", at most 64'),
+  description: z.string().optional(),
+  corpus: z
+    .strictObject({
+      seed: int(0, 2 ** 31 - 1).optional(),
+      modules: int(1, 2_000).optional(),
+      depth: int(1, 20).optional(),
+      fanout: int(0, 50).optional(),
+      maxVersions: int(1, 20).optional(),
+      zipSizeKB: z.strictObject({ median: z.number().min(1).max(51_200).optional(), sigma: z.number().min(0).max(4).optional() }).optional(),
+    })
+    .optional(),
+  mitigations: z.array(z.enum(MITIGATION_NAMES as [string, ...string[]])).min(1).optional(),
+  reps: int(1, 10_000).optional(),
+  timeout: z
+    .union([z.number(), z.string()])
+    .refine((v) => (parseDuration(v) ?? 0) > 0, 'a duration such as 90000, "250ms", "90s" or "2m"')
+    .optional(),
+  seed: int(0, 2 ** 31 - 1).optional(),
+});
+
+function describeValue(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  const text = JSON.stringify(input);
+  return text === undefined ? String(input) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+/** Field names the schema accepts at a path, for "unknown field" messages. */
+function allowedFields(path: readonly PropertyKey[]): string[] {
+  let node: unknown = schema;
+  const unwrap = (n: unknown): unknown => (n instanceof z.ZodOptional ? n.unwrap() : n);
+  for (const key of path) node = unwrap(node instanceof z.ZodObject ? (node.shape as Record<PropertyKey, unknown>)[key] : undefined);
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+}
+
+/** One line per problem: which field, what was given, what is allowed. */
+export function formatIssues(source: string, input: unknown, issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        const fields = issue.keys.map((k) => fieldPath([...issue.path, k])).join(', ');
+        return `${source}: unknown field ${fields}; allowed: ${allowedFields(issue.path).join(', ')}`;
+      }
+      const field = fieldPath(issue.path) || '(scenario)';
+      const given = describeValue(valueAt(input, issue.path));
+      let allowed = issue.message;
+      if (issue.code === 'invalid_value') allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      else if (issue.code === 'invalid_type') allowed = `a ${issue.expected}`;
+      else if (issue.code === 'too_small') allowed = `at least ${String(issue.minimum)}`;
+      else if (issue.code === 'too_big') allowed = `at most ${String(issue.maximum)}`;
+      return `${source}: ${field}: got ${given}; allowed: ${allowed}`;
+    })
+    .join('\n');
+}
+
+/** Validates a scenario definition once, at the edge, and fills in the defaults. */
+export function validateScenario(input: unknown, file: string): Scenario {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new HarnessError('SCENARIO_INVALID', formatIssues(file, input, parsed.error.issues));
+  const def = parsed.data as ScenarioDefinition;
+  const names = new Set(['baseline', ...(def.mitigations ?? [])]);
+  return {
+    name: def.name,
+    description: def.description ?? '',
+    file,
+    corpus: {
+      ...DEFAULT_CORPUS,
+      ...def.corpus,
+      zipSizeKB: { ...DEFAULT_CORPUS.zipSizeKB, ...def.corpus?.zipSizeKB },
+    },
+    mitigations: [...names].map((n) => MITIGATIONS[n as keyof typeof MITIGATIONS]),
+    reps: def.reps ?? SCENARIO_DEFAULTS.reps,
+    timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,
+    seed: def.seed ?? SCENARIO_DEFAULTS.seed,
+  };
+}
+
+/** Imports a scenario file (TypeScript or JavaScript) and validates its default export. */
+export async function loadScenario(path: string): Promise<Scenario> {
+  const file = resolve(path);
+  if (!existsSync(file)) {
+    throw new HarnessError('SCENARIO_NOT_FOUND', `scenario file not found: ${path} (try one of scenarios/*.ts, e.g. npx gomod-chaos run scenarios/clean.ts)`);
+  }
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (err) {
+    const first = errorMessage(err).split('\n')[0];
+    throw new HarnessError('SCENARIO_LOAD', `cannot load scenario ${path}: ${first} (fix the file; it must \`export default defineScenario({...})\`)`);
+  }
+  if (mod.default === undefined) {
+    throw new HarnessError('SCENARIO_INVALID', `${path}: has no default export; write \`export default defineScenario({ name: '...' })\``);
+  }
+  return validateScenario(mod.default, path);
+}

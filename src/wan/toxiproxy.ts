@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import { HarnessError } from '../errors.ts';
+
+export interface WanLink {
+  /** The hostname this link carries (also the Toxiproxy proxy name). */
+  name: string;
+  listen: string;
+  upstream: string;
+}
+
+export interface WanOptions {
+  binary: string;
+  apiHost: string;
+  apiPort: number;
+  logFile: string;
+  startTimeoutMs?: number;
+}
+
+/**
+ * The WAN: the real Toxiproxy server, one proxy per public hostname between the firewall and
+ * the origin. TCP faults are its toxics. The process is owned here and stopped by stop().
+ */
+export class Wan {
+  readonly client: Toxiproxy;
+  readonly proxies = new Map<string, Proxy>();
+  private readonly child: ChildProcess;
+  private readonly options: WanOptions;
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+
+  private constructor(child: ChildProcess, options: WanOptions) {
+    this.child = child;
+    this.options = options;
+    this.client = new Toxiproxy(`http://${options.apiHost}:${options.apiPort}`);
+    child.once('exit', (code, signal) => (this.exited = { code, signal }));
+  }
+
+  static async start(options: WanOptions): Promise<Wan> {
+    const log = createWriteStream(options.logFile, { flags: 'a' });
+    await new Promise((resolve) => log.once('open', resolve));
+    const child = spawn(options.binary, ['-host', options.apiHost, '-port', String(options.apiPort)], {
+      stdio: ['ignore', log, log],
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' },
+    });
+    const wan = new Wan(child, options);
+    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+    const deadline = performance.now() + (options.startTimeoutMs ?? 10_000);
+    for (;;) {
+      const failed = await Promise.race([spawnError, sleep(0).then(() => undefined)]);
+      if (failed) throw new HarnessError('COMPONENT_START', `toxiproxy-server (${options.binary}) did not start: ${failed.message}`);
+      if (wan.exited) throw new HarnessError('COMPONENT_START', `toxiproxy-server exited at start (code ${wan.exited.code}): ${await wan.logTail()}`);
+      try {
+        await wan.client.getVersion();
+        return wan;
+      } catch {
+        if (performance.now() > deadline) {
+          await wan.stop();
+          throw new HarnessError('COMPONENT_START', `toxiproxy-server did not answer on ${options.apiHost}:${options.apiPort} within ${options.startTimeoutMs ?? 10_000} ms: ${await wan.logTail()}`);
+        }
+        await sleep(5);
+      }
+    }
+  }
+
+  async addLinks(links: readonly WanLink[]): Promise<void> {
+    const created = await this.client.populate(links.map((l) => ({ name: l.name, listen: l.listen, upstream: l.upstream, enabled: true })));
+    for (const [name, proxy] of Object.entries(created)) this.proxies.set(name, proxy);
+  }
+
+  /** Removes every toxic and re-enables every proxy: the clean state each trial starts from. */
+  async reset(): Promise<void> {
+    await this.client.reset();
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited || this.child.pid === undefined) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async logTail(): Promise<string> {
+    try {
+      return (await readFile(this.options.logFile, 'utf8')).trim().split('\n').slice(-3).join(' | ') || '(no output)';
+    } catch {
+      return '(no log)';
+    }
+  }
+}
