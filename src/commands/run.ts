@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, cpus, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureCorpus } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
@@ -7,7 +7,8 @@ import { progress } from '../log.ts';
 import { cacheDir } from '../paths.ts';
 import { readResults } from '../report/results.ts';
 import { summarize, summaryMarkdown } from '../report/summary.ts';
-import { startSandbox, namespaceMode } from '../sandbox/netns.ts';
+import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
+import { createScratchDir } from '../sandbox/scratch.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
@@ -76,7 +77,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     ),
   );
 
-  const scratchDir = mkdtempSync(join(tmpdir(), 'gomod-chaos-'));
+  const scratchDir = createScratchDir();
   progress(`gomod-chaos: ${scenario.name}: ${total} trials (${scenario.mitigations.map((m) => m.name).join(', ')} x ${reps}), ${prereq.go.version}, corpus ${corpus.modules.length} modules / ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB, seed ${seed}`);
   let done = 0;
   let interrupted = false;

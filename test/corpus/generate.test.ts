@@ -1,0 +1,55 @@
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CORPUS, corpusKey, ensureCorpus, generateCorpus } from '../../src/corpus/generate.ts';
+import { escapeModulePath, unescapeModulePath } from '../../src/corpus/escape.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-gen-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('module path escaping', () => {
+  it('escapes upper case as ! + lower case and back', () => {
+    expect(escapeModulePath('github.com/Azure/azure-sdk')).toBe('github.com/!azure/azure-sdk');
+    expect(unescapeModulePath('github.com/!azure/azure-sdk')).toBe('github.com/Azure/azure-sdk');
+    expect(unescapeModulePath('github.com/Azure')).toBeUndefined();
+    expect(unescapeModulePath('github.com/!1')).toBeUndefined();
+  });
+});
+
+describe('synthetic corpus', () => {
+  it('is deterministic for a seed and differs for another seed', async () => {
+    const opts = { ...DEFAULT_CORPUS, modules: 15, zipSizeKB: { median: 4, sigma: 0.5 } };
+    const a = await generateCorpus(opts, join(dir, 'a'));
+    const b = await generateCorpus(opts, join(dir, 'b'));
+    const c = await generateCorpus({ ...opts, seed: 2 }, join(dir, 'c'));
+    expect(a.modules.map((m) => m.sum)).toEqual(b.modules.map((m) => m.sum));
+    expect(readFileSync(join(a.workloadDir, 'go.sum'), 'utf8')).toBe(readFileSync(join(b.workloadDir, 'go.sum'), 'utf8'));
+    expect(c.modules.map((m) => m.sum)).not.toEqual(a.modules.map((m) => m.sum));
+  });
+
+  it('follows the requested shape: count, depth, fan-out and zip sizes', async () => {
+    const opts = { ...DEFAULT_CORPUS, modules: 40, depth: 4, fanout: 2, zipSizeKB: { median: 16, sigma: 0 } };
+    const corpus = await generateCorpus(opts, join(dir, 'shape'));
+    expect(corpus.modules).toHaveLength(40);
+    expect(Math.max(...corpus.modules.map((m) => m.deps.length))).toBeLessThanOrEqual(2);
+    // sigma 0: every selected zip is about the median (deflate of base64 filler).
+    for (const m of corpus.modules) expect(m.zipBytes / 1024).toBeGreaterThan(12);
+    for (const m of corpus.modules) expect(m.zipBytes / 1024).toBeLessThan(22);
+    // the deepest level has no dependencies, and every dependency chain has at most depth levels
+    const byPath = new Map(corpus.modules.map((m) => [m.path, m]));
+    const height = (p: string): number => 1 + Math.max(0, ...byPath.get(p)!.deps.map(height));
+    expect(Math.max(...corpus.modules.map((m) => height(m.path)))).toBeLessThanOrEqual(4);
+    expect(Math.max(...corpus.modules.map((m) => height(m.path)))).toBeGreaterThan(1);
+    const goMod = readFileSync(join(corpus.workloadDir, 'go.mod'), 'utf8');
+    for (const m of corpus.modules) expect(goMod).toContain(`\t${m.path} ${m.version}`);
+  });
+
+  it('caches by options: the second ensureCorpus reads the manifest', async () => {
+    const opts = { ...DEFAULT_CORPUS, modules: 3, zipSizeKB: { median: 2, sigma: 0 } };
+    const first = await ensureCorpus(opts, join(dir, 'cache'));
+    const second = await ensureCorpus(opts, join(dir, 'cache'));
+    expect(second).toEqual(first);
+    expect(first.dir).toContain(corpusKey(opts));
+  });
+});

@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readRecords, runCli } from '../helpers.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-run-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('gomod-chaos run scenarios/clean.ts (real go, Toxiproxy, sockets and TLS)', () => {
+  it('every trial downloads every module; baseline speaks only h2, http2-off only h1', async () => {
+    const result = await runCli(['run', 'scenarios/clean.ts', '--reps', '2', '--out', join(out, 'clean')]);
+    expect(result.stderr).toContain('sandbox ready');
+    expect(result.code).toBe(0);
+    const records = readRecords(join(out, 'clean', 'results.jsonl'));
+    expect(records).toHaveLength(4);
+    const corpusModules = JSON.parse(readFileSync(join(out, 'clean', 'run.json'), 'utf8')).corpus.modules as number;
+    for (const r of records) {
+      expect(r).toMatchObject({ schema: 1, scenario: 'clean', backend: 'netns', outcome: 'ok', failureClass: null, exitCode: 0, modules: corpusModules });
+      expect(r.goVersion).toMatch(/^go1\.\d+/);
+      for (const key of ['durationMs', 'bytes', 'startedAt', 'seed', 'stderrTail', 'rep']) expect(r).toHaveProperty(key);
+      // the path really was crossed: names resolved by the fake DNS, TLS through the firewall
+      expect(r.dns.queries).toBeGreaterThan(0);
+      expect(r.tcp.connections).toBeGreaterThan(0);
+      expect(r.tls.handshakes).toBe(r.tcp.connections);
+      expect(r.http.byStatus['200']).toBe(r.http.requests);
+      expect(r.bytes).toBeGreaterThan(0);
+    }
+    const baseline = records.filter((r) => r.mitigation === 'baseline');
+    const h1 = records.filter((r) => r.mitigation === 'http2-off');
+    expect(baseline).toHaveLength(2);
+    expect(baseline.every((r) => r.http.h2 > 0 && r.http.h1 === 0)).toBe(true);
+    expect(h1.every((r) => r.http.h1 > 0 && r.http.h2 === 0)).toBe(true);
+    // summary on stdout, report files beside the results
+    expect(result.stdout).toMatch(/\| baseline \| 2 \/ 2 \|/);
+    expect(readFileSync(join(out, 'clean', 'report.md'), 'utf8')).toContain('http2-off');
+  });
+
+  it('the hard deadline kills go and records a timeout, not a failure', async () => {
+    const result = await runCli(['run', 'scenarios/clean.ts', '--reps', '1', '--timeout', '40ms', '--out', join(out, 'deadline')]);
+    expect(result.code).toBe(0);
+    const records = readRecords(join(out, 'deadline', 'results.jsonl'));
+    expect(records).toHaveLength(2);
+    for (const r of records) {
+      expect(r).toMatchObject({ outcome: 'timeout', failureClass: 'deadline' });
+      // killed at the deadline: not before it, and not long after
+      expect(r.durationMs).toBeGreaterThanOrEqual(40);
+      expect(r.durationMs).toBeLessThan(1_000);
+    }
+  });
+});
