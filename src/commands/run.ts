@@ -100,7 +100,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     },
     (event) => {
       options.onEvent?.(event);
-      if (event.type === 'ready') progress(`sandbox ready in ${Math.round(event.readyMs)} ms`);
+      if (event.type === 'ready') progress(`sandbox ready in ${Math.round(event.sinceSpawnMs ?? event.readyMs)} ms`);
       else if (event.type === 'trial') {
         done++;
         const what = event.outcome === 'ok' ? 'ok' : `${event.outcome} (${event.failureClass})`;

@@ -90,6 +90,7 @@ export class Origin {
     server.on('secureConnection', (socket: TaggedSocket) => {
       const id = this.nextConnectionId++;
       socket[CONNECTION_ID] = id;
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       const servername = (socket as tls.TLSSocket & { servername?: string | false }).servername;

@@ -70,6 +70,7 @@ function innerEntry(): string {
 export function startSandbox(config: SandboxRunConfig, onEvent: (event: SandboxEvent) => void): SandboxHandle {
   const configFile = join(config.scratchDir, 'run-config.json');
   writeFileSync(configFile, JSON.stringify(config));
+  const spawnedAt = performance.now();
   const child: ChildProcess = spawn('setpriv', sandboxArgv(namespaceMode(), [process.execPath, innerEntry(), configFile]), {
     // Own process group: a Ctrl-C reaches the harness only, which then asks for a clean stop.
     detached: true,
@@ -85,7 +86,9 @@ export function startSandbox(config: SandboxRunConfig, onEvent: (event: SandboxE
   const control = child.stdio[3] as NodeJS.ReadableStream;
   createInterface({ input: control }).on('line', (line) => {
     try {
-      onEvent(JSON.parse(line) as SandboxEvent);
+      const event = JSON.parse(line) as SandboxEvent;
+      if (event.type === 'ready') event.sinceSpawnMs = performance.now() - spawnedAt;
+      onEvent(event);
     } catch {
       // not an event
     }

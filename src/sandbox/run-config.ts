@@ -23,7 +23,7 @@ export interface SandboxRunConfig {
 
 /** Messages from the sandbox to the harness (JSON lines on fd 3). */
 export type SandboxEvent =
-  | { type: 'ready'; readyMs: number; componentsMs: number }
+  | { type: 'ready'; readyMs: number; componentsMs: number; /** Set by the harness: from spawning the sandbox to this event. */ sinceSpawnMs?: number }
   | { type: 'trial'; trial: number; total: number; mitigation: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
   | { type: 'done'; trials: number; interrupted: boolean }
   | { type: 'error'; message: string; code: string };
