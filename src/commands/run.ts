@@ -9,6 +9,7 @@ import { readResults } from '../report/results.ts';
 import { summarize, summaryMarkdown } from '../report/summary.ts';
 import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
+import { createRunPki } from '../tls/run-pki.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
@@ -91,6 +92,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       timeoutMs,
       seed,
       hosts,
+      pki: await createRunPki(hosts.map((h) => h.name)),
       goBinary: prereq.go.binary,
       goVersion: prereq.go.version,
       toxiproxyBinary: prereq.toxiproxyBinary,

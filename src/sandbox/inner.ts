@@ -47,6 +47,7 @@ async function main(): Promise<number> {
   const componentsStart = performance.now();
   const internet = await FakeInternet.start({
     hosts: config.hosts,
+    pki: config.pki,
     corpus: config.corpus,
     toxiproxyBinary: config.toxiproxyBinary,
     workDir: join(config.scratchDir, 'components'),

@@ -1,6 +1,6 @@
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
-import type { PublicHost } from '../topology/fake-internet.ts';
+import type { PublicHost, RunPki } from '../topology/fake-internet.ts';
 
 /** Everything the process inside the sandbox needs, decided and validated outside it. */
 export interface SandboxRunConfig {
@@ -11,6 +11,7 @@ export interface SandboxRunConfig {
   timeoutMs: number;
   seed: number;
   hosts: PublicHost[];
+  pki: RunPki;
   goBinary: string;
   goVersion: string;
   toxiproxyBinary: string;

@@ -5,7 +5,7 @@ import { FakeResolver } from '../dns/server.ts';
 import { Firewall } from '../firewall/server.ts';
 import { emptySite, goproxySite, type Site } from '../origin/goproxy-site.ts';
 import { Origin } from '../origin/server.ts';
-import { createCertificateAuthority, type CertificateAuthority } from '../tls/ca.ts';
+import type { KeyPairPem } from '../tls/ca.ts';
 import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
 
@@ -15,8 +15,15 @@ export interface PublicHost {
   role: 'goproxy' | 'sumdb' | 'vcs';
 }
 
+/** The run's PKI, made outside the sandbox (see tls/run-pki.ts): the CA and one certificate per host. */
+export interface RunPki {
+  caCertPem: string;
+  hostCertificates: Record<string, KeyPairPem>;
+}
+
 export interface FakeInternetOptions {
   hosts: readonly PublicHost[];
+  pki: RunPki;
   corpus: Corpus;
   toxiproxyBinary: string;
   /** Files of the run (CA, logs) that vanish with the sandbox. */
@@ -50,7 +57,6 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
  * origin, all with certificates from the run's own CA.
  */
 export class FakeInternet {
-  readonly ca: CertificateAuthority;
   readonly caFile: string;
   readonly dns: FakeResolver;
   readonly origin: Origin;
@@ -58,8 +64,7 @@ export class FakeInternet {
   readonly firewall: Firewall;
   readonly hosts: readonly PublicHost[];
 
-  private constructor(parts: { ca: CertificateAuthority; caFile: string; dns: FakeResolver; origin: Origin; wan: Wan; firewall: Firewall; hosts: readonly PublicHost[] }) {
-    this.ca = parts.ca;
+  private constructor(parts: { caFile: string; dns: FakeResolver; origin: Origin; wan: Wan; firewall: Firewall; hosts: readonly PublicHost[] }) {
     this.caFile = parts.caFile;
     this.dns = parts.dns;
     this.origin = parts.origin;
@@ -70,14 +75,15 @@ export class FakeInternet {
 
   static async start(options: FakeInternetOptions): Promise<FakeInternet> {
     await mkdir(options.workDir, { recursive: true });
-    const ca = await createCertificateAuthority();
     const caFile = join(options.workDir, 'harness-ca.pem');
-    await writeFile(caFile, ca.certPem);
+    await writeFile(caFile, options.pki.caCertPem);
     const corpusSite = await goproxySite(options.corpus.proxyDir);
     const siteFor = (role: PublicHost['role']): Site => (role === 'goproxy' ? corpusSite : emptySite);
-    const originHosts = await Promise.all(
-      options.hosts.map(async (h) => ({ name: h.name, certificate: await ca.issue([h.name]), site: siteFor(h.role) })),
-    );
+    const originHosts = options.hosts.map((h) => {
+      const certificate = options.pki.hostCertificates[h.name];
+      if (!certificate) throw new Error(`no certificate for ${h.name}`);
+      return { name: h.name, certificate, site: siteFor(h.role) };
+    });
 
     const started: Array<{ stop(): Promise<void> }> = [];
     try {
@@ -110,7 +116,7 @@ export class FakeInternet {
       });
       await dns.start();
       started.push(dns);
-      return new FakeInternet({ ca, caFile, dns, origin, wan, firewall, hosts: options.hosts });
+      return new FakeInternet({ caFile, dns, origin, wan, firewall, hosts: options.hosts });
     } catch (err) {
       await Promise.allSettled(started.reverse().map((c) => c.stop()));
       throw err;
