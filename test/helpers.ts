@@ -12,8 +12,12 @@ export interface CliResult {
 }
 
 /** Runs the real CLI (from source) as a user would. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; exited: Promise<void> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, asUser?: number): { child: ChildProcess; done: Promise<CliResult>; exited: Promise<void> } {
+  // asUser: run the CLI as that (unprivileged) user, via setpriv.
+  const argv = asUser === undefined
+    ? [process.execPath, CLI, ...args]
+    : ['setpriv', '--reuid', String(asUser), '--regid', String(asUser), '--clear-groups', process.execPath, CLI, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -24,8 +28,8 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   return { child, done, exited };
 }
 
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return startCli(args, env).done;
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, asUser?: number): Promise<CliResult> {
+  return startCli(args, env, asUser).done;
 }
 
 /** Every live process id below pid (children, grandchildren...). */

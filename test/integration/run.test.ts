@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { locateToxiproxy } from '../../src/wan/toxiproxy-binary.ts';
 import { readRecords, runCli } from '../helpers.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-run-'));
@@ -47,5 +48,22 @@ describe('gomod-chaos run scenarios/clean.ts (real go, Toxiproxy, sockets and TL
       expect(r.durationMs).toBeGreaterThanOrEqual(40);
       expect(r.durationMs).toBeLessThan(1_000);
     }
+  });
+
+  it('runs rootless: an unprivileged user gets the same sandbox through a user namespace', async () => {
+    const dir = join(out, 'rootless');
+    // as root, drop to nobody for this run; everyone else already is unprivileged
+    const asNobody = process.getuid?.() === 0;
+    const toxiproxy = join(out, 'toxiproxy-server');
+    copyFileSync(locateToxiproxy()!.path, toxiproxy);
+    chmodSync(toxiproxy, 0o755);
+    chmodSync(out, 0o777);
+    const env = { HOME: dir, GOMOD_CHAOS_CACHE: join(dir, 'cache'), GOMOD_CHAOS_TOXIPROXY: toxiproxy };
+    const args = ['run', 'scenarios/clean.ts', '--reps', '1', '--out', join(dir, 'out')];
+    const result = await runCli(args, env, asNobody ? 65_534 : undefined);
+    expect(result.code).toBe(0);
+    const run = JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8'));
+    expect(run.sandbox).toBe('rootless');
+    expect(readRecords(join(dir, 'out', 'results.jsonl')).map((r) => r.outcome)).toEqual(['ok', 'ok']);
   });
 });
