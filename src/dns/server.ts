@@ -1,22 +1,24 @@
 import dns2 from 'dns2';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
+import { DnsPolicy, type DnsAnswerSet, type DnsRcode } from './faults.ts';
 
 const { Packet } = dns2;
 const log = debug('dns');
 
-export interface DnsAnswerSet {
-  a: string[];
-  aaaa: string[];
-}
+export type { DnsAnswerSet } from './faults.ts';
 
 export interface DnsQueryLogEntry {
   /** ms since the resolver started. */
   atMs: number;
   name: string;
   type: string;
-  rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'FORMERR';
+  rcode: DnsRcode | 'DROPPED' | 'TRUNCATED';
   responseMs: number;
   transport: 'udp' | 'tcp';
+  /** The nameserver address the query reached. */
+  server: string;
 }
 
 export interface FakeResolverOptions {
@@ -25,40 +27,44 @@ export interface FakeResolverOptions {
   /** Lower-case names without the trailing dot. Other names answer NXDOMAIN. */
   zone: ReadonlyMap<string, DnsAnswerSet>;
   ttlSec: number;
+  /** A resolver that never answers anything (a dead nameserver). */
+  silent?: boolean;
+  clock?: TrialClock;
 }
 
-const RCODE_VALUE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+const RCODE_VALUE: Record<DnsRcode, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 };
 
-/** The run's DNS: a dns2 server on UDP and TCP that answers for the fake internet's names. */
+/** A DNS server of the fake internet (dns2, UDP and TCP); DNS faults are decided by its policy. */
 export class FakeResolver {
   readonly log: DnsQueryLogEntry[] = [];
+  readonly policy = new DnsPolicy();
   private readonly options: FakeResolverOptions;
+  private readonly clock: TrialClock;
   private readonly startedAt = performance.now();
   private udp: ReturnType<typeof dns2.createUDPServer> | undefined;
   private tcp: ReturnType<typeof dns2.createTCPServer> | undefined;
 
   constructor(options: FakeResolverOptions) {
     this.options = options;
+    this.clock = options.clock ?? new TrialClock();
   }
 
   async start(): Promise<void> {
     const { address, port } = this.options;
     this.udp = dns2.createUDPServer({ type: 'udp4' });
     this.tcp = dns2.createTCPServer();
-    this.udp.on('request', (req, send) => this.answer(req, send, 'udp'));
-    this.tcp.on('request', (req, send) => this.answer(req, send, 'tcp'));
-    await Promise.all([
-      new Promise<void>((resolve, reject) => {
-        this.udp!.once('error', reject);
-        this.udp!.once('listening', () => resolve());
-        this.udp!.listen(port, address);
-      }),
-      new Promise<void>((resolve, reject) => {
-        this.tcp!.once('error', reject);
-        this.tcp!.once('listening', () => resolve());
-        this.tcp!.listen(port, address);
-      }),
-    ]);
+    this.udp.on('request', (req, send) => void this.answer(req, send, 'udp'));
+    this.tcp.on('request', (req, send) => void this.answer(req, send, 'tcp'));
+    await Promise.all(
+      [this.udp, this.tcp].map(
+        (server) =>
+          new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.once('listening', () => resolve());
+            server.listen(port, address);
+          }),
+      ),
+    );
   }
 
   async stop(): Promise<void> {
@@ -68,30 +74,40 @@ export class FakeResolver {
     ]);
   }
 
-  private answer(request: InstanceType<typeof Packet>, send: (p: InstanceType<typeof Packet>) => void, transport: 'udp' | 'tcp'): void {
+  private async answer(request: InstanceType<typeof Packet>, send: (p: InstanceType<typeof Packet>) => void, transport: 'udp' | 'tcp'): Promise<void> {
     const receivedAt = performance.now();
-    const response = Packet.createResponseFromRequest(request);
-    response.header.aa = 1;
     const question = request.questions[0];
-    let rcode: DnsQueryLogEntry['rcode'] = 'NOERROR';
     const name = (question?.name ?? '').toLowerCase().replace(/\.$/, '');
     const type = question ? (Packet.TYPE_NAME[question.type] ?? String(question.type)) : 'NONE';
+    const record = (rcode: DnsQueryLogEntry['rcode']) => {
+      this.log.push({ atMs: receivedAt - this.startedAt, name, type, rcode, responseMs: performance.now() - receivedAt, transport, server: this.options.address });
+      log(this.options.address, transport, name, type, rcode);
+    };
+    if (this.options.silent) return record('DROPPED');
+
+    const response = Packet.createResponseFromRequest(request);
     if (!question) {
-      rcode = 'FORMERR';
-    } else {
-      const entry = this.options.zone.get(name);
-      if (!entry) {
-        rcode = 'NXDOMAIN';
-      } else if (question.type === Packet.TYPE.A) {
-        for (const address of entry.a) response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: this.options.ttlSec, address }));
-      } else if (question.type === Packet.TYPE.AAAA) {
-        for (const address of entry.aaaa) response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.AAAA, class: Packet.CLASS.IN, ttl: this.options.ttlSec, address }));
-      }
+      response.header.rcode = RCODE_VALUE.FORMERR;
+      send(response);
+      return record('FORMERR');
     }
-    response.header.rcode = RCODE_VALUE[rcode];
+    const decision = this.policy.decide(name, type, transport, this.options.zone.get(name), this.options.ttlSec, this.clock.elapsedMs(receivedAt));
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    if (decision.action === 'drop') return record('DROPPED');
+    response.header.aa = decision.authoritative ? 1 : 0;
+    response.header.rcode = RCODE_VALUE[decision.rcode];
+    if (decision.action === 'truncate') {
+      response.header.tc = 1;
+      send(response);
+      return record('TRUNCATED');
+    }
+    const ttl = decision.ttlSec;
+    if (question.type === Packet.TYPE.A) {
+      for (const address of decision.answers.a) response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl, address }));
+    } else if (question.type === Packet.TYPE.AAAA) {
+      for (const address of decision.answers.aaaa) response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.AAAA, class: Packet.CLASS.IN, ttl, address }));
+    }
     send(response);
-    const responseMs = performance.now() - receivedAt;
-    this.log.push({ atMs: receivedAt - this.startedAt, name, type, rcode, responseMs, transport });
-    log(transport, name, type, rcode);
+    record(decision.rcode);
   }
 }

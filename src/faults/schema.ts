@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { parseDuration, type Duration } from '../duration.ts';
+
+/** Shared pieces of fault schemas: durations, host patterns, the timeline window. */
+export const duration = z.custom<Duration>((v) => parseDuration(v) !== undefined, 'a duration such as 250, "250ms", "2s" or "1m"');
+
+export const pattern = z.string().min(1).regex(/^[A-Za-z0-9.*_-]+$/, 'a host name, or a pattern with "*" such as "*.golang.org" or "*"');
+
+export const timed = { from: duration.optional(), until: duration.optional() };
+
+export const probability = z.number().min(0).max(1);
+
+export const ipv4 = z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'a loopback IPv4 address in 127.0.0.0/8 (traffic never leaves the machine)');
+export const ipAddress = z.union([ipv4, z.literal('::1')]);

@@ -1,0 +1,50 @@
+import { parseDuration, type Duration } from '../duration.ts';
+
+/**
+ * When a fault is active during a trial, measured from the moment `go` starts: from `from`
+ * (default: at once) until `until` (default: the end of the trial). This is how faults change
+ * on a timeline: DNS starts failing after 2 s, a link comes back after 5 s...
+ */
+export interface Timed {
+  from?: Duration;
+  until?: Duration;
+}
+
+export interface Window {
+  fromMs: number;
+  untilMs: number;
+}
+
+export function windowOf(timed: Timed): Window {
+  return { fromMs: parseDuration(timed.from ?? 0) ?? 0, untilMs: timed.until === undefined ? Infinity : (parseDuration(timed.until) ?? Infinity) };
+}
+
+export function activeAt(window: Window, elapsedMs: number): boolean {
+  return elapsedMs >= window.fromMs && elapsedMs < window.untilMs;
+}
+
+/** A host pattern: exact, or with '*' matching any run of characters ("*.golang.org", "*"). */
+export function matchesPattern(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (!p.includes('*')) return p === n;
+  const regex = new RegExp(`^${p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return regex.test(n);
+}
+
+/** The clock of the trial in flight: ms since `go` started (-1 between trials). */
+export class TrialClock {
+  private startedAt: number | undefined;
+
+  start(now = performance.now()): void {
+    this.startedAt = now;
+  }
+
+  stop(): void {
+    this.startedAt = undefined;
+  }
+
+  elapsedMs(now = performance.now()): number {
+    return this.startedAt === undefined ? -1 : now - this.startedAt;
+  }
+}
