@@ -1,6 +1,12 @@
 import net from 'node:net';
+import { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import { parseDuration } from '../duration.ts';
+import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
+import type { KeyPairPem } from '../tls/ca.ts';
 import { parseClientHello } from './client-hello.ts';
+import { FirewallRules, type FirewallFault } from './rules.ts';
 
 const log = debug('firewall');
 
@@ -9,12 +15,20 @@ export interface FirewallRoute {
   port: number;
 }
 
-export type FirewallAction = 'forwarded' | 'reset-unknown-sni' | 'dropped-no-sni' | 'reset-invalid-hello' | 'upstream-failed';
+export type FirewallAction =
+  | 'forwarded'
+  | 'reset-unknown-sni'
+  | 'dropped-no-sni'
+  | 'reset-invalid-hello'
+  | 'reset-direct-egress'
+  | 'upstream-failed'
+  | FirewallFault['kind'];
 
 export interface FirewallConnectionLogEntry {
   id: number;
   /** ms since the firewall started. */
   atMs: number;
+  from: string;
   sni: string | undefined;
   alpn: string[];
   action: FirewallAction;
@@ -27,25 +41,63 @@ export interface FirewallOptions {
   listen: ReadonlyArray<{ host: string; port: number }>;
   /** SNI (lower case) to the WAN link that carries that host. */
   routes: ReadonlyMap<string, FirewallRoute>;
+  /** The harness CA: trusted on the upstream side of an inspecting (MITM) connection. */
+  harnessCaPem: string;
+  /** Certificates of the corporate inspection CA, per host, for tls-mitm. */
+  inspectionCertificates: Readonly<Record<string, KeyPairPem>>;
+  /** When set, only connections from this address pass (direct egress blocked: the corporate proxy is mandatory). */
+  onlyFrom?: string;
   /** How long a client may take to send its ClientHello. */
   helloTimeoutMs?: number;
+  clock?: TrialClock;
+}
+
+/** Re-reads bytes already taken from a socket, then the rest of it: lets TLS start mid-stream. */
+function replaying(socket: net.Socket, first: Buffer): Duplex {
+  const duplex = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      socket.write(chunk, callback);
+    },
+    final(callback) {
+      socket.end();
+      callback();
+    },
+    destroy(err, callback) {
+      socket.destroy();
+      callback(err);
+    },
+  });
+  duplex.push(first);
+  socket.on('data', (chunk: Buffer) => {
+    if (!duplex.push(chunk)) socket.pause();
+  });
+  socket.once('end', () => duplex.push(null));
+  socket.once('close', () => duplex.destroy());
+  return duplex;
 }
 
 /**
- * The network edge every TLS connection crosses: reads the ClientHello, routes by SNI to that
- * host's WAN link and then passes bytes through untouched (TLS passthrough). TLS/SNI faults
- * (reset, blackhole, MITM...) are decided here.
+ * The network edge every TLS connection crosses: reads the ClientHello, applies the TLS/SNI rules,
+ * routes by SNI to that host's WAN link and then passes bytes through untouched (or, under
+ * tls-mitm, terminates TLS with the inspection CA's certificate).
  */
 export class Firewall {
   readonly connections: FirewallConnectionLogEntry[] = [];
+  readonly rules = new FirewallRules();
   private readonly options: FirewallOptions;
+  private readonly clock: TrialClock;
   private readonly servers: net.Server[] = [];
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new Set<net.Socket | tls.TLSSocket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly startedAt = performance.now();
   private nextId = 1;
 
   constructor(options: FirewallOptions) {
     this.options = options;
+    this.clock = options.clock ?? new TrialClock();
   }
 
   async start(): Promise<void> {
@@ -60,22 +112,32 @@ export class Firewall {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
     for (const socket of this.sockets) socket.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 
-  private track(socket: net.Socket): void {
+  private track<T extends net.Socket | tls.TLSSocket>(socket: T): T {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
+    return socket;
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
   }
 
   private accept(client: net.Socket): void {
     this.track(client);
-    const id = this.nextId++;
     const acceptedAt = performance.now();
     const entry: FirewallConnectionLogEntry = {
-      id,
+      id: this.nextId++,
       atMs: acceptedAt - this.startedAt,
+      from: client.remoteAddress ?? '',
       sni: undefined,
       alpn: [],
       action: 'forwarded',
@@ -84,10 +146,15 @@ export class Firewall {
       durationMs: 0,
     };
     this.connections.push(entry);
-    let buffered = Buffer.alloc(0);
-    client.setTimeout(this.options.helloTimeoutMs ?? 30_000, () => client.destroy());
     client.on('error', () => {});
     client.once('close', () => (entry.durationMs = performance.now() - acceptedAt));
+    if (this.options.onlyFrom && entry.from !== this.options.onlyFrom) {
+      entry.action = 'reset-direct-egress';
+      client.resetAndDestroy();
+      return;
+    }
+    let buffered = Buffer.alloc(0);
+    client.setTimeout(this.options.helloTimeoutMs ?? 30_000, () => client.destroy());
 
     const onData = (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
@@ -115,14 +182,36 @@ export class Firewall {
         client.resetAndDestroy();
         return;
       }
-      this.forward(client, buffered, route, entry);
+      const rule = this.rules.ruleFor(hello.sni, this.clock.elapsedMs());
+      if (rule) entry.action = rule.kind;
+      log(entry.id, hello.sni, hello.alpn.join(','), entry.action);
+      switch (rule?.kind) {
+        case 'sni-reset':
+          client.resetAndDestroy();
+          return;
+        case 'tls-refuse-h2':
+          if (hello.alpn.includes('h2')) client.resetAndDestroy();
+          else this.forward(client, buffered, route, entry);
+          return;
+        case 'sni-blackhole':
+          // hold the connection open and never answer; it ends when the client gives up
+          client.resume();
+          return;
+        case 'tls-handshake-delay':
+          this.later(parseDuration(rule.delay) ?? 0, () => !client.destroyed && this.forward(client, buffered, route, entry));
+          return;
+        case 'tls-mitm':
+          this.inspect(client, buffered, route, entry, hello.sni, rule.alpn ?? ['h2', 'http/1.1']);
+          return;
+        default:
+          this.forward(client, buffered, route, entry);
+      }
     };
     client.on('data', onData);
   }
 
   private forward(client: net.Socket, firstBytes: Buffer, route: FirewallRoute, entry: FirewallConnectionLogEntry): void {
-    const upstream = net.connect({ host: route.host, port: route.port, noDelay: true });
-    this.track(upstream);
+    const upstream = this.track(net.connect({ host: route.host, port: route.port, noDelay: true }));
     upstream.once('connect', () => {
       upstream.write(firstBytes);
       client.on('data', (chunk: Buffer) => (entry.bytesUp += chunk.length));
@@ -141,6 +230,37 @@ export class Firewall {
     client.on('error', () => upstream.resetAndDestroy());
     upstream.once('close', () => client.end());
     client.once('close', () => upstream.destroy());
-    log('forward', entry.id, entry.sni, `${route.host}:${route.port}`);
+  }
+
+  /** Corporate TLS inspection: terminate the client's TLS here, open our own TLS to the origin. */
+  private inspect(client: net.Socket, firstBytes: Buffer, route: FirewallRoute, entry: FirewallConnectionLogEntry, sni: string, alpn: string[]): void {
+    const certificate = this.options.inspectionCertificates[sni];
+    if (!certificate) {
+      client.resetAndDestroy();
+      return;
+    }
+    const clientTls = this.track(
+      new tls.TLSSocket(replaying(client, firstBytes), {
+        isServer: true,
+        secureContext: tls.createSecureContext({ cert: certificate.certPem, key: certificate.keyPem }),
+        ALPNProtocols: alpn,
+      }),
+    );
+    clientTls.on('error', () => client.destroy());
+    clientTls.once('secure', () => {
+      const negotiated = clientTls.alpnProtocol || 'http/1.1';
+      const upstream = this.track(
+        tls.connect({ host: route.host, port: route.port, servername: sni, ca: this.options.harnessCaPem, ALPNProtocols: [negotiated] }),
+      );
+      upstream.once('secureConnect', () => {
+        clientTls.on('data', (chunk: Buffer) => (entry.bytesUp += chunk.length));
+        upstream.on('data', (chunk: Buffer) => (entry.bytesDown += chunk.length));
+        clientTls.pipe(upstream);
+        upstream.pipe(clientTls);
+      });
+      upstream.on('error', () => clientTls.destroy());
+      upstream.once('close', () => clientTls.end());
+      clientTls.once('close', () => upstream.destroy());
+    });
   }
 }

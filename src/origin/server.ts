@@ -1,23 +1,34 @@
 import http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import tls from 'node:tls';
+import { TrialClock } from '../faults/window.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { debug } from '../log.ts';
-import type { Site } from './goproxy-site.ts';
+import { OriginFaultPolicy, statusBody, type OriginFaultDecision } from './faults.ts';
+import type { Site, SiteResponse } from './goproxy-site.ts';
 
 const log = debug('origin');
 
+/**
+ * One request, logged when it arrives and completed as the response goes out, so requests that
+ * are stalled, reset or still waiting when `go` is killed are logged too.
+ */
 export interface OriginRequestLogEntry {
   /** ms since the origin started. */
   atMs: number;
   host: string;
   method: string;
   path: string;
+  /** The status sent; 0 while (or when) no response headers have been sent. */
   status: number;
   protocol: 'h1' | 'h2';
+  /** Body bytes handed to the connection. */
   bytes: number;
+  /** ms from the request to the response headers; -1 while (or when) none were sent. */
   ttfbMs: number;
   connectionId: number;
+  /** The kinds of the HTTP faults applied, joined by '+'. */
+  fault?: string;
 }
 
 export interface OriginHandshakeLogEntry {
@@ -37,6 +48,8 @@ export interface OriginOptions {
   address: string;
   port: number;
   hosts: readonly OriginHost[];
+  /** The trial clock that times the faults' windows. */
+  clock?: TrialClock;
 }
 
 /** Clients may percent-encode the '!' of escaped module paths (Go sends %21). */
@@ -58,16 +71,21 @@ type TaggedSocket = tls.TLSSocket & { [CONNECTION_ID]?: number };
 export class Origin {
   readonly requests: OriginRequestLogEntry[] = [];
   readonly handshakes: OriginHandshakeLogEntry[] = [];
+  readonly faults = new OriginFaultPolicy();
   private readonly options: OriginOptions;
+  private readonly clock: TrialClock;
   private readonly startedAt = performance.now();
   private readonly contexts = new Map<string, tls.SecureContext>();
   private readonly sites = new Map<string, Site>();
   private server: http2.Http2SecureServer | undefined;
   private nextConnectionId = 1;
   private readonly sockets = new Set<tls.TLSSocket>();
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(options: OriginOptions) {
     this.options = options;
+    this.clock = options.clock ?? new TrialClock();
     for (const host of options.hosts) {
       this.contexts.set(host.name, tls.createSecureContext({ cert: host.certificate.certPem, key: host.certificate.keyPem }));
       this.sites.set(host.name, host.site);
@@ -96,6 +114,10 @@ export class Origin {
       const servername = (socket as tls.TLSSocket & { servername?: string | false }).servername;
       this.handshakes.push({ atMs: this.now(), connectionId: id, sni: servername || undefined, alpn: socket.alpnProtocol ?? false });
     });
+    server.on('session', (session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
     server.on('request', (req, res) => this.handle(req as unknown as http2.Http2ServerRequest | IncomingMessage, res as unknown as http2.Http2ServerResponse | ServerResponse));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -105,6 +127,10 @@ export class Origin {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    // stalled streams keep their sessions (and sockets) open forever: close is not enough
+    for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -116,29 +142,90 @@ export class Origin {
   private handle(req: http2.Http2ServerRequest | IncomingMessage, res: http2.Http2ServerResponse | ServerResponse): void {
     const atMs = this.now();
     const isH2 = req.httpVersion === '2.0';
+    const stream = isH2 ? (req as http2.Http2ServerRequest).stream : undefined;
     const hostHeader = (isH2 ? (req as http2.Http2ServerRequest).authority : req.headers.host) ?? '';
     const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
     const path = decodePath((req.url ?? '/').split('?')[0] ?? '/');
-    const site = this.sites.get(host);
-    const response = site
-      ? site(path)
-      : { status: 421, contentType: 'text/plain; charset=utf-8', body: Buffer.from(`misdirected request: no site ${host}\n`) };
-    const socket = (isH2 ? (req as http2.Http2ServerRequest).stream.session?.socket : req.socket) as TaggedSocket | undefined;
-    const body = req.method === 'HEAD' ? Buffer.alloc(0) : response.body;
-    (res as ServerResponse).writeHead(response.status, { 'content-type': response.contentType, 'content-length': response.body.length });
-    const ttfbMs = this.now() - atMs;
-    (res as ServerResponse).end(body);
-    this.requests.push({
+    const socket = (stream ? stream.session?.socket : req.socket) as TaggedSocket | undefined;
+    const protocol = isH2 ? 'h2' : 'h1';
+    const decision = this.faults.decide({ host, path, protocol, elapsedMs: this.clock.elapsedMs(), session: stream?.session });
+    const entry: OriginRequestLogEntry = {
       atMs,
       host,
       method: req.method ?? 'GET',
       path,
-      status: response.status,
-      protocol: isH2 ? 'h2' : 'h1',
-      bytes: body.length,
-      ttfbMs,
+      status: 0,
+      protocol,
+      bytes: 0,
+      ttfbMs: -1,
       connectionId: socket?.[CONNECTION_ID] ?? 0,
+    };
+    if (decision.kinds.length > 0) entry.fault = decision.kinds.join('+');
+    this.requests.push(entry);
+    log(protocol, host, path, entry.fault ?? '');
+
+    if (stream && decision.goaway) this.goAway(stream, decision.goaway.code);
+    if (decision.noResponse) return;
+    const site = this.sites.get(host);
+    const response: SiteResponse = decision.status
+      ? { status: decision.status.status, contentType: 'text/plain; charset=utf-8', body: Buffer.from(statusBody(decision.status.status, path)) }
+      : site
+        ? site(path)
+        : { status: 421, contentType: 'text/plain; charset=utf-8', body: Buffer.from(`misdirected request: no site ${host}\n`) };
+    const delayMs = (decision.status?.delayMs ?? 0) + decision.firstByteDelayMs;
+    const send = () => this.respond(req, res, response, decision.cut, entry);
+    if (delayMs <= 0) {
+      send();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      send();
+    }, delayMs);
+    this.timers.add(timer);
+    res.once('close', () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
     });
-    log(isH2 ? 'h2' : 'h1', host, path, response.status);
+  }
+
+  private respond(
+    req: http2.Http2ServerRequest | IncomingMessage,
+    res: http2.Http2ServerResponse | ServerResponse,
+    response: SiteResponse,
+    cut: OriginFaultDecision['cut'],
+    entry: OriginRequestLogEntry,
+  ): void {
+    const body = req.method === 'HEAD' ? Buffer.alloc(0) : response.body;
+    const reply = res as ServerResponse;
+    reply.writeHead(response.status, { 'content-type': response.contentType, 'content-length': response.body.length });
+    entry.status = response.status;
+    entry.ttfbMs = this.now() - entry.atMs;
+    if (!cut) {
+      reply.end(body);
+      entry.bytes = body.length;
+      return;
+    }
+    const head = body.subarray(0, cut.afterBytes);
+    entry.bytes = head.length;
+    if (cut.action === 'stall') {
+      // http/1.1 holds the headers back until the first body byte
+      if (head.length > 0) reply.write(head);
+      else if (entry.protocol === 'h1') reply.flushHeaders();
+      return;
+    }
+    const stream = (req as http2.Http2ServerRequest).stream;
+    // a reset discards DATA still queued (e.g. beyond the flow-control window): reset once the head is out
+    reply.write(head, () => {
+      if (!stream.destroyed) stream.close(cut.code);
+    });
+  }
+
+  /** GOAWAY naming this stream as the last one processed; the session ends once its open streams are done. */
+  private goAway(stream: http2.ServerHttp2Stream, code: number): void {
+    const session = stream.session;
+    if (!session || session.closed || session.destroyed || stream.id === undefined) return;
+    session.goaway(code, stream.id);
+    session.close();
   }
 }

@@ -9,8 +9,11 @@ export interface FailureRule {
 
 export const FAILURE_RULES: readonly FailureRule[] = [
   { failureClass: 'checksum-mismatch', pattern: /SECURITY ERROR|checksum mismatch/ },
-  { failureClass: 'proxy-auth', pattern: /Proxy Authentication Required|proxyconnect tcp:.*407/ },
-  { failureClass: 'proxy-denied', pattern: /proxyconnect tcp|Proxy.*Forbidden/ },
+  // A CONNECT refused by the proxy: go reports only the status text after the URL.
+  { failureClass: 'proxy-auth', pattern: /": Proxy Authentication Required$/m },
+  { failureClass: 'proxy-denied', pattern: /": Forbidden$/m },
+  { failureClass: 'proxy-error', pattern: /": (Bad Gateway|Gateway Timeout)$/m },
+  { failureClass: 'proxy-unreachable', pattern: /proxyconnect tcp:/ },
   { failureClass: 'dns-nxdomain', pattern: /lookup \S+( on \S+)?: no such host/ },
   { failureClass: 'dns-servfail', pattern: /lookup \S+( on \S+)?: server misbehaving/ },
   { failureClass: 'dns-timeout', pattern: /lookup \S+( on \S+)?: (read udp \S+->\S+: )?i\/o timeout|lookup \S+.*: (dial|read) udp .*timeout/ },

@@ -5,6 +5,7 @@ import { clientDirs, clientEnvironment } from '../client/environment.ts';
 import { runGo } from '../client/run-go.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
+import type { LayeredFaults } from '../scenario/faults.ts';
 import type { FakeInternet } from '../topology/fake-internet.ts';
 import { classifyFailure } from './classify.ts';
 import { RECORD_SCHEMA, type TrialRecord } from './record.ts';
@@ -16,6 +17,7 @@ export interface TrialSpec {
   trial: number;
   seed: number;
   timeoutMs: number;
+  faults: LayeredFaults;
 }
 
 export interface TrialContext {
@@ -39,24 +41,28 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   const workDir = join(trialDir, 'work');
   await Promise.all([dirs.home, dirs.gopath, dirs.gocache, dirs.tmp, dirs.emptyCertDir].map((d) => mkdir(d, { recursive: true })));
   await cp(ctx.corpus.workloadDir, workDir, { recursive: true });
+  // every trial draws its own random faults, reproducibly: seed and position in the run
+  await ctx.internet.beginTrial(spec.faults, spec.seed * 100_003 + spec.trial);
+  const files = ctx.internet.clientFiles();
   const resolvConf = join(trialDir, 'resolv.conf');
   const hostsFile = join(trialDir, 'hosts');
-  await writeFile(resolvConf, ctx.internet.resolvConf());
-  await writeFile(hostsFile, ctx.internet.hostsFile());
-  await ctx.internet.reset();
+  await writeFile(resolvConf, files.resolvConf);
+  await writeFile(hostsFile, files.hosts);
 
   const marks = ctx.internet.marks();
+  ctx.internet.startClock();
   const result = await runGo({
     goBinary: ctx.goBinary,
     args: ['mod', 'download', '-json'],
     cwd: workDir,
-    env: clientEnvironment(ctx.goBinary, dirs, ctx.internet.caFile, spec.mitigation.env),
+    env: clientEnvironment(ctx.goBinary, dirs, ctx.internet.caFile, { ...ctx.internet.networkEnv(), ...spec.mitigation.env }),
     resolvConf,
     hostsFile,
     deadlineMs: spec.timeoutMs,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   const seen = ctx.internet.observe(marks);
+  await ctx.internet.endTrial();
   const downloaded = parseDownloadJson(result.stdout);
   const moduleErrors = downloaded.filter((m) => m.Error).map((m) => m.Error as string);
   const diagnostics = [result.stderr.trim(), ...moduleErrors].filter(Boolean).join('\n');

@@ -8,6 +8,7 @@ import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { planTrials } from '../runner/plan.ts';
+import { layerFaults } from '../scenario/faults.ts';
 import { ResultsWriter } from '../runner/record.ts';
 import { runTrial } from '../runner/trial.ts';
 import { FakeInternet } from '../topology/fake-internet.ts';
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
   const internet = await FakeInternet.start({
     hosts: config.hosts,
     pki: config.pki,
+    ...(config.corporateProxy ? { corporateProxy: config.corporateProxy } : {}),
     corpus: config.corpus,
     toxiproxyBinary: config.toxiproxyBinary,
     workDir: join(config.scratchDir, 'components'),
@@ -57,13 +59,14 @@ async function main(): Promise<number> {
   const writer = new ResultsWriter(config.resultsFile);
   const skip = new Set(config.skipTrials);
   const plan = planTrials(config.mitigations, config.reps, config.seed);
+  const faults = layerFaults(config.faults);
   let done = 0;
   try {
     for (const planned of plan) {
       if (interrupted) break;
       if (skip.has(planned.trial)) continue;
       const { aborted, ...record } = await runTrial(
-        { scenario: config.scenario, mitigation: planned.mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs },
+        { scenario: config.scenario, mitigation: planned.mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults },
         { internet, corpus: config.corpus, goBinary: config.goBinary, goVersion: config.goVersion, scratchDir: config.scratchDir, signal: abort.signal },
       );
       // A trial cut short by Ctrl-C measured nothing: it is not recorded and runs again on resume.

@@ -1,12 +1,15 @@
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
-import type { PublicHost, RunPki } from '../topology/fake-internet.ts';
+import type { Fault } from '../scenario/faults.ts';
+import type { CorporateProxyOptions, PublicHost, RunPki } from '../topology/fake-internet.ts';
 
 /** Everything the process inside the sandbox needs, decided and validated outside it. */
 export interface SandboxRunConfig {
   scenario: string;
   corpus: Corpus;
   mitigations: Mitigation[];
+  faults: Fault[];
+  corporateProxy: CorporateProxyOptions | undefined;
   reps: number;
   timeoutMs: number;
   seed: number;

@@ -1,6 +1,7 @@
 import type { CorpusOptions } from '../corpus/generate.ts';
 import type { Duration } from '../duration.ts';
 import type { MitigationName } from '../mitigations/catalog.ts';
+import type { Fault } from './faults.ts';
 
 /** What a scenario file exports: `export default defineScenario({...})`. */
 export interface ScenarioDefinition {
@@ -10,6 +11,13 @@ export interface ScenarioDefinition {
   description?: string;
   /** The synthetic module corpus the workload downloads. */
   corpus?: Partial<Omit<CorpusOptions, 'zipSizeKB'>> & { zipSizeKB?: Partial<CorpusOptions['zipSizeKB']> };
+  /** What goes wrong, each at its own layer (see the README's fault catalog). */
+  faults?: Fault[];
+  /**
+   * A corporate explicit proxy (HTTP CONNECT) the client is configured to use through
+   * HTTPS_PROXY; when mandatory (the default) direct connections to the internet are reset.
+   */
+  corporateProxy?: { mandatory?: boolean };
   /** Mitigations compared in this scenario; `baseline` is always included. */
   mitigations?: MitigationName[];
   /** Trials per mitigation. */

@@ -7,6 +7,8 @@ import { parseDuration } from '../duration.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { MITIGATIONS, MITIGATION_NAMES, type Mitigation } from '../mitigations/catalog.ts';
 import type { ScenarioDefinition } from './define.ts';
+import { faultSchema, type Fault } from './faults.ts';
+import type { CorporateProxyOptions } from '../topology/fake-internet.ts';
 
 /** A validated scenario with every default filled in. */
 export interface Scenario {
@@ -14,6 +16,8 @@ export interface Scenario {
   description: string;
   file: string;
   corpus: CorpusOptions;
+  faults: Fault[];
+  corporateProxy: CorporateProxyOptions | undefined;
   mitigations: Mitigation[];
   reps: number;
   timeoutMs: number;
@@ -41,6 +45,8 @@ const schema = z.strictObject({
       zipSizeKB: z.strictObject({ median: z.number().min(1).max(51_200).optional(), sigma: z.number().min(0).max(4).optional() }).optional(),
     })
     .optional(),
+  faults: z.array(faultSchema).optional(),
+  corporateProxy: z.strictObject({ mandatory: z.boolean().optional() }).optional(),
   mitigations: z.array(z.enum(MITIGATION_NAMES as [string, ...string[]])).min(1).optional(),
   reps: int(1, 10_000).optional(),
   timeout: z
@@ -112,6 +118,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
       ...def.corpus,
       zipSizeKB: { ...DEFAULT_CORPUS.zipSizeKB, ...def.corpus?.zipSizeKB },
     },
+    faults: def.faults ?? [],
+    corporateProxy: def.corporateProxy ? { mandatory: def.corporateProxy.mandatory ?? true } : undefined,
     mitigations: [...names].map((n) => MITIGATIONS[n as keyof typeof MITIGATIONS]),
     reps: def.reps ?? SCENARIO_DEFAULTS.reps,
     timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,

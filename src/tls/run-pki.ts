@@ -1,10 +1,22 @@
 import type { RunPki } from '../topology/fake-internet.ts';
-import { createCertificateAuthority } from './ca.ts';
+import { createCertificateAuthority, type CertificateAuthority } from './ca.ts';
 
-/** A fresh CA for the run and a certificate for each public name (made before the sandbox starts). */
+async function certificatesFor(ca: CertificateAuthority, hostNames: readonly string[]): Promise<RunPki['hostCertificates']> {
+  const out: RunPki['hostCertificates'] = {};
+  for (const name of hostNames) out[name] = await ca.issue([name]);
+  return out;
+}
+
+/**
+ * The run's PKI, made before the sandbox starts: the harness CA the client trusts, with a
+ * certificate per public name, and a corporate inspection CA (for tls-mitm) that it does not.
+ */
 export async function createRunPki(hostNames: readonly string[]): Promise<RunPki> {
-  const ca = await createCertificateAuthority();
-  const hostCertificates: RunPki['hostCertificates'] = {};
-  for (const name of hostNames) hostCertificates[name] = await ca.issue([name]);
-  return { caCertPem: ca.certPem, hostCertificates };
+  const [ca, inspection] = await Promise.all([createCertificateAuthority(), createCertificateAuthority('Corp TLS Inspection CA')]);
+  return {
+    caCertPem: ca.certPem,
+    hostCertificates: await certificatesFor(ca, hostNames),
+    inspectionCaCertPem: inspection.certPem,
+    inspectionCertificates: await certificatesFor(inspection, hostNames),
+  };
 }

@@ -5,6 +5,10 @@
 export const ADDRESSES = Object.freeze({
   /** The client's nameserver (its resolv.conf points here). */
   resolver: '127.0.0.53',
+  /** A nameserver that never answers (resolv.conf trap). */
+  deadResolver: '127.0.0.54',
+  /** An address where no nameserver listens: queries are refused at once. */
+  refusingResolver: '127.0.0.55',
   /** The network edge every public name resolves to: the SNI firewall. */
   firewall: '127.0.1.1',
   firewallV6: '::1',
@@ -12,6 +16,11 @@ export const ADDRESSES = Object.freeze({
   wan: '127.0.2.1',
   wanApiPort: 8474,
   wanFirstPort: 20_001,
+  /** The corporate explicit proxy (HTTP CONNECT), and the source address it connects from. */
+  corporateProxy: '127.0.4.1',
+  corporateProxyPort: 3128,
+  /** An address where nothing listens: poison DNS here for a dead host. */
+  nowhere: '127.0.9.9',
   /** The origin of every public name. */
   origin: '127.0.3.1',
   httpsPort: 443,

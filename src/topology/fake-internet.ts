@@ -1,13 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { clientFiles, type ClientFiles, type ResolvOptions } from '../client/traps.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import { FakeResolver } from '../dns/server.ts';
+import { windowOf, TrialClock } from '../faults/window.ts';
 import { Firewall } from '../firewall/server.ts';
 import { emptySite, goproxySite, type Site } from '../origin/goproxy-site.ts';
 import { Origin } from '../origin/server.ts';
+import { ConnectProxy } from '../proxy/connect-proxy.ts';
+import { createRandom } from '../random.ts';
+import type { LayeredFaults } from '../scenario/faults.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
+import { Ipv6Blackhole } from './ipv6-blackhole.ts';
 
 export interface PublicHost {
   name: string;
@@ -15,10 +21,18 @@ export interface PublicHost {
   role: 'goproxy' | 'sumdb' | 'vcs';
 }
 
-/** The run's PKI, made outside the sandbox (see tls/run-pki.ts): the CA and one certificate per host. */
+/** The run's PKI, made outside the sandbox (see tls/run-pki.ts). */
 export interface RunPki {
   caCertPem: string;
   hostCertificates: Record<string, KeyPairPem>;
+  /** The corporate inspection CA (tls-mitm): not trusted by the client unless a mitigation says so. */
+  inspectionCaCertPem: string;
+  inspectionCertificates: Record<string, KeyPairPem>;
+}
+
+export interface CorporateProxyOptions {
+  /** Direct connections to the internet are reset: only the proxy gets out (default true). */
+  mandatory: boolean;
 }
 
 export interface FakeInternetOptions {
@@ -28,6 +42,7 @@ export interface FakeInternetOptions {
   toxiproxyBinary: string;
   /** Files of the run (CA, logs) that vanish with the sandbox. */
   workDir: string;
+  corporateProxy?: CorporateProxyOptions;
 }
 
 /** Positions in the component logs, taken at the start of a trial. */
@@ -36,6 +51,7 @@ export interface LogMarks {
   firewall: number;
   handshakes: number;
   requests: number;
+  proxy: number;
 }
 
 /** What the components saw during one trial. */
@@ -44,6 +60,9 @@ export interface Observations {
   tcp: { connections: number };
   tls: { handshakes: number; sni: Record<string, number> };
   http: { requests: number; h1: number; h2: number; byStatus: Record<string, number>; bytes: number };
+  /** Connections the firewall did not simply pass, by what it did. */
+  firewall: Record<string, number>;
+  proxy: { connects: number; byStatus: Record<string, number> };
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
@@ -52,31 +71,56 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return out;
 }
 
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
 /**
  * The whole fake internet of a run: DNS -> SNI firewall -> one Toxiproxy link per hostname ->
- * origin, all with certificates from the run's own CA.
+ * origin, plus a corporate CONNECT proxy, all with certificates from the run's own CA. Each
+ * trial's faults are handed to the component of their layer.
  */
 export class FakeInternet {
   readonly caFile: string;
-  readonly dns: FakeResolver;
-  readonly origin: Origin;
-  readonly wan: Wan;
-  readonly firewall: Firewall;
+  readonly inspectionCaFile: string;
+  readonly clock = new TrialClock();
   readonly hosts: readonly PublicHost[];
+  readonly corporateProxy: CorporateProxyOptions | undefined;
+  private dns!: FakeResolver;
+  private deadDns!: FakeResolver;
+  private origin!: Origin;
+  private wan!: Wan;
+  private firewall!: Firewall;
+  private proxy!: ConnectProxy;
+  private readonly ipv6Blackhole = new Ipv6Blackhole(ADDRESSES.httpsPort);
+  private readonly started: Stoppable[] = [];
+  private trialTimers: NodeJS.Timeout[] = [];
+  /** How to take back each WAN fault put in place this trial, by its index. */
+  private wanUndo = new Map<number, () => Promise<void>>();
+  private trial: LayeredFaults | undefined;
 
-  private constructor(parts: { caFile: string; dns: FakeResolver; origin: Origin; wan: Wan; firewall: Firewall; hosts: readonly PublicHost[] }) {
-    this.caFile = parts.caFile;
-    this.dns = parts.dns;
-    this.origin = parts.origin;
-    this.wan = parts.wan;
-    this.firewall = parts.firewall;
-    this.hosts = parts.hosts;
+  private constructor(options: FakeInternetOptions) {
+    this.caFile = join(options.workDir, 'harness-ca.pem');
+    this.inspectionCaFile = join(options.workDir, 'inspection-ca.pem');
+    this.hosts = options.hosts;
+    this.corporateProxy = options.corporateProxy;
   }
 
   static async start(options: FakeInternetOptions): Promise<FakeInternet> {
+    const internet = new FakeInternet(options);
+    try {
+      await internet.startComponents(options);
+      return internet;
+    } catch (err) {
+      await internet.stop();
+      throw err;
+    }
+  }
+
+  private async startComponents(options: FakeInternetOptions): Promise<void> {
     await mkdir(options.workDir, { recursive: true });
-    const caFile = join(options.workDir, 'harness-ca.pem');
-    await writeFile(caFile, options.pki.caCertPem);
+    await writeFile(this.caFile, options.pki.caCertPem);
+    await writeFile(this.inspectionCaFile, options.pki.inspectionCaCertPem + options.pki.caCertPem);
     const corpusSite = await goproxySite(options.corpus.proxyDir);
     const siteFor = (role: PublicHost['role']): Site => (role === 'goproxy' ? corpusSite : emptySite);
     const originHosts = options.hosts.map((h) => {
@@ -84,69 +128,138 @@ export class FakeInternet {
       if (!certificate) throw new Error(`no certificate for ${h.name}`);
       return { name: h.name, certificate, site: siteFor(h.role) };
     });
+    const clock = this.clock;
 
-    const started: Array<{ stop(): Promise<void> }> = [];
-    try {
-      const origin = new Origin({ address: ADDRESSES.origin, port: ADDRESSES.httpsPort, hosts: originHosts });
-      const wanStart = Wan.start({ binary: options.toxiproxyBinary, apiHost: ADDRESSES.wan, apiPort: ADDRESSES.wanApiPort, logFile: join(options.workDir, 'toxiproxy.log') });
-      await origin.start();
-      started.push(origin);
-      const wan = await wanStart;
-      started.push(wan);
-      const links = options.hosts.map((h, i) => ({
-        name: h.name,
-        listen: `${ADDRESSES.wan}:${ADDRESSES.wanFirstPort + i}`,
-        upstream: `${ADDRESSES.origin}:${ADDRESSES.httpsPort}`,
-      }));
-      await wan.addLinks(links);
-      const firewall = new Firewall({
-        listen: [
-          { host: ADDRESSES.firewall, port: ADDRESSES.httpsPort },
-          { host: ADDRESSES.firewallV6, port: ADDRESSES.httpsPort },
-        ],
-        routes: new Map(links.map((l) => [l.name, { host: ADDRESSES.wan, port: Number(l.listen.split(':')[1]) }])),
+    this.origin = new Origin({ address: ADDRESSES.origin, port: ADDRESSES.httpsPort, hosts: originHosts, clock });
+    const wanStart = Wan.start({ binary: options.toxiproxyBinary, apiHost: ADDRESSES.wan, apiPort: ADDRESSES.wanApiPort, logFile: join(options.workDir, 'toxiproxy.log') });
+    await this.origin.start();
+    this.started.push(this.origin);
+    this.wan = await wanStart;
+    this.started.push(this.wan);
+    const links = options.hosts.map((h, i) => ({
+      name: h.name,
+      listen: `${ADDRESSES.wan}:${ADDRESSES.wanFirstPort + i}`,
+      upstream: `${ADDRESSES.origin}:${ADDRESSES.httpsPort}`,
+    }));
+    await this.wan.addLinks(links);
+
+    this.firewall = new Firewall({
+      listen: [
+        { host: ADDRESSES.firewall, port: ADDRESSES.httpsPort },
+        { host: ADDRESSES.firewallV6, port: ADDRESSES.httpsPort },
+      ],
+      routes: new Map(links.map((l) => [l.name, { host: ADDRESSES.wan, port: Number(l.listen.split(':')[1]) }])),
+      harnessCaPem: options.pki.caCertPem,
+      inspectionCertificates: options.pki.inspectionCertificates,
+      ...(options.corporateProxy?.mandatory ? { onlyFrom: ADDRESSES.corporateProxy } : {}),
+      clock,
+    });
+    await this.firewall.start();
+    this.started.push(this.firewall);
+
+    const zone = new Map(options.hosts.map((h) => [h.name, { a: [ADDRESSES.firewall], aaaa: [ADDRESSES.firewallV6] }]));
+    this.dns = new FakeResolver({ address: ADDRESSES.resolver, port: ADDRESSES.dnsPort, ttlSec: 300, zone, clock });
+    this.deadDns = new FakeResolver({ address: ADDRESSES.deadResolver, port: ADDRESSES.dnsPort, ttlSec: 300, zone, clock, silent: true });
+    await Promise.all([this.dns.start(), this.deadDns.start()]);
+    this.started.push(this.dns, this.deadDns);
+
+    this.proxy = new ConnectProxy({
+      address: ADDRESSES.corporateProxy,
+      port: ADDRESSES.corporateProxyPort,
+      resolver: { address: ADDRESSES.resolver, port: ADDRESSES.dnsPort },
+      sourceAddress: ADDRESSES.corporateProxy,
+      clock,
+    });
+    await this.proxy.start();
+    this.started.push(this.proxy);
+  }
+
+  /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied. */
+  clientFiles(resolvOptions?: ResolvOptions): ClientFiles {
+    return clientFiles(this.trial?.client ?? [], resolvOptions);
+  }
+
+  /** Environment a client on this network has: the corporate proxy, when there is one. */
+  networkEnv(): Record<string, string> {
+    const url = `http://${ADDRESSES.corporateProxy}:${ADDRESSES.corporateProxyPort}`;
+    return this.corporateProxy ? { HTTPS_PROXY: url, HTTP_PROXY: url } : {};
+  }
+
+  /**
+   * Hands each fault to its layer before `go` starts. Faults of the WAN (Toxiproxy) and the IPv6
+   * path are put in place now when they start at once, and on timers from startClock() otherwise.
+   */
+  async beginTrial(faults: LayeredFaults, seed: number): Promise<void> {
+    this.trial = faults;
+    const random = createRandom(seed);
+    this.dns.policy.setFaults(faults.dns, random);
+    this.firewall.rules.setFaults(faults.firewall);
+    this.origin.faults.setFaults(faults.origin, random);
+    this.proxy.setFaults(faults.proxy);
+    for (const [i, fault] of faults.wan.entries()) {
+      if (windowOf(fault).fromMs === 0) this.wanUndo.set(i, await this.wan.applyFault(fault, `f${i}`));
+    }
+    const aaaa = faults.dns.find((f) => f.kind === 'dns-aaaa-nowhere');
+    if (aaaa && windowOf(aaaa).fromMs === 0) await this.ipv6Blackhole.enable();
+  }
+
+  /** `go` starts now: the trial clock starts and timed faults are scheduled from here. */
+  startClock(): void {
+    this.clock.start();
+    const faults = this.trial;
+    if (!faults) return;
+    const at = (ms: number, action: () => Promise<unknown>) => {
+      if (ms === Infinity) return;
+      this.trialTimers.push(setTimeout(() => void action().catch(() => {}), ms));
+    };
+    for (const [i, fault] of faults.wan.entries()) {
+      const window = windowOf(fault);
+      if (window.fromMs > 0) at(window.fromMs, async () => this.wanUndo.set(i, await this.wan.applyFault(fault, `f${i}`)));
+      at(window.untilMs, async () => {
+        await this.wanUndo.get(i)?.();
+        this.wanUndo.delete(i);
       });
-      await firewall.start();
-      started.push(firewall);
-      const dns = new FakeResolver({
-        address: ADDRESSES.resolver,
-        port: ADDRESSES.dnsPort,
-        ttlSec: 300,
-        zone: new Map(options.hosts.map((h) => [h.name, { a: [ADDRESSES.firewall], aaaa: [ADDRESSES.firewallV6] }])),
-      });
-      await dns.start();
-      started.push(dns);
-      return new FakeInternet({ caFile, dns, origin, wan, firewall, hosts: options.hosts });
-    } catch (err) {
-      await Promise.allSettled(started.reverse().map((c) => c.stop()));
-      throw err;
+    }
+    const aaaa = faults.dns.find((f) => f.kind === 'dns-aaaa-nowhere');
+    if (aaaa) {
+      const window = windowOf(aaaa);
+      if (window.fromMs > 0) at(window.fromMs, () => this.ipv6Blackhole.enable());
+      at(window.untilMs, () => this.ipv6Blackhole.disable());
     }
   }
 
-  /** The client's resolv.conf: the fake resolver only. */
-  resolvConf(): string {
-    return `nameserver ${ADDRESSES.resolver}\n`;
-  }
-
-  /** The client's /etc/hosts: loopback names only, as on a fresh machine. */
-  hostsFile(): string {
-    return '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n';
+  /** Back to a clean network: no fault, no timer, Toxiproxy reset. */
+  async endTrial(): Promise<void> {
+    this.clock.stop();
+    for (const timer of this.trialTimers) clearTimeout(timer);
+    this.trialTimers = [];
+    this.dns.policy.clear();
+    this.firewall.rules.clear();
+    this.origin.faults.clear();
+    this.proxy.clearFaults();
+    this.trial = undefined;
+    // Toxiproxy's reset takes every toxic off and re-enables every link
+    this.wanUndo.clear();
+    await this.ipv6Blackhole.disable().catch(() => {});
+    await this.wan.reset();
   }
 
   marks(): LogMarks {
     return {
-      dns: this.dns.log.length,
+      dns: this.dns.log.length + this.deadDns.log.length,
       firewall: this.firewall.connections.length,
       handshakes: this.origin.handshakes.length,
       requests: this.origin.requests.length,
+      proxy: this.proxy.log.length,
     };
   }
 
   observe(since: LogMarks): Observations {
-    const queries = this.dns.log.slice(since.dns);
+    const queries = [...this.dns.log, ...this.deadDns.log].slice(since.dns);
     const connections = this.firewall.connections.slice(since.firewall);
     const handshakes = this.origin.handshakes.slice(since.handshakes);
     const requests = this.origin.requests.slice(since.requests);
+    const tunnels = this.proxy.log.slice(since.proxy);
     return {
       dns: { queries: queries.length, byName: countBy(queries, (q) => `${q.name} ${q.type}`), failed: queries.filter((q) => q.rcode !== 'NOERROR').length },
       tcp: { connections: connections.length },
@@ -158,15 +271,14 @@ export class FakeInternet {
         byStatus: countBy(requests, (r) => String(r.status)),
         bytes: requests.reduce((sum, r) => sum + r.bytes, 0),
       },
+      firewall: countBy(connections.filter((c) => c.action !== 'forwarded'), (c) => c.action),
+      proxy: { connects: tunnels.length, byStatus: countBy(tunnels, (t) => String(t.status)) },
     };
   }
 
-  /** Back to a clean network between trials. */
-  async reset(): Promise<void> {
-    await this.wan.reset();
-  }
-
   async stop(): Promise<void> {
-    await Promise.allSettled([this.dns.stop(), this.firewall.stop(), this.origin.stop(), this.wan.stop()]);
+    for (const timer of this.trialTimers) clearTimeout(timer);
+    await this.ipv6Blackhole.disable().catch(() => {});
+    await Promise.allSettled(this.started.reverse().map((c) => c.stop()));
   }
 }

@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import { HarnessError } from '../errors.ts';
+import { matchesPattern } from '../faults/window.ts';
+import { toxicFor, type WanFault } from './faults.ts';
 
 export interface WanLink {
   /** The hostname this link carries (also the Toxiproxy proxy name). */
@@ -68,6 +70,25 @@ export class Wan {
   async addLinks(links: readonly WanLink[]): Promise<void> {
     const created = await this.client.populate(links.map((l) => ({ name: l.name, listen: l.listen, upstream: l.upstream, enabled: true })));
     for (const [name, proxy] of Object.entries(created)) this.proxies.set(name, proxy);
+  }
+
+  /**
+   * Puts a fault on the link of every matching hostname; returns what undoes it (for faults
+   * that end during a trial). `id` names the toxic (unique per fault of the trial).
+   */
+  async applyFault(fault: WanFault, id: string): Promise<() => Promise<void>> {
+    const targets = [...this.proxies.values()].filter((p) => matchesPattern(fault.match, p.name));
+    const toxic = toxicFor(fault);
+    if (!toxic) {
+      await Promise.all(targets.map((p) => p.update({ enabled: false, listen: p.listen, upstream: p.upstream })));
+      return async () => {
+        await Promise.all(targets.map((p) => p.update({ enabled: true, listen: p.listen, upstream: p.upstream })));
+      };
+    }
+    const added = await Promise.all(targets.map((p) => p.addToxic({ name: id, ...toxic })));
+    return async () => {
+      await Promise.all(added.map((t) => t.remove()));
+    };
   }
 
   /** Removes every toxic and re-enables every proxy: the clean state each trial starts from. */

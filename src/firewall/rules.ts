@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
+import { duration, pattern, timed } from '../faults/schema.ts';
+
+/**
+ * TLS / SNI faults: rules of the network edge, decided per connection from the ClientHello.
+ * (Connections without SNI are always dropped: no route can be chosen for them.)
+ */
+export const firewallFaultSchemas = [
+  /** An SNI filter: the connection is reset right after the ClientHello. */
+  z.strictObject({ kind: z.literal('sni-reset'), match: pattern, ...timed }),
+  /** The ClientHello is swallowed and nothing ever answers: go waits out its TLS handshake timeout. */
+  z.strictObject({ kind: z.literal('sni-blackhole'), match: pattern, ...timed }),
+  /** The ClientHello is held this long before it goes on (a slow inspecting gateway). */
+  z.strictObject({ kind: z.literal('tls-handshake-delay'), match: pattern, delay: duration, ...timed }),
+  /** Corporate TLS inspection: TLS terminated with a certificate from the inspection CA (not trusted by default). */
+  z.strictObject({ kind: z.literal('tls-mitm'), match: pattern, alpn: z.array(z.enum(['h2', 'http/1.1'])).min(1).optional(), ...timed }),
+  /** An h2-intolerant middlebox: connections whose ClientHello offers h2 are reset. */
+  z.strictObject({ kind: z.literal('tls-refuse-h2'), match: pattern, ...timed }),
+] as const;
+
+export type FirewallFault = z.infer<(typeof firewallFaultSchemas)[number]>;
+
+export class FirewallRules {
+  private rules: Array<{ fault: FirewallFault; window: Window }> = [];
+
+  setFaults(faults: readonly FirewallFault[]): void {
+    this.rules = faults.map((fault) => ({ fault, window: windowOf(fault) }));
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The first active rule for this SNI, if any. */
+  ruleFor(sni: string, elapsedMs: number): FirewallFault | undefined {
+    return this.rules.find((r) => activeAt(r.window, elapsedMs) && matchesPattern(r.fault.match, sni))?.fault;
+  }
+}

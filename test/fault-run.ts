@@ -1,0 +1,29 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runScenario } from '../src/commands/run.ts';
+import { readResults } from '../src/report/results.ts';
+import type { TrialRecord } from '../src/runner/record.ts';
+import type { ScenarioDefinition } from '../src/scenario/define.ts';
+import { validateScenario } from '../src/scenario/load.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-faults-'));
+let runs = 0;
+
+/** A small corpus: fault tests are about the symptom, not the volume. */
+export const SMALL_CORPUS = { modules: 4, depth: 2, fanout: 2, maxVersions: 1, zipSizeKB: { median: 8, sigma: 0 } } as const;
+
+/**
+ * Runs a scenario (real sandbox, real go, real Toxiproxy) and returns its trial records.
+ * Defaults: the small corpus, baseline only, one repetition, a 30 s deadline.
+ */
+export async function runFaultScenario(def: Omit<ScenarioDefinition, 'name'> & { name?: string }): Promise<TrialRecord[]> {
+  const scenario = validateScenario({ name: `fault-${++runs}`, corpus: SMALL_CORPUS, reps: 1, timeout: '30s', ...def }, 'test');
+  const run = await runScenario({ scenario, outDir: join(out, scenario.name), quiet: true });
+  return readResults(run.resultsFile).records;
+}
+
+export function only<T>(records: readonly T[]): T {
+  if (records.length !== 1) throw new Error(`expected one record, got ${records.length}`);
+  return records[0]!;
+}
