@@ -16,8 +16,9 @@ export interface ScenarioDefinition {
   /**
    * A corporate explicit proxy (HTTP CONNECT) the client is configured to use through
    * HTTPS_PROXY; when mandatory (the default) direct connections to the internet are reset.
+   * `clientUsesProxy: false` models a proxy announced only by a PAC file (Go never reads PAC).
    */
-  corporateProxy?: { mandatory?: boolean };
+  corporateProxy?: { mandatory?: boolean; clientUsesProxy?: boolean };
   /** Mitigations compared in this scenario; `baseline` is always included. */
   mitigations?: MitigationName[];
   /** Trials per mitigation. */

@@ -46,7 +46,7 @@ const schema = z.strictObject({
     })
     .optional(),
   faults: z.array(faultSchema).optional(),
-  corporateProxy: z.strictObject({ mandatory: z.boolean().optional() }).optional(),
+  corporateProxy: z.strictObject({ mandatory: z.boolean().optional(), clientUsesProxy: z.boolean().optional() }).optional(),
   mitigations: z.array(z.enum(MITIGATION_NAMES as [string, ...string[]])).min(1).optional(),
   reps: int(1, 10_000).optional(),
   timeout: z
@@ -119,7 +119,7 @@ export function validateScenario(input: unknown, file: string): Scenario {
       zipSizeKB: { ...DEFAULT_CORPUS.zipSizeKB, ...def.corpus?.zipSizeKB },
     },
     faults: def.faults ?? [],
-    corporateProxy: def.corporateProxy ? { mandatory: def.corporateProxy.mandatory ?? true } : undefined,
+    corporateProxy: def.corporateProxy ? { mandatory: def.corporateProxy.mandatory ?? true, clientUsesProxy: def.corporateProxy.clientUsesProxy ?? true } : undefined,
     mitigations: [...names].map((n) => MITIGATIONS[n as keyof typeof MITIGATIONS]),
     reps: def.reps ?? SCENARIO_DEFAULTS.reps,
     timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,

@@ -33,6 +33,11 @@ export interface RunPki {
 export interface CorporateProxyOptions {
   /** Direct connections to the internet are reset: only the proxy gets out (default true). */
   mandatory: boolean;
+  /**
+   * The client is configured to use it (HTTPS_PROXY). False models a proxy announced only by a
+   * PAC file, which Go never reads (default true).
+   */
+  clientUsesProxy: boolean;
 }
 
 export interface FakeInternetOptions {
@@ -182,7 +187,7 @@ export class FakeInternet {
   /** Environment a client on this network has: the corporate proxy, when there is one. */
   networkEnv(): Record<string, string> {
     const url = `http://${ADDRESSES.corporateProxy}:${ADDRESSES.corporateProxyPort}`;
-    return this.corporateProxy ? { HTTPS_PROXY: url, HTTP_PROXY: url } : {};
+    return this.corporateProxy?.clientUsesProxy ? { HTTPS_PROXY: url, HTTP_PROXY: url } : {};
   }
 
   /**
