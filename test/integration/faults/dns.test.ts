@@ -25,7 +25,7 @@ describe('DNS faults (fake resolver) and resolv.conf / hosts traps', () => {
     const r = only(await runFaultScenario({ faults: [{ kind: 'dns-drop', match: P }, { kind: 'resolv-conf', options: { timeoutSec: 1, attempts: 2 } }] }));
     expect(r).toMatchObject({ outcome: 'fail', failureClass: 'dns-timeout' });
     // A and AAAA asked in parallel, twice (attempts:2): four queries per lookup
-    const queries = r.dns.byName[`${P} A`] + r.dns.byName[`${P} AAAA`];
+    const queries = (r.dns.byName[`${P} A`] ?? 0) + (r.dns.byName[`${P} AAAA`] ?? 0);
     expect(queries % 4).toBe(0);
     const lookups = queries / 4;
     expect(r.durationMs / lookups).toBeGreaterThanOrEqual(1_900);
