@@ -75,11 +75,27 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
 }
 
-/** Field names the schema accepts at a path, for "unknown field" messages. */
-function allowedFields(path: readonly PropertyKey[]): string[] {
+/** Field names the schema accepts at a path (following arrays and the fault chosen by its kind). */
+function allowedFields(path: readonly PropertyKey[], input: unknown): string[] {
   let node: unknown = schema;
-  const unwrap = (n: unknown): unknown => (n instanceof z.ZodOptional ? n.unwrap() : n);
-  for (const key of path) node = unwrap(node instanceof z.ZodObject ? (node.shape as Record<PropertyKey, unknown>)[key] : undefined);
+  let value: unknown = input;
+  const settle = () => {
+    for (;;) {
+      if (node instanceof z.ZodOptional) node = node.unwrap();
+      else if (node instanceof z.ZodDiscriminatedUnion) {
+        const kind = (value as { kind?: unknown } | undefined)?.kind;
+        node = (node.options as unknown[]).find((o) => o instanceof z.ZodObject && (o.shape as { kind?: { value?: unknown } }).kind?.value === kind);
+      } else return;
+    }
+  };
+  for (const key of path) {
+    settle();
+    if (node instanceof z.ZodArray) node = node.element;
+    else if (node instanceof z.ZodObject) node = (node.shape as Record<PropertyKey, unknown>)[key];
+    else return [];
+    value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
+  }
+  settle();
   return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }
 
@@ -89,13 +105,16 @@ export function formatIssues(source: string, input: unknown, issues: readonly z.
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
         const fields = issue.keys.map((k) => fieldPath([...issue.path, k])).join(', ');
-        return `${source}: unknown field ${fields}; allowed: ${allowedFields(issue.path).join(', ')}`;
+        return `${source}: unknown field ${fields}; allowed: ${allowedFields(issue.path, input).join(', ')}`;
       }
       const field = fieldPath(issue.path) || '(scenario)';
       const given = describeValue(valueAt(input, issue.path));
       let allowed = issue.message;
       if (issue.code === 'invalid_value') allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-      else if (issue.code === 'invalid_type') allowed = `a ${issue.expected}`;
+      else if (issue.code === 'invalid_type') allowed = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+      else if (issue.message.startsWith('Invalid discriminator value. Expected ')) {
+        allowed = `one of ${issue.message.slice('Invalid discriminator value. Expected '.length).split(' | ').map((k) => `"${k.replace(/^'|'$/g, '')}"`).join(', ')}`;
+      }
       else if (issue.code === 'too_small') allowed = `at least ${String(issue.minimum)}`;
       else if (issue.code === 'too_big') allowed = `at most ${String(issue.maximum)}`;
       return `${source}: ${field}: got ${given}; allowed: ${allowed}`;

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.ts';
 
@@ -25,6 +28,13 @@ describe('bad input', () => {
     expect(result.stderr).toContain('mitigations[1]: got "http3-on"; allowed: one of "baseline", "http2-off"');
     expect(result.stderr).toContain('timeout: got "soon"');
     expect(result.stderr).toContain('unknown field retries');
+  });
+
+  it('a bad fault: the file, the field path, the value and what is allowed; nothing starts', async () => {
+    const out = join(tmpdir(), `gomod-chaos-never-${process.pid}`);
+    const result = await runCli(['run', 'test/fixtures/scenarios/bad-fault.ts', '--out', out]);
+    expectOneLineError(result, /test\/fixtures\/scenarios\/bad-fault\.ts: faults\[0\]\.latency: got "slow"; allowed: a duration/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a missing go', async () => {

@@ -42,3 +42,36 @@ describe('scenario validation', () => {
     await expect(loadScenario('test/fixtures/scenarios/bad-fields.ts')).rejects.toThrow(/unknown field retries/);
   });
 });
+
+describe('fault validation', () => {
+  it('an unknown fault kind lists the kinds there are', () => {
+    const msg = problem(() => validateScenario({ name: 'x', faults: [{ kind: 'dns-nope', match: 'a' }] }, 'f.ts'));
+    expect(msg).toMatch(/^f\.ts: faults\[0\]\.kind: got "dns-nope"; allowed: one of "dns-nxdomain", .*"tcp-latency", .*"h2-stall"$/);
+  });
+
+  it('an unknown field of a fault lists that fault kind\'s fields', () => {
+    const msg = problem(() => validateScenario({ name: 'x', faults: [{ kind: 'tcp-latency', match: 'a', latency: '1s', jiter: '5ms' }] }, 'f.ts'));
+    expect(msg).toBe('f.ts: unknown field faults[0].jiter; allowed: kind, latency, jitter, match, direction, toxicity, from, until');
+  });
+
+  it('bad values name the field, the value and what is allowed', () => {
+    expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'http-status', match: 'a', status: 418 }] }, 'f.ts'))).toBe(
+      'f.ts: faults[0].status: got 418; allowed: one of 403, 404, 410, 429, 500, 502, 503',
+    );
+    expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'dns-delay', match: 'a', delay: 'soon' }] }, 'f.ts'))).toContain('faults[0].delay: got "soon"; allowed: a duration');
+    // no address outside the machine can even be written down
+    expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'dns-poison', match: 'a', address: '10.0.0.1' }] }, 'f.ts'))).toContain('loopback');
+  });
+
+  it('valid faults of every layer pass and are kept', () => {
+    const faults = [
+      { kind: 'dns-drop', match: 'proxy.golang.org' },
+      { kind: 'resolv-conf', nameservers: ['dead', 'fake'], options: { timeoutSec: 1, attempts: 2 } },
+      { kind: 'tcp-latency', match: '*', latency: '200ms', jitter: '20ms' },
+      { kind: 'sni-reset', match: '*.golang.org', from: '2s' },
+      { kind: 'proxy-deny', match: 'sum.golang.org' },
+      { kind: 'h2-rst-stream', match: '*', afterBytes: 1000 },
+    ];
+    expect(validateScenario({ name: 'x', faults }, 'f.ts').faults).toEqual(faults);
+  });
+});
