@@ -41,7 +41,7 @@ try {
   // 2 + 3. 50-module corpus: fake internet (baseline) vs file:// GOPROXY, interleaved
   const scenario = validateScenario({ name: 'bench-download', corpus: { modules: 50, seed: 11 }, reps: REPS, timeout: '120s' }, 'bench');
   const corpus = await ensureCorpus(scenario.corpus, cacheDir());
-  const fileProxy = { name: 'file-proxy', description: 'GOPROXY=file:// of the same corpus: no network at all', env: { GOPROXY: `file://${corpus.proxyDir}` } };
+  const fileProxy = { name: 'file-proxy', kind: 'baseline' as const, description: 'GOPROXY=file:// of the same corpus: no network at all', env: { GOPROXY: `file://${corpus.proxyDir}` } };
   const run = await runScenario({ scenario: { ...scenario, mitigations: [MITIGATIONS.baseline, fileProxy] }, outDir: join(out, 'download'), quiet: true });
   const { records } = readResults(run.resultsFile);
   const ok = (name: string) => records.filter((r) => r.mitigation === name && r.outcome === 'ok');

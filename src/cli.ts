@@ -4,7 +4,7 @@ import { doctor } from './commands/doctor.ts';
 import { runScenario } from './commands/run.ts';
 import { parseDuration } from './duration.ts';
 import { HarnessError, errorMessage } from './errors.ts';
-import { MITIGATIONS } from './mitigations/catalog.ts';
+import { listing } from './commands/list.ts';
 import { loadScenario } from './scenario/load.ts';
 import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
 
@@ -15,7 +15,7 @@ const USAGE = `usage: gomod-chaos <command>
                        results.jsonl and a report land in --out (default reports/<name>-<time>)
   doctor               what is installed, what is missing, how to fix it
   setup                install what the harness builds itself (Toxiproxy, with go install)
-  list                 the mitigations this version knows
+  list                 scenarios, faults and mitigations this version knows
 `;
 
 function positiveInt(flag: string, value: string | undefined, max = 1_000_000): number | undefined {
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'list':
-      for (const m of Object.values(MITIGATIONS)) process.stdout.write(`${m.name.padEnd(12)} ${m.description}\n`);
+      process.stdout.write(listing());
       return 0;
     case undefined:
     case 'help':

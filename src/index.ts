@@ -1,5 +1,6 @@
 export { defineScenario, type ScenarioDefinition } from './scenario/define.ts';
 export type { Duration } from './duration.ts';
-export type { MitigationName } from './mitigations/catalog.ts';
+export type { MitigationInput, MitigationName } from './mitigations/catalog.ts';
+export type { Fault, FaultKind } from './scenario/faults.ts';
 export type { TrialRecord, Outcome } from './runner/record.ts';
 export type { CorpusOptions } from './corpus/generate.ts';

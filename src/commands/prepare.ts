@@ -1,3 +1,4 @@
+import { CORPUS_MODULE_HOST } from '../corpus/generate.ts';
 import { findGo, goproxyHosts, gosumdbHost, inspectGo, type GoToolchain } from '../client/toolchain.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../log.ts';
@@ -5,8 +6,6 @@ import { probeNamespaces } from '../sandbox/netns.ts';
 import type { PublicHost } from '../topology/fake-internet.ts';
 import { installToxiproxy, locateToxiproxy, TOXIPROXY_ENV } from '../wan/toxiproxy-binary.ts';
 
-/** The module host of the synthetic corpus: what `direct` mode would contact. */
-export const CORPUS_MODULE_HOST = 'gomod.example';
 
 export interface Prerequisites {
   go: GoToolchain;
@@ -32,10 +31,11 @@ export function checkPrerequisites(options: { installMissing: boolean }): Prereq
 
 /**
  * The public names of the fake internet: the hosts of the toolchain's own default GOPROXY and
- * GOSUMDB (read from `go env`, never hard-coded) and the corpus's module host.
+ * GOSUMDB (read from `go env`, never hard-coded), the scenario's mirrors and the corpus's module host.
  */
-export function publicHosts(go: GoToolchain): PublicHost[] {
+export function publicHosts(go: GoToolchain, mirrors: readonly string[] = []): PublicHost[] {
   const hosts = new Map<string, PublicHost>();
+  for (const name of mirrors) hosts.set(name, { name, role: 'goproxy' });
   for (const name of goproxyHosts(go.defaultGoproxy)) hosts.set(name, { name, role: 'goproxy' });
   const sumdb = gosumdbHost(go.defaultGosumdb);
   if (sumdb && !hosts.has(sumdb)) hosts.set(sumdb, { name: sumdb, role: 'sumdb' });

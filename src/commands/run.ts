@@ -51,7 +51,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   if (existsSync(resultsFile) && readResults(resultsFile).records.length > 0) {
     throw new HarnessError('BAD_INPUT', `--out ${outDir} already holds results.jsonl: choose another --out (or remove it) so no measurement is overwritten`);
   }
-  const hosts = publicHosts(prereq.go);
+  const hosts = publicHosts(prereq.go, scenario.mirrors);
   const total = scenario.mitigations.length * reps;
   writeFileSync(
     join(outDir, 'run.json'),
@@ -99,6 +99,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       pki: await createRunPki(hosts.map((h) => h.name)),
       goBinary: prereq.go.binary,
       goVersion: prereq.go.version,
+      defaultGoproxy: prereq.go.defaultGoproxy,
       toxiproxyBinary: prereq.toxiproxyBinary,
       resultsFile,
       skipTrials: [],

@@ -1,26 +1,147 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.ts';
+import type { ResolvOptions } from '../client/traps.ts';
+import { CORPUS_MODULE_HOST } from '../corpus/generate.ts';
+import { duration } from '../faults/schema.ts';
+
 /**
- * Mitigations: changes a real user could make to their own client. Each one only changes the
- * client's environment (later: its resolv.conf/hosts, or local services it could run).
+ * Mitigations: changes a real user could make to their own client — its environment, its
+ * resolv.conf, or a local service they could run (a caching resolver, an HTTP/1.1 gateway, a
+ * caching module proxy, a retry wrapper). A parameterised mitigation expands into one cell per
+ * value: `{ name: 'concurrency', gomaxprocs: [1, 4] }` is two cells.
  */
 export interface Mitigation {
+  /** The cell's label in records and reports, parameters included: "concurrency(GOMAXPROCS=1)". */
   name: string;
+  kind: MitigationKind;
   description: string;
   /** Variables added to the client's environment. */
   env: Readonly<Record<string, string>>;
+  /** Options merged into the client's resolv.conf. */
+  resolvOptions?: ResolvOptions;
+  /** The client trusts the corporate inspection CA too (SSL_CERT_FILE holds both CAs). */
+  trustInspectionCa?: boolean;
+  /** GOPROXY rewritten to try these mirrors (hosts of the scenario) before the default proxy. */
+  mirrorList?: { mirrors: string[]; separator: ',' | '|' };
+  /** A caching resolver on the client host; the client's resolv.conf points at it. */
+  localResolver?: { prewarm: boolean; filterAaaa: boolean };
+  /** A local module proxy the client's GOPROXY points at. */
+  localProxy?: 'http1-gateway' | 'warm-proxy';
+  /** Kill and retry go with an RTT-adaptive deadline. */
+  retry?: { attempts: number; baseDeadlineMs: number; normalRttMs: number };
 }
 
+const many = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+/** Parameterised mitigations, written as objects in a scenario's `mitigations: [...]`. */
+export const mitigationParamSchemas = [
+  z.strictObject({
+    name: z.literal('resolver-options'),
+    timeoutSec: z.number().int().min(1).max(30).optional(),
+    attempts: z.number().int().min(1).max(5).optional(),
+    rotate: z.boolean().optional(),
+    singleRequest: z.boolean().optional(),
+    useVc: z.boolean().optional(),
+  }),
+  z.strictObject({
+    name: z.literal('concurrency'),
+    gomaxprocs: many(z.number().int().min(1).max(256)).optional(),
+    netlimit: many(z.number().int().min(1).max(256)).optional(),
+  }),
+  z.strictObject({
+    name: z.literal('mirror-list'),
+    mirrors: z.array(z.string().regex(/^[a-z0-9.-]+$/)).min(1),
+    separator: many(z.enum([',', '|'])).optional(),
+  }),
+  z.strictObject({
+    name: z.literal('retry-wrapper'),
+    attempts: z.number().int().min(2).max(10).optional(),
+    baseDeadline: duration.optional(),
+    normalRtt: duration.optional(),
+  }),
+] as const;
+
+export type MitigationParams = z.infer<(typeof mitigationParamSchemas)[number]>;
+
+const simple = (kind: MitigationKind, description: string, extra: Partial<Mitigation> = {}): Mitigation => ({ name: kind, kind, description, env: {}, ...extra });
+
+/** Mitigations without parameters, and the defaults of the parameterised ones. */
 export const MITIGATIONS = Object.freeze({
-  baseline: {
-    name: 'baseline',
-    description: "the toolchain's defaults, nothing changed",
-    env: {},
-  },
-  'http2-off': {
-    name: 'http2-off',
-    description: 'GODEBUG=http2client=0: cmd/go speaks HTTP/1.1 and opens parallel connections',
-    env: { GODEBUG: 'http2client=0' },
-  },
+  baseline: simple('baseline', "the toolchain's defaults, nothing changed"),
+  'http2-off': simple('http2-off', 'GODEBUG=http2client=0: cmd/go speaks HTTP/1.1 and opens parallel connections', { env: { GODEBUG: 'http2client=0' } }),
+  'netdns-go': simple('netdns-go', 'GODEBUG=netdns=go: the pure-Go resolver (what a static go binary uses anyway)', { env: { GODEBUG: 'netdns=go' } }),
+  'netdns-cgo': simple('netdns-cgo', 'GODEBUG=netdns=cgo(+1, so go says what it used): the libc resolver, only if the go binary was built with cgo (the official one is not)', { env: { GODEBUG: 'netdns=cgo+1' } }),
+  'resolver-options': simple('resolver-options', 'resolv.conf options timeout:1 attempts:2 (parameters: timeoutSec, attempts, rotate, singleRequest, useVc)', { resolvOptions: { timeoutSec: 1, attempts: 2 } }),
+  'dns-prewarm': simple('dns-prewarm', 'a caching resolver on the client host (dnsmasq-like), warmed with the module hosts before go starts', { localResolver: { prewarm: true, filterAaaa: false } }),
+  'ipv4-only': simple('ipv4-only', 'a local resolver that drops AAAA answers (dnsmasq filter-AAAA): go dials IPv4 only', { localResolver: { prewarm: false, filterAaaa: true } }),
+  'mirror-list': simple('mirror-list', 'GOPROXY lists mirrors before the default proxy (parameters: mirrors, separator "," or "|")', { mirrorList: { mirrors: [], separator: ',' } }),
+  'sumdb-off': simple('sumdb-off', 'GOSUMDB=off: no checksum database (loses integrity checks for new modules)', { env: { GOSUMDB: 'off' } }),
+  gonosumdb: simple('gonosumdb', 'GONOSUMDB=<module hosts>: those modules skip the checksum database', { env: { GONOSUMDB: CORPUS_MODULE_HOST } }),
+  goprivate: simple('goprivate', 'GOPRIVATE=<module hosts>: no checksum database and no proxy (direct VCS fetches) for them', { env: { GOPRIVATE: CORPUS_MODULE_HOST } }),
+  'corp-ca-trust': simple('corp-ca-trust', "trust the corporate inspection proxy's CA (SSL_CERT_FILE with both CAs)", { trustInspectionCa: true }),
+  concurrency: simple('concurrency', 'GOMAXPROCS and/or GODEBUG=cmdgonetlimit (parameters: gomaxprocs, netlimit; default GOMAXPROCS=1)', { env: { GOMAXPROCS: '1' } }),
+  'retry-wrapper': simple('retry-wrapper', 'kill and retry go with an RTT-adaptive deadline: base x (1 + 0.8 x RTT / normal RTT) (parameters: attempts, baseDeadline, normalRtt)', {
+    retry: { attempts: 3, baseDeadlineMs: 30_000, normalRttMs: 20 },
+  }),
+  'http1-gateway': simple('http1-gateway', 'a local GOPROXY gateway (undici) that fetches upstream over HTTP/1.1 with a keep-alive pool', { localProxy: 'http1-gateway' }),
+  'warm-proxy': simple('warm-proxy', 'a local caching module proxy, pre-filled with every module (the best case)', { localProxy: 'warm-proxy' }),
 } satisfies Record<string, Mitigation>);
+
+export type MitigationKind =
+  | 'baseline'
+  | 'http2-off'
+  | 'netdns-go'
+  | 'netdns-cgo'
+  | 'resolver-options'
+  | 'dns-prewarm'
+  | 'ipv4-only'
+  | 'mirror-list'
+  | 'sumdb-off'
+  | 'gonosumdb'
+  | 'goprivate'
+  | 'corp-ca-trust'
+  | 'concurrency'
+  | 'retry-wrapper'
+  | 'http1-gateway'
+  | 'warm-proxy';
 
 export type MitigationName = keyof typeof MITIGATIONS;
 export const MITIGATION_NAMES = Object.keys(MITIGATIONS) as MitigationName[];
+
+/** A scenario's mitigation entry: a name, or a parameterised object. */
+export type MitigationInput = MitigationName | MitigationParams;
+
+/** The cells a mitigation entry stands for (parameter lists expand into one cell per value). */
+export function expandMitigation(input: MitigationInput): Mitigation[] {
+  if (typeof input === 'string') return [MITIGATIONS[input]];
+  const base = MITIGATIONS[input.name];
+  switch (input.name) {
+    case 'resolver-options': {
+      const { name: _name, ...options } = input;
+      const resolvOptions = Object.keys(options).length ? options : base.resolvOptions;
+      const label = Object.entries(resolvOptions ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(',');
+      return [{ ...base, name: `resolver-options(${label})`, resolvOptions }];
+    }
+    case 'concurrency': {
+      const cells: Mitigation[] = [];
+      for (const n of list(input.gomaxprocs ?? [])) cells.push({ ...base, name: `concurrency(GOMAXPROCS=${n})`, env: { GOMAXPROCS: String(n) } });
+      for (const n of list(input.netlimit ?? [])) cells.push({ ...base, name: `concurrency(cmdgonetlimit=${n})`, env: { GODEBUG: `cmdgonetlimit=${n}` } });
+      return cells.length ? cells : [{ ...base, name: 'concurrency(GOMAXPROCS=1)' }];
+    }
+    case 'mirror-list':
+      return list(input.separator ?? ',').map((separator) => ({
+        ...base,
+        name: `mirror-list(${input.mirrors.join(separator)}${separator}default)`,
+        mirrorList: { mirrors: input.mirrors, separator },
+      }));
+    case 'retry-wrapper': {
+      const retry = {
+        attempts: input.attempts ?? base.retry!.attempts,
+        baseDeadlineMs: parseDuration(input.baseDeadline ?? base.retry!.baseDeadlineMs) ?? base.retry!.baseDeadlineMs,
+        normalRttMs: parseDuration(input.normalRtt ?? base.retry!.normalRttMs) ?? base.retry!.normalRttMs,
+      };
+      return [{ ...base, name: `retry-wrapper(${retry.attempts}x,base=${retry.baseDeadlineMs}ms)`, retry }];
+    }
+  }
+}

@@ -19,6 +19,10 @@ export interface TrialRecord extends Observations {
   failureClass: string | null;
   /** Time of the go process itself. */
   durationMs: number;
+  /** Time the mitigation's own per-trial work took before go started (DNS warm-up, RTT probe...). */
+  mitigationSetupMs: number;
+  /** Runs of go in this trial (more than one under the retry wrapper). */
+  attempts: number;
   /** Time of the whole trial including the harness's own work (setup, reset, logs, cleanup). */
   wallMs: number;
   exitCode: number | null;

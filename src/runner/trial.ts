@@ -2,9 +2,11 @@ import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDownloadJson } from '../client/download-output.ts';
 import { clientDirs, clientEnvironment } from '../client/environment.ts';
-import { runGo } from '../client/run-go.ts';
+import { runGo, type GoRunResult } from '../client/run-go.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
+import { prepareClient, type PreparedClient } from '../mitigations/apply.ts';
+import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../scenario/faults.ts';
 import type { FakeInternet } from '../topology/fake-internet.ts';
 import { classifyFailure } from './classify.ts';
@@ -25,6 +27,7 @@ export interface TrialContext {
   corpus: Corpus;
   goBinary: string;
   goVersion: string;
+  defaultGoproxy: string;
   /** Scratch space of the run (a tmpfs of the sandbox). */
   scratchDir: string;
   signal?: AbortSignal;
@@ -42,25 +45,57 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   await Promise.all([dirs.home, dirs.gopath, dirs.gocache, dirs.tmp, dirs.emptyCertDir].map((d) => mkdir(d, { recursive: true })));
   await cp(ctx.corpus.workloadDir, workDir, { recursive: true });
   // every trial draws its own random faults, reproducibly: seed and position in the run
-  await ctx.internet.beginTrial(spec.faults, spec.seed * 100_003 + spec.trial);
-  const files = ctx.internet.clientFiles();
+  const trialSeed = spec.seed * 100_003 + spec.trial;
+  await ctx.internet.beginTrial(spec.faults, trialSeed);
+  const marks = ctx.internet.marks();
+  // the trial clock runs from the client's first move: a mitigation's own work (a DNS warm-up,
+  // an RTT probe) meets the faults too
+  ctx.internet.startClock();
+  let client: PreparedClient;
+  try {
+    client = await prepareClient(spec.mitigation, { internet: ctx.internet, defaultGoproxy: ctx.defaultGoproxy, corpusSite: ctx.internet.corpusSite, random: createRandom(trialSeed) });
+  } catch (err) {
+    await ctx.internet.endTrial();
+    throw err;
+  }
   const resolvConf = join(trialDir, 'resolv.conf');
   const hostsFile = join(trialDir, 'hosts');
-  await writeFile(resolvConf, files.resolvConf);
-  await writeFile(hostsFile, files.hosts);
+  await writeFile(resolvConf, client.files.resolvConf);
+  await writeFile(hostsFile, client.files.hosts);
 
-  const marks = ctx.internet.marks();
-  ctx.internet.startClock();
-  const result = await runGo({
-    goBinary: ctx.goBinary,
-    args: ['mod', 'download', '-json'],
-    cwd: workDir,
-    env: clientEnvironment(ctx.goBinary, dirs, ctx.internet.caFile, { ...ctx.internet.networkEnv(), ...spec.mitigation.env }),
-    resolvConf,
-    hostsFile,
-    deadlineMs: spec.timeoutMs,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  });
+  const goRun = (deadlineMs: number) =>
+    runGo({
+      goBinary: ctx.goBinary,
+      args: ['mod', 'download', '-json'],
+      cwd: workDir,
+      env: clientEnvironment(ctx.goBinary, dirs, ctx.internet.caFile, client.env),
+      resolvConf,
+      hostsFile,
+      deadlineMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  let result: GoRunResult;
+  let attempts = 0;
+  let goMs = 0;
+  let wrapperGaveUp = false;
+  try {
+    // the retry wrapper kills go at its own deadline and tries again, keeping the module cache;
+    // the trial's hard deadline still bounds the whole
+    const maxAttempts = client.retry?.attempts ?? 1;
+    for (;;) {
+      attempts++;
+      const remainingMs = spec.timeoutMs - goMs;
+      const wrapperDeadline = client.retry ? Math.min(client.retry.attemptDeadlineMs, remainingMs) : remainingMs;
+      result = await goRun(wrapperDeadline);
+      goMs += result.durationMs;
+      const failed = result.timedOut || result.exitCode !== 0;
+      if (!failed || attempts >= maxAttempts || result.aborted || result.spawnError || goMs >= spec.timeoutMs) break;
+    }
+    // the wrapper gave up (its own deadline, attempts used up) before the harness deadline
+    wrapperGaveUp = Boolean(client.retry && result.timedOut && goMs < spec.timeoutMs);
+  } finally {
+    await client.stop();
+  }
   const seen = ctx.internet.observe(marks);
   await ctx.internet.endTrial();
   const downloaded = parseDownloadJson(result.stdout);
@@ -72,6 +107,9 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   if (result.spawnError) {
     outcome = 'harness-error';
     failureClass = 'spawn';
+  } else if (wrapperGaveUp) {
+    outcome = 'fail';
+    failureClass = 'retry-exhausted';
   } else if (result.timedOut) {
     outcome = 'timeout';
     failureClass = 'deadline';
@@ -93,7 +131,9 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
     goVersion: ctx.goVersion,
     outcome,
     failureClass,
-    durationMs: Math.round(result.durationMs * 10) / 10,
+    durationMs: Math.round(goMs * 10) / 10,
+    mitigationSetupMs: Math.round(client.setupMs * 10) / 10,
+    attempts,
     wallMs: Math.round((performance.now() - wallStart) * 10) / 10,
     exitCode: result.exitCode,
     modules: downloaded.filter((m) => !m.Error && m.Zip).length,

@@ -67,7 +67,7 @@ async function main(): Promise<number> {
       if (skip.has(planned.trial)) continue;
       const { aborted, ...record } = await runTrial(
         { scenario: config.scenario, mitigation: planned.mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults },
-        { internet, corpus: config.corpus, goBinary: config.goBinary, goVersion: config.goVersion, scratchDir: config.scratchDir, signal: abort.signal },
+        { internet, corpus: config.corpus, goBinary: config.goBinary, goVersion: config.goVersion, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal: abort.signal },
       );
       // A trial cut short by Ctrl-C measured nothing: it is not recorded and runs again on resume.
       if (aborted) break;

@@ -17,6 +17,8 @@ export interface SandboxRunConfig {
   pki: RunPki;
   goBinary: string;
   goVersion: string;
+  /** The toolchain's default GOPROXY, for mitigations that rewrite or front it. */
+  defaultGoproxy: string;
   toxiproxyBinary: string;
   resultsFile: string;
   /** Trials already in results.jsonl (by their position in the order): skipped on resume. */

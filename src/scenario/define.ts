@@ -1,6 +1,6 @@
 import type { CorpusOptions } from '../corpus/generate.ts';
 import type { Duration } from '../duration.ts';
-import type { MitigationName } from '../mitigations/catalog.ts';
+import type { MitigationInput } from '../mitigations/catalog.ts';
 import type { Fault } from './faults.ts';
 
 /** What a scenario file exports: `export default defineScenario({...})`. */
@@ -19,8 +19,13 @@ export interface ScenarioDefinition {
    * `clientUsesProxy: false` models a proxy announced only by a PAC file (Go never reads PAC).
    */
   corporateProxy?: { mandatory?: boolean; clientUsesProxy?: boolean };
-  /** Mitigations compared in this scenario; `baseline` is always included. */
-  mitigations?: MitigationName[];
+  /** Extra module proxies of the fake internet serving the corpus (e.g. 'goproxy.example'), for mirror-list. */
+  mirrors?: string[];
+  /**
+   * Mitigations compared in this scenario; `baseline` is always included. Names, or objects with
+   * parameters; a list of values expands into one cell each: `{ name: 'concurrency', gomaxprocs: [1, 8] }`.
+   */
+  mitigations?: MitigationInput[];
   /** Trials per mitigation. */
   reps?: number;
   /** Hard deadline per trial: `go` has no HTTP timeouts of its own. */

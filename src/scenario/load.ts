@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
 import { parseDuration } from '../duration.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { MITIGATIONS, MITIGATION_NAMES, type Mitigation } from '../mitigations/catalog.ts';
+import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationInput } from '../mitigations/catalog.ts';
 import type { ScenarioDefinition } from './define.ts';
 import { faultSchema, type Fault } from './faults.ts';
 import type { CorporateProxyOptions } from '../topology/fake-internet.ts';
@@ -18,6 +18,8 @@ export interface Scenario {
   corpus: CorpusOptions;
   faults: Fault[];
   corporateProxy: CorporateProxyOptions | undefined;
+  /** Extra module proxies of the fake internet, serving the corpus ("a domestic mirror"). */
+  mirrors: string[];
   mitigations: Mitigation[];
   reps: number;
   timeoutMs: number;
@@ -47,7 +49,8 @@ const schema = z.strictObject({
     .optional(),
   faults: z.array(faultSchema).optional(),
   corporateProxy: z.strictObject({ mandatory: z.boolean().optional(), clientUsesProxy: z.boolean().optional() }).optional(),
-  mitigations: z.array(z.enum(MITIGATION_NAMES as [string, ...string[]])).min(1).optional(),
+  mirrors: z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a host name such as "goproxy.example"')).max(8).optional(),
+  mitigations: z.array(z.union([z.enum(MITIGATION_NAMES as [string, ...string[]]), z.discriminatedUnion('name', [...mitigationParamSchemas])])).min(1).optional(),
   reps: int(1, 10_000).optional(),
   timeout: z
     .union([z.number(), z.string()])
@@ -127,7 +130,22 @@ export function validateScenario(input: unknown, file: string): Scenario {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new HarnessError('SCENARIO_INVALID', formatIssues(file, input, parsed.error.issues));
   const def = parsed.data as ScenarioDefinition;
-  const names = new Set(['baseline', ...(def.mitigations ?? [])]);
+  const cells = new Map<string, Mitigation>();
+  const entries = (def.mitigations ?? []).map((entry, i): MitigationInput => {
+    if (entry !== 'mirror-list') return entry;
+    // the plain name lists every mirror of the scenario
+    if (!def.mirrors?.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}]: got "mirror-list"; allowed: only with \`mirrors: ['goproxy.example', ...]\` in the scenario (the mirrors it lists)`);
+    return { name: 'mirror-list', mirrors: def.mirrors };
+  });
+  for (const entry of ['baseline' as const, ...entries]) {
+    for (const m of expandMitigation(entry)) cells.set(m.name, m);
+  }
+  for (const [i, entry] of (def.mitigations ?? []).entries()) {
+    if (typeof entry === 'object' && entry.name === 'mirror-list') {
+      const unknown = entry.mirrors.filter((m) => !(def.mirrors ?? []).includes(m));
+      if (unknown.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}].mirrors: got ${JSON.stringify(unknown)}; allowed: the scenario's mirrors ${JSON.stringify(def.mirrors ?? [])} (add them to \`mirrors\`)`);
+    }
+  }
   return {
     name: def.name,
     description: def.description ?? '',
@@ -139,7 +157,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
     },
     faults: def.faults ?? [],
     corporateProxy: def.corporateProxy ? { mandatory: def.corporateProxy.mandatory ?? true, clientUsesProxy: def.corporateProxy.clientUsesProxy ?? true } : undefined,
-    mitigations: [...names].map((n) => MITIGATIONS[n as keyof typeof MITIGATIONS]),
+    mirrors: def.mirrors ?? [],
+    mitigations: [...cells.values()],
     reps: def.reps ?? SCENARIO_DEFAULTS.reps,
     timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,
     seed: def.seed ?? SCENARIO_DEFAULTS.seed,

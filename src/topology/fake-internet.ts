@@ -87,10 +87,13 @@ interface Stoppable {
  */
 export class FakeInternet {
   readonly caFile: string;
+  readonly caPem: string;
   readonly inspectionCaFile: string;
   readonly clock = new TrialClock();
   readonly hosts: readonly PublicHost[];
   readonly corporateProxy: CorporateProxyOptions | undefined;
+  /** The corpus as a module proxy serves it (mirrors and local caching proxies serve the same). */
+  corpusSite!: Site;
   private dns!: FakeResolver;
   private deadDns!: FakeResolver;
   private origin!: Origin;
@@ -106,6 +109,7 @@ export class FakeInternet {
 
   private constructor(options: FakeInternetOptions) {
     this.caFile = join(options.workDir, 'harness-ca.pem');
+    this.caPem = options.pki.caCertPem;
     this.inspectionCaFile = join(options.workDir, 'inspection-ca.pem');
     this.hosts = options.hosts;
     this.corporateProxy = options.corporateProxy;
@@ -127,6 +131,7 @@ export class FakeInternet {
     await writeFile(this.caFile, options.pki.caCertPem);
     await writeFile(this.inspectionCaFile, options.pki.inspectionCaCertPem + options.pki.caCertPem);
     const corpusSite = await goproxySite(options.corpus.proxyDir);
+    this.corpusSite = corpusSite;
     const siteFor = (role: PublicHost['role']): Site => (role === 'goproxy' ? corpusSite : emptySite);
     const originHosts = options.hosts.map((h) => {
       const certificate = options.pki.hostCertificates[h.name];

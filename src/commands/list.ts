@@ -1,0 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MITIGATIONS } from '../mitigations/catalog.ts';
+import { FAULT_KINDS } from '../scenario/faults.ts';
+
+/** `gomod-chaos list`: the scenarios in ./scenarios, every fault by layer, every mitigation. */
+export function listing(scenarioDir = 'scenarios'): string {
+  const lines: string[] = ['scenarios:'];
+  let files: string[] = [];
+  try {
+    files = readdirSync(scenarioDir).filter((f) => /\.(ts|js|mjs)$/.test(f)).sort();
+  } catch {
+    lines.push(`  (no ${scenarioDir}/ folder here)`);
+  }
+  for (const file of files) {
+    const text = readFileSync(join(scenarioDir, file), 'utf8');
+    const description = /description:\s*(['"`])(.*?)\1/s.exec(text)?.[2]?.replace(/\s+/g, ' ') ?? '';
+    lines.push(`  ${join(scenarioDir, file).padEnd(40)} ${description.slice(0, 100)}`);
+  }
+  lines.push('', 'faults (by layer):');
+  for (const [layer, kinds] of Object.entries(FAULT_KINDS)) lines.push(`  ${layer.padEnd(7)} ${kinds.join(', ')}`);
+  lines.push('', 'mitigations:');
+  for (const m of Object.values(MITIGATIONS)) lines.push(`  ${m.name.padEnd(17)} ${m.description}`);
+  return lines.join('\n') + '\n';
+}
