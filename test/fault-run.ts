@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { runScenario } from '../src/commands/run.ts';
 import { readResults } from '../src/report/results.ts';
 import type { TrialRecord } from '../src/runner/record.ts';
@@ -8,6 +9,7 @@ import type { ScenarioDefinition } from '../src/scenario/define.ts';
 import { validateScenario } from '../src/scenario/load.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-faults-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 let runs = 0;
 
 /** A small corpus: fault tests are about the symptom, not the volume. */

@@ -115,7 +115,10 @@ export function formatIssues(source: string, input: unknown, issues: readonly z.
       let allowed = issue.message;
       if (issue.code === 'invalid_value') allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       else if (issue.code === 'invalid_type') allowed = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
-      else if (issue.message.startsWith('Invalid discriminator value. Expected ')) {
+      else if (issue.code === 'invalid_union' && issue.path[0] === 'mitigations') {
+        const params = mitigationParamSchemas.map((m) => `{ name: "${m.shape.name.value}", ... }`).join(', ');
+        allowed = `one of ${MITIGATION_NAMES.map((n) => `"${n}"`).join(', ')}, or with parameters ${params}`;
+      } else if (issue.message.startsWith('Invalid discriminator value. Expected ')) {
         allowed = `one of ${issue.message.slice('Invalid discriminator value. Expected '.length).split(' | ').map((k) => `"${k.replace(/^'|'$/g, '')}"`).join(', ')}`;
       }
       else if (issue.code === 'too_small') allowed = `at least ${String(issue.minimum)}`;
