@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenario } from '../src/commands/run.ts';
+import { runScenarios } from '../src/commands/run.ts';
 import { ensureCorpus } from '../src/corpus/generate.ts';
 import { MITIGATIONS } from '../src/mitigations/catalog.ts';
 import { cacheDir } from '../src/paths.ts';
@@ -30,8 +30,8 @@ try {
   const tiny = validateScenario({ name: 'bench-ready', corpus: { modules: 3, zipSizeKB: { median: 2, sigma: 0 } }, reps: 1 }, 'bench');
   const readyMs: number[] = [];
   for (let i = 0; i < SANDBOX_STARTS; i++) {
-    await runScenario({
-      scenario: tiny,
+    await runScenarios({
+      scenarios: [tiny],
       outDir: join(out, `ready-${i}`),
       quiet: true,
       onEvent: (e) => e.type === 'ready' && e.sinceSpawnMs !== undefined && readyMs.push(e.sinceSpawnMs),
@@ -42,7 +42,7 @@ try {
   const scenario = validateScenario({ name: 'bench-download', corpus: { modules: 50, seed: 11 }, reps: REPS, timeout: '120s' }, 'bench');
   const corpus = await ensureCorpus(scenario.corpus, cacheDir());
   const fileProxy = { name: 'file-proxy', kind: 'baseline' as const, description: 'GOPROXY=file:// of the same corpus: no network at all', env: { GOPROXY: `file://${corpus.proxyDir}` } };
-  const run = await runScenario({ scenario: { ...scenario, mitigations: [MITIGATIONS.baseline, fileProxy] }, outDir: join(out, 'download'), quiet: true });
+  const run = await runScenarios({ scenarios: [{ ...scenario, mitigations: [MITIGATIONS.baseline, fileProxy] }], outDir: join(out, 'download'), quiet: true });
   const { records } = readResults(run.resultsFile);
   const ok = (name: string) => records.filter((r) => r.mitigation === name && r.outcome === 'ok');
   const network = median(ok('baseline').map((r) => r.durationMs));

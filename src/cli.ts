@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { findGo } from './client/toolchain.ts';
 import { doctor } from './commands/doctor.ts';
-import { runScenario } from './commands/run.ts';
+import { merge } from './commands/merge.ts';
+import { runScenarios } from './commands/run.ts';
+import { parseShard } from './runner/plan.ts';
+import { scenarioFiles } from './scenario/load.ts';
 import { parseDuration } from './duration.ts';
 import { HarnessError, errorMessage } from './errors.ts';
 import { listing } from './commands/list.ts';
@@ -10,9 +13,13 @@ import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
 
 const USAGE = `usage: gomod-chaos <command>
 
-  run <scenario.ts> [--reps N] [--out DIR] [--timeout 90s] [--seed N]
-                       run every mitigation x N repetitions inside a fresh sandbox;
-                       results.jsonl and a report land in --out (default reports/<name>-<time>)
+  run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
+      [--go go1.22.12,go1.26.8] [--shard i/n] [--resume]
+                       every mitigation x go version x N repetitions, each scenario in a fresh
+                       sandbox; results.jsonl and a report land in --out (default
+                       reports/<name>-<time>); --resume continues an interrupted run in --out
+  merge <dirs>... --out DIR
+                       join the shards of one run into one results.jsonl and report
   doctor               what is installed, what is missing, how to fix it
   setup                install what the harness builds itself (Toxiproxy, with go install)
   list                 scenarios, faults and mitigations this version knows
@@ -32,12 +39,22 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { reps: { type: 'string' }, out: { type: 'string' }, timeout: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' } },
+        options: {
+          reps: { type: 'string' },
+          out: { type: 'string' },
+          timeout: { type: 'string' },
+          seed: { type: 'string' },
+          backend: { type: 'string' },
+          go: { type: 'string' },
+          shard: { type: 'string' },
+          resume: { type: 'boolean' },
+        },
       });
-      if (positionals.length !== 1) throw new HarnessError('BAD_INPUT', `run takes one scenario file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}: e.g. npx gomod-chaos run scenarios/clean.ts`);
+      if (positionals.length === 0) throw new HarnessError('BAD_INPUT', 'run takes scenario files or folders: e.g. npx gomod-chaos run scenarios/clean.ts');
       if (values.backend !== undefined && values.backend !== 'netns') {
         throw new HarnessError('BAD_INPUT', `--backend: got ${JSON.stringify(values.backend)}; allowed: "netns" (the docker backend is not built yet)`);
       }
+      if (values.resume && values.out === undefined) throw new HarnessError('BAD_INPUT', '--resume needs --out: the folder of the run to continue');
       const reps = positiveInt('reps', values.reps, 100_000);
       if (reps === 0) throw new HarnessError('BAD_INPUT', '--reps: got "0"; allowed: a whole number from 1 to 100000');
       let timeoutMs: number | undefined;
@@ -45,15 +62,29 @@ async function main(argv: string[]): Promise<number> {
         timeoutMs = parseDuration(/^\d+$/.test(values.timeout) ? Number(values.timeout) : values.timeout);
         if (!timeoutMs) throw new HarnessError('BAD_INPUT', `--timeout: got ${JSON.stringify(values.timeout)}; allowed: a duration such as 90s, 2m, 500ms or a number of ms`);
       }
-      const scenario = await loadScenario(positionals[0]!);
-      const outcome = await runScenario({
-        scenario,
+      const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
+      const goVersions = values.go?.split(',').map((v) => v.trim()).filter(Boolean);
+      const scenarios = [];
+      for (const file of scenarioFiles(positionals)) scenarios.push(await loadScenario(file));
+      const outcome = await runScenarios({
+        scenarios,
+        command: ['gomod-chaos', ...argv].join(' '),
         ...(values.out !== undefined ? { outDir: values.out } : {}),
         ...(reps !== undefined ? { reps } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(values.seed !== undefined ? { seed: positiveInt('seed', values.seed, 2 ** 31 - 1)! } : {}),
+        ...(goVersions?.length ? { goVersions } : {}),
+        ...(shard ? { shard } : {}),
+        ...(values.resume ? { resume: true } : {}),
       });
       return outcome.interrupted ? 130 : 0;
+    }
+    case 'merge': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' } } });
+      if (!values.out) throw new HarnessError('BAD_INPUT', 'merge needs --out: where the joined results and report go');
+      const merged = merge(positionals, values.out);
+      process.stderr.write(`merged ${merged.records} trials into ${values.out}\n`);
+      return 0;
     }
     case 'doctor':
       return doctor();
@@ -73,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, doctor, setup, list, help`);
+      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, merge, doctor, setup, list, help`);
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { runScenario } from '../src/commands/run.ts';
+import { runScenarios } from '../src/commands/run.ts';
 import { readResults } from '../src/report/results.ts';
 import type { TrialRecord } from '../src/runner/record.ts';
 import type { ScenarioDefinition } from '../src/scenario/define.ts';
@@ -21,7 +21,7 @@ export const SMALL_CORPUS = { modules: 4, depth: 2, fanout: 2, maxVersions: 1, z
  */
 export async function runFaultScenario(def: Omit<ScenarioDefinition, 'name'> & { name?: string }): Promise<TrialRecord[]> {
   const scenario = validateScenario({ name: `fault-${++runs}`, corpus: SMALL_CORPUS, reps: 1, timeout: '30s', ...def }, 'test');
-  const run = await runScenario({ scenario, outDir: join(out, scenario.name), quiet: true });
+  const run = await runScenarios({ scenarios: [scenario], outDir: join(out, scenario.name), quiet: true });
   return readResults(run.resultsFile).records;
 }
 

@@ -1,28 +1,40 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { resolveToolchain } from '../client/toolchains.ts';
+import type { GoToolchain } from '../client/toolchain.ts';
 import { ensureCorpus } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../log.ts';
 import { cacheDir } from '../paths.ts';
+import { Progress } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
-import { summarize, summaryMarkdown } from '../report/summary.ts';
+import { writeReports } from '../report/write.ts';
+import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
 import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
-import { createScratchDir } from '../sandbox/scratch.ts';
-import { createRunPki } from '../tls/run-pki.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
+import { createScratchDir } from '../sandbox/scratch.ts';
 import type { Scenario } from '../scenario/load.ts';
+import { createRunPki } from '../tls/run-pki.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
 
 export interface RunOptions {
-  scenario: Scenario;
+  scenarios: Scenario[];
   outDir?: string;
+  /** Overrides of every scenario's own settings. */
   reps?: number;
   timeoutMs?: number;
   seed?: number;
+  /** Go versions to compare (a matrix dimension); default: the go in use. */
+  goVersions?: string[];
+  shard?: Shard;
+  /** Continue the run in outDir: finished trials are kept and not run again. */
+  resume?: boolean;
+  /** The command line, for run.json and the resume hint. */
+  command?: string;
   /** Called with each event the sandbox sends (benchmarks use it). */
   onEvent?: (event: SandboxEvent) => void;
-  /** Print the summary on stdout (the CLI does; benchmarks do not). */
+  /** No summary on stdout (benchmarks, tests). */
   quiet?: boolean;
 }
 
@@ -33,58 +45,149 @@ export interface RunOutcome {
   trials: number;
 }
 
+interface RunFile {
+  identity: RunIdentity;
+  shard: Shard | null;
+  [key: string]: unknown;
+}
+
 function timestamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-/** `gomod-chaos run`: every mitigation x repetition of a scenario, inside a fresh sandbox. */
-export async function runScenario(options: RunOptions): Promise<RunOutcome> {
-  const { scenario } = options;
-  const reps = options.reps ?? scenario.reps;
-  const timeoutMs = options.timeoutMs ?? scenario.timeoutMs;
-  const seed = options.seed ?? scenario.seed;
+/** The settings a scenario runs with in this run (flags override the file). */
+function effective(scenario: Scenario, options: RunOptions) {
+  return { reps: options.reps ?? scenario.reps, timeoutMs: options.timeoutMs ?? scenario.timeoutMs, seed: options.seed ?? scenario.seed };
+}
+
+/**
+ * `gomod-chaos run`: every cell (scenario x mitigation x go version) x repetition, each scenario
+ * in a fresh sandbox, trials in a seeded interleaved order; resumable and shardable.
+ */
+export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
+  const { scenarios } = options;
+  if (scenarios.length === 0) throw new HarnessError('BAD_INPUT', 'no scenario to run');
+  const names = scenarios.map((s) => s.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new HarnessError('BAD_INPUT', `two scenarios are named ${JSON.stringify(duplicate)}: scenario names must be unique in a run`);
+
   const prereq = checkPrerequisites({ installMissing: true });
-  const corpus = await ensureCorpus(scenario.corpus, cacheDir());
-  const outDir = resolve(options.outDir ?? join('reports', `${scenario.name}-${timestamp()}`));
-  mkdirSync(outDir, { recursive: true });
-  const resultsFile = join(outDir, 'results.jsonl');
-  if (existsSync(resultsFile) && readResults(resultsFile).records.length > 0) {
-    throw new HarnessError('BAD_INPUT', `--out ${outDir} already holds results.jsonl: choose another --out (or remove it) so no measurement is overwritten`);
-  }
-  const hosts = publicHosts(prereq.go, scenario.mirrors);
-  const total = scenario.mitigations.length * reps;
-  writeFileSync(
-    join(outDir, 'run.json'),
-    JSON.stringify(
-      {
-        command: process.argv.slice(1).join(' '),
-        scenario: scenario.name,
-        scenarioFile: scenario.file,
-        seed,
-        reps,
-        timeoutMs,
-        mitigations: scenario.mitigations.map((m) => m.name),
-        faults: scenario.faults,
-        corporateProxy: scenario.corporateProxy ?? null,
-        backend: 'netns',
-        sandbox: namespaceMode(),
-        go: { version: prereq.go.version, binary: prereq.go.binary, cgoBuild: prereq.go.cgoBuild, defaultGoproxy: prereq.go.defaultGoproxy, defaultGosumdb: prereq.go.defaultGosumdb },
-        toxiproxy: prereq.toxiproxyBinary,
-        corpus: { options: corpus.options, modules: corpus.modules.length, totalZipBytes: corpus.totalZipBytes },
-        hosts,
-        machine: { hostname: hostname(), cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-        startedAt: new Date().toISOString(),
-      },
-      null,
-      2,
-    ),
+  const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
+  const goVersions = toolchains.map((t) => t.version);
+  const identity: RunIdentity = {
+    scenarios: scenarios.map((s) => ({ name: s.name, fingerprint: scenarioFingerprint(s), ...effective(s, options) })),
+    goVersions,
+  };
+  const plan = shardOf(
+    scenarios.flatMap((s) => {
+      const e = effective(s, options);
+      return planScenario(s, goVersions, e.reps, e.seed);
+    }),
+    options.shard,
   );
 
-  const scratchDir = createScratchDir();
-  progress(`gomod-chaos: ${scenario.name}: ${total} trials (${scenario.mitigations.map((m) => m.name).join(', ')} x ${reps}), ${prereq.go.version}, corpus ${corpus.modules.length} modules / ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB, seed ${seed}`);
-  let done = 0;
+  const defaultName = scenarios.length === 1 ? scenarios[0]!.name : 'run';
+  const outDir = resolve(options.outDir ?? join('reports', `${defaultName}-${timestamp()}`));
+  const resultsFile = join(outDir, 'results.jsonl');
+  const runFile = join(outDir, 'run.json');
+  const done = new Set<string>();
+  if (options.resume) {
+    if (!existsSync(runFile)) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
+    const previous = JSON.parse(readFileSync(runFile, 'utf8')) as RunFile;
+    const differences = identityDifferences(previous.identity, identity);
+    const shardNow = options.shard ?? null;
+    if (JSON.stringify(previous.shard) !== JSON.stringify(shardNow)) differences.push(`shard: ${JSON.stringify(previous.shard)} vs ${JSON.stringify(shardNow)}`);
+    if (differences.length) {
+      throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds a different run (${differences.join('; ')}): resume with the same scenarios and flags, or choose another --out`);
+    }
+    const { records, problems } = readResults(resultsFile);
+    for (const p of problems) progress(`warning: ${p}`);
+    for (const r of records) done.add(trialKey(r));
+  } else if (existsSync(resultsFile) && readResults(resultsFile).records.length > 0) {
+    throw new HarnessError('BAD_INPUT', `--out ${outDir} already holds results.jsonl: add --resume to continue that run, or choose another --out (nothing is overwritten)`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  if (!options.resume) {
+    writeFileSync(
+      runFile,
+      JSON.stringify(
+        {
+          identity,
+          shard: options.shard ?? null,
+          command: options.command ?? process.argv.slice(1).join(' '),
+          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, corpus: s.corpus })),
+          backend: 'netns',
+          sandbox: namespaceMode(),
+          go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
+          toxiproxy: prereq.toxiproxyBinary,
+          machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+          startedAt: new Date().toISOString(),
+        },
+        null,
+        2,
+      ),
+    );
+  }
+
+  const remaining = plan.filter((t) => !done.has(trialKey(t)));
+  progress(`gomod-chaos: ${scenarios.length} scenario(s), ${plan.length} trials${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ''}, ${remaining.length} to run, ${goVersions.join(', ')} -> ${outDir}`);
+  const bar = new Progress(plan.length, plan.length - remaining.length);
   let interrupted = false;
-  let sandboxError: SandboxEvent | undefined;
+  try {
+    for (const scenario of scenarios) {
+      const trials = remaining.filter((t) => t.scenario === scenario.name);
+      if (trials.length === 0) continue;
+      interrupted = await runInSandbox(scenario, trials, { ...options, outDir }, { prereq, toolchains, resultsFile, bar });
+      if (interrupted) break;
+    }
+  } finally {
+    bar.stop();
+  }
+
+  const { records, problems } = readResults(resultsFile);
+  for (const p of problems) progress(`warning: ${p}`);
+  const markdown = writeReports(outDir, records, {
+    title: defaultName,
+    goVersions,
+    interrupted,
+    descriptions: Object.fromEntries(scenarios.map((s) => [s.name, s.description])),
+    ...(scenarios.length === 1 ? { seed: effective(scenarios[0]!, options).seed } : {}),
+  });
+  if (!options.quiet) process.stdout.write(markdown);
+  if (interrupted) {
+    const measured = records.length;
+    progress(`interrupted: ${measured} of ${plan.length} trials kept in ${resultsFile}`);
+    progress(`resume with: npx gomod-chaos run ${scenarios.map((s) => s.file).join(' ')} --out ${outDir} --resume${resumeFlags(options)}`);
+  }
+  progress(`report: ${outDir}`);
+  return { outDir, resultsFile, interrupted, trials: records.length };
+}
+
+function resumeFlags(options: RunOptions): string {
+  const flags: string[] = [];
+  if (options.reps !== undefined) flags.push(`--reps ${options.reps}`);
+  if (options.timeoutMs !== undefined) flags.push(`--timeout ${options.timeoutMs}ms`);
+  if (options.seed !== undefined) flags.push(`--seed ${options.seed}`);
+  if (options.goVersions) flags.push(`--go ${options.goVersions.join(',')}`);
+  if (options.shard) flags.push(`--shard ${options.shard.index}/${options.shard.count}`);
+  return flags.length ? ` ${flags.join(' ')}` : '';
+}
+
+interface RunContext {
+  prereq: ReturnType<typeof checkPrerequisites>;
+  toolchains: GoToolchain[];
+  resultsFile: string;
+  bar: Progress;
+}
+
+/** One scenario's trials in one sandbox. Returns whether the run was interrupted. */
+async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<boolean> {
+  const corpus = await ensureCorpus(scenario.corpus, cacheDir());
+  const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors);
+  const e = effective(scenario, options);
+  const scratchDir = createScratchDir();
+  let interrupted = false;
+  let sandboxError: Extract<SandboxEvent, { type: 'error' }> | undefined;
   const sandbox = startSandbox(
     {
       scenario: scenario.name,
@@ -92,38 +195,33 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       mitigations: scenario.mitigations,
       faults: scenario.faults,
       corporateProxy: scenario.corporateProxy,
-      reps,
-      timeoutMs,
-      seed,
+      trials,
+      toolchains: Object.fromEntries(ctx.toolchains.map((t) => [t.version, t.binary])),
+      timeoutMs: e.timeoutMs,
+      seed: e.seed,
       hosts,
       pki: await createRunPki(hosts.map((h) => h.name)),
-      goBinary: prereq.go.binary,
-      goVersion: prereq.go.version,
-      defaultGoproxy: prereq.go.defaultGoproxy,
-      toxiproxyBinary: prereq.toxiproxyBinary,
-      resultsFile,
-      skipTrials: [],
+      defaultGoproxy: ctx.toolchains[0]!.defaultGoproxy,
+      toxiproxyBinary: ctx.prereq.toxiproxyBinary,
+      resultsFile: ctx.resultsFile,
       scratchDir,
     },
     (event) => {
       options.onEvent?.(event);
-      if (event.type === 'ready') progress(`sandbox ready in ${Math.round(event.sinceSpawnMs ?? event.readyMs)} ms`);
-      else if (event.type === 'trial') {
-        done++;
-        const what = event.outcome === 'ok' ? 'ok' : `${event.outcome} (${event.failureClass})`;
-        progress(`[${done}/${event.total}] ${event.mitigation} #${event.rep + 1}: ${what} in ${Math.round(event.durationMs)} ms`);
-      } else if (event.type === 'error') sandboxError = event;
-      else if (event.type === 'done') interrupted = event.interrupted;
+      if (event.type === 'ready') ctx.bar.note(`${scenario.name}: sandbox ready in ${Math.round(event.sinceSpawnMs ?? event.readyMs)} ms (corpus ${corpus.modules.length} modules, ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB)`);
+      else if (event.type === 'trial') ctx.bar.trial(event);
+      else if (event.type === 'error') sandboxError = event;
+      else if (event.type === 'done') interrupted ||= event.interrupted;
     },
   );
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
+    interrupted = true;
     if (interrupts === 1) {
-      progress('interrupt: stopping after killing the trial in flight (Ctrl-C again to kill at once)');
+      ctx.bar.note('interrupt: stopping after killing the trial in flight (Ctrl-C again to kill at once)');
       sandbox.requestStop();
     } else sandbox.kill();
-    interrupted = true;
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -135,23 +233,9 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     process.off('SIGTERM', onSignal);
     rmSync(scratchDir, { recursive: true, force: true });
   }
-  if (sandboxError?.type === 'error') {
-    throw new HarnessError('COMPONENT_START', `the run failed inside the sandbox: ${sandboxError.message}`);
-  }
+  if (sandboxError) throw new HarnessError('COMPONENT_START', `${scenario.name}: the run failed inside the sandbox: ${sandboxError.message}`);
   if (exit.code !== 0 && !interrupted) {
-    throw new HarnessError('COMPONENT_START', `the sandbox exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.split('\n').slice(-3).join(' | ') || 'no output'}`);
+    throw new HarnessError('COMPONENT_START', `${scenario.name}: the sandbox exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.split('\n').slice(-3).join(' | ') || 'no output'}`);
   }
-
-  const { records, problems } = readResults(resultsFile);
-  for (const p of problems) progress(`warning: ${p}`);
-  const rows = summarize(records);
-  const markdown = `# gomod-chaos: ${scenario.name}\n\n${scenario.description}\n\n${summaryMarkdown(`${records.length} trials, ${prereq.go.version}, seed ${seed}`, rows)}`;
-  writeFileSync(join(outDir, 'report.md'), markdown);
-  writeFileSync(join(outDir, 'report.json'), JSON.stringify({ reportSchema: 0, scenario: scenario.name, seed, goVersion: prereq.go.version, trials: records.length, interrupted, mitigations: rows }, null, 2));
-  if (!options.quiet) process.stdout.write(markdown);
-  if (interrupted) {
-    progress(`interrupted: ${records.length} of ${total} trials kept in ${resultsFile}`);
-  }
-  progress(`report: ${outDir}`);
-  return { outDir, resultsFile, interrupted, trials: records.length };
+  return interrupted;
 }

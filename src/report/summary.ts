@@ -25,9 +25,13 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function summarize(records: readonly TrialRecord[]): MitigationSummary[] {
+/** One row per cell: mitigation (and go version, when the run has several). */
+export function summarize(records: readonly TrialRecord[], byGoVersion = false): MitigationSummary[] {
   const byMitigation = new Map<string, TrialRecord[]>();
-  for (const r of records) byMitigation.set(r.mitigation, [...(byMitigation.get(r.mitigation) ?? []), r]);
+  for (const r of records) {
+    const key = byGoVersion ? `${r.mitigation} ${r.goVersion}` : r.mitigation;
+    byMitigation.set(key, [...(byMitigation.get(key) ?? []), r]);
+  }
   return [...byMitigation.entries()].map(([mitigation, rs]) => {
     const okTimes = rs.filter((r) => r.outcome === 'ok').map((r) => r.durationMs);
     const failureClasses: Record<string, number> = {};

@@ -20,13 +20,13 @@ export interface TrialSpec {
   seed: number;
   timeoutMs: number;
   faults: LayeredFaults;
+  goBinary: string;
+  goVersion: string;
 }
 
 export interface TrialContext {
   internet: FakeInternet;
   corpus: Corpus;
-  goBinary: string;
-  goVersion: string;
   defaultGoproxy: string;
   /** Scratch space of the run (a tmpfs of the sandbox). */
   scratchDir: string;
@@ -65,10 +65,10 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
 
   const goRun = (deadlineMs: number) =>
     runGo({
-      goBinary: ctx.goBinary,
+      goBinary: spec.goBinary,
       args: ['mod', 'download', '-json'],
       cwd: workDir,
-      env: clientEnvironment(ctx.goBinary, dirs, ctx.internet.caFile, client.env),
+      env: clientEnvironment(spec.goBinary, dirs, ctx.internet.caFile, client.env),
       resolvConf,
       hostsFile,
       deadlineMs,
@@ -128,7 +128,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
     rep: spec.rep,
     trial: spec.trial,
     backend: 'netns',
-    goVersion: ctx.goVersion,
+    goVersion: spec.goVersion,
     outcome,
     failureClass,
     durationMs: Math.round(goMs * 10) / 10,

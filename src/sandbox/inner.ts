@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { planTrials } from '../runner/plan.ts';
 import { layerFaults } from '../scenario/faults.ts';
 import { ResultsWriter } from '../runner/record.ts';
 import { runTrial } from '../runner/trial.ts';
@@ -57,23 +56,24 @@ async function main(): Promise<number> {
   emit({ type: 'ready', readyMs: performance.now() - t0, componentsMs: performance.now() - componentsStart });
 
   const writer = new ResultsWriter(config.resultsFile);
-  const skip = new Set(config.skipTrials);
-  const plan = planTrials(config.mitigations, config.reps, config.seed);
+  const mitigations = new Map(config.mitigations.map((m) => [m.name, m]));
   const faults = layerFaults(config.faults);
   let done = 0;
   try {
-    for (const planned of plan) {
+    for (const planned of config.trials) {
       if (interrupted) break;
-      if (skip.has(planned.trial)) continue;
+      const mitigation = mitigations.get(planned.mitigation);
+      const goBinary = config.toolchains[planned.goVersion];
+      if (!mitigation || !goBinary) throw new Error(`trial ${planned.trial}: unknown mitigation ${planned.mitigation} or go ${planned.goVersion}`);
       const { aborted, ...record } = await runTrial(
-        { scenario: config.scenario, mitigation: planned.mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults },
-        { internet, corpus: config.corpus, goBinary: config.goBinary, goVersion: config.goVersion, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal: abort.signal },
+        { scenario: config.scenario, mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults, goBinary, goVersion: planned.goVersion },
+        { internet, corpus: config.corpus, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal: abort.signal },
       );
       // A trial cut short by Ctrl-C measured nothing: it is not recorded and runs again on resume.
       if (aborted) break;
       writer.append(record);
       done++;
-      emit({ type: 'trial', trial: planned.trial, total: plan.length, mitigation: record.mitigation, rep: record.rep, outcome: record.outcome, failureClass: record.failureClass, durationMs: record.durationMs, wallMs: record.wallMs });
+      emit({ type: 'trial', scenario: config.scenario, trial: planned.trial, mitigation: record.mitigation, goVersion: record.goVersion, rep: record.rep, outcome: record.outcome, failureClass: record.failureClass, durationMs: record.durationMs, wallMs: record.wallMs });
     }
   } finally {
     writer.close();

@@ -1,5 +1,6 @@
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
+import type { PlannedTrial } from '../runner/plan.ts';
 import type { Fault } from '../scenario/faults.ts';
 import type { CorporateProxyOptions, PublicHost, RunPki } from '../topology/fake-internet.ts';
 
@@ -10,19 +11,18 @@ export interface SandboxRunConfig {
   mitigations: Mitigation[];
   faults: Fault[];
   corporateProxy: CorporateProxyOptions | undefined;
-  reps: number;
+  /** The trials to run, in this order (already shuffled, sharded and minus those done). */
+  trials: PlannedTrial[];
+  /** go binary by version. */
+  toolchains: Record<string, string>;
   timeoutMs: number;
   seed: number;
   hosts: PublicHost[];
   pki: RunPki;
-  goBinary: string;
-  goVersion: string;
   /** The toolchain's default GOPROXY, for mitigations that rewrite or front it. */
   defaultGoproxy: string;
   toxiproxyBinary: string;
   resultsFile: string;
-  /** Trials already in results.jsonl (by their position in the order): skipped on resume. */
-  skipTrials: number[];
   /** Directory the sandbox mounts a tmpfs on: trial state and component files live there. */
   scratchDir: string;
 }
@@ -30,6 +30,6 @@ export interface SandboxRunConfig {
 /** Messages from the sandbox to the harness (JSON lines on fd 3). */
 export type SandboxEvent =
   | { type: 'ready'; readyMs: number; componentsMs: number; /** Set by the harness: from spawning the sandbox to this event. */ sinceSpawnMs?: number }
-  | { type: 'trial'; trial: number; total: number; mitigation: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
+  | { type: 'trial'; scenario: string; trial: number; mitigation: string; goVersion: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
   | { type: 'done'; trials: number; interrupted: boolean }
   | { type: 'error'; message: string; code: string };

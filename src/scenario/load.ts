@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
@@ -185,4 +185,17 @@ export async function loadScenario(path: string): Promise<Scenario> {
     throw new HarnessError('SCENARIO_INVALID', `${path}: has no default export; write \`export default defineScenario({ name: '...' })\``);
   }
   return validateScenario(mod.default, path);
+}
+
+/** Scenario files named on the command line: files as given, folders as their *.ts / *.js files. */
+export function scenarioFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      const files = readdirSync(path).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')).sort();
+      if (files.length === 0) throw new HarnessError('SCENARIO_NOT_FOUND', `no scenario files in ${path}: expected *.ts files that export default defineScenario({...})`);
+      out.push(...files.map((f) => join(path, f)));
+    } else out.push(path);
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ describe('gomod-chaos run scenarios/clean.ts (real go, Toxiproxy, sockets and TL
     expect(result.code).toBe(0);
     const records = readRecords(join(out, 'clean', 'results.jsonl'));
     expect(records).toHaveLength(4);
-    const corpusModules = JSON.parse(readFileSync(join(out, 'clean', 'run.json'), 'utf8')).corpus.modules as number;
+    const corpusModules = JSON.parse(readFileSync(join(out, 'clean', 'run.json'), 'utf8')).scenarios[0].corpus.modules as number;
     for (const r of records) {
       expect(r).toMatchObject({ schema: 1, scenario: 'clean', backend: 'netns', outcome: 'ok', failureClass: null, exitCode: 0, modules: corpusModules });
       expect(r.goVersion).toMatch(/^go1\.\d+/);

@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HarnessError } from '../errors.ts';
+import { progress } from '../log.ts';
+import { readResults } from '../report/results.ts';
+import { writeReports } from '../report/write.ts';
+import { identityDifferences, trialKey, type RunIdentity, type Shard } from '../runner/plan.ts';
+import type { TrialRecord } from '../runner/record.ts';
+
+interface RunFile {
+  identity: RunIdentity;
+  shard: Shard | null;
+  [key: string]: unknown;
+}
+
+/**
+ * `gomod-chaos merge <dirs> --out <dir>`: joins the shards of one run (CI matrix jobs) into one
+ * results.jsonl and report. Refuses runs of different experiments.
+ */
+export function merge(dirs: readonly string[], outDir: string): { records: number; missingShards: number[] } {
+  if (dirs.length === 0) throw new HarnessError('BAD_INPUT', 'merge takes the run folders to join: gomod-chaos merge reports/shard-* --out reports/all');
+  const runs = dirs.map((dir) => {
+    const file = join(dir, 'run.json');
+    if (!existsSync(file)) throw new HarnessError('BAD_INPUT', `${dir}: no run.json here (is it a run's --out folder?)`);
+    return { dir, run: JSON.parse(readFileSync(file, 'utf8')) as RunFile };
+  });
+  const first = runs[0]!;
+  for (const other of runs.slice(1)) {
+    const differences = identityDifferences(first.run.identity, other.run.identity);
+    if (differences.length) throw new HarnessError('BAD_INPUT', `${other.dir} is not the same run as ${first.dir}: ${differences.join('; ')}`);
+  }
+  const byKey = new Map<string, TrialRecord>();
+  for (const { dir } of runs) {
+    const { records, problems } = readResults(join(dir, 'results.jsonl'));
+    for (const p of problems) progress(`warning: ${p}`);
+    for (const r of records) byKey.set(trialKey(r), r);
+  }
+  const shards = runs.map((r) => r.run.shard).filter((s): s is Shard => s !== null);
+  const count = shards[0]?.count;
+  const missingShards = count ? Array.from({ length: count }, (_, i) => i + 1).filter((i) => !shards.some((s) => s.index === i)) : [];
+  if (missingShards.length) progress(`warning: shards ${missingShards.join(', ')} of ${count} are not among the folders merged`);
+
+  const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
+  const records = [...byKey.values()].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.trial - b.trial);
+  writeFileSync(join(out, 'results.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
+  writeFileSync(join(out, 'run.json'), JSON.stringify({ ...first.run, shard: null, mergedFrom: runs.map((r) => ({ dir: resolve(r.dir), shard: r.run.shard })) }, null, 2));
+  writeReports(out, records, { title: `merged ${runs.length} run folders`, goVersions: first.run.identity.goVersions, interrupted: false });
+  return { records: records.length, missingShards };
+}
