@@ -14,7 +14,9 @@ import { ensureCorpus } from '../src/corpus/generate.ts';
 import { MITIGATIONS } from '../src/mitigations/catalog.ts';
 import { cacheDir } from '../src/paths.ts';
 import { readResults } from '../src/report/results.ts';
-import { median } from '../src/report/summary.ts';
+import { quantile } from '../src/stats/tests.ts';
+
+const median = (values: readonly number[]) => quantile(values, 0.5);
 import { validateScenario } from '../src/scenario/load.ts';
 
 const SANDBOX_STARTS = Number(process.env['BENCH_STARTS'] ?? 9);

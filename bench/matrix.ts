@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScenarios } from '../src/commands/run.ts';
 import { readResults } from '../src/report/results.ts';
-import { median } from '../src/report/summary.ts';
+import { quantile } from '../src/stats/tests.ts';
+
+const median = (values: readonly number[]) => quantile(values, 0.5);
 import { validateScenario } from '../src/scenario/load.ts';
 
 const REPS = Number(process.env['BENCH_REPS'] ?? 10);

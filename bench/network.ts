@@ -10,7 +10,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { parseClientHello } from '../src/firewall/client-hello.ts';
-import { median } from '../src/report/summary.ts';
+import { quantile } from '../src/stats/tests.ts';
+
+const median = (values: readonly number[]) => quantile(values, 0.5);
 
 const SETUPS = Number(process.env['BENCH_SETUPS'] ?? 300);
 const STREAM_MB = Number(process.env['BENCH_MB'] ?? 512);

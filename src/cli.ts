@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { findGo } from './client/toolchain.ts';
 import { doctor } from './commands/doctor.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareReports } from './commands/compare.ts';
 import { merge } from './commands/merge.ts';
+import { REPORTERS, writeReports } from './report/write.ts';
 import { runScenarios } from './commands/run.ts';
 import { parseShard } from './runner/plan.ts';
 import { scenarioFiles } from './scenario/load.ts';
@@ -20,6 +24,9 @@ const USAGE = `usage: gomod-chaos <command>
                        reports/<name>-<time>); --resume continues an interrupted run in --out
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
+  report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
+  compare <base report.json> <candidate report.json> [--threshold 5%] [--alpha 0.05]
+                       verdict per cell; exit 1 on a significant regression (a CI gate)
   doctor               what is installed, what is missing, how to fix it
   setup                install what the harness builds itself (Toxiproxy, with go install)
   list                 scenarios, faults and mitigations this version knows
@@ -86,6 +93,31 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`merged ${merged.records} trials into ${values.out}\n`);
       return 0;
     }
+    case 'report': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) throw new HarnessError('BAD_INPUT', 'report takes one run folder: gomod-chaos report reports/<run>');
+      const dir = positionals[0]!;
+      if (!existsSync(join(dir, 'results.jsonl'))) throw new HarnessError('BAD_INPUT', `${dir}: no results.jsonl here (is it a run's --out folder?)`);
+      const { report } = writeReports(dir);
+      for (const p of report.skippedLines) process.stderr.write(`warning: ${p}\n`);
+      process.stderr.write(`report: ${REPORTERS.map((r) => join(dir, r.file)).join(', ')}\n`);
+      return 0;
+    }
+    case 'compare': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { threshold: { type: 'string' }, alpha: { type: 'string' } } });
+      if (positionals.length !== 2) throw new HarnessError('BAD_INPUT', 'compare takes two reports: gomod-chaos compare <base report.json> <candidate report.json>');
+      const fraction = (flag: string, v: string | undefined, max: number) => {
+        if (v === undefined) return undefined;
+        const n = Number(v.endsWith('%') ? Number(v.slice(0, -1)) / 100 : v);
+        if (!(n > 0 && n < max)) throw new HarnessError('BAD_INPUT', `--${flag}: got ${JSON.stringify(v)}; allowed: a number between 0 and ${max} (e.g. 0.05 or 5%)`);
+        return n;
+      };
+      const threshold = fraction('threshold', values.threshold, 10);
+      const alpha = fraction('alpha', values.alpha, 1);
+      const result = compareReports(positionals[0]!, positionals[1]!, { ...(threshold !== undefined ? { threshold } : {}), ...(alpha !== undefined ? { alpha } : {}) });
+      process.stdout.write(result.text);
+      return result.regressions > 0 ? 1 : 0;
+    }
     case 'doctor':
       return doctor();
     case 'setup': {
@@ -104,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, merge, doctor, setup, list, help`);
+      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, merge, report, compare, doctor, setup, list, help`);
   }
 }
 

@@ -45,6 +45,6 @@ export function merge(dirs: readonly string[], outDir: string): { records: numbe
   const records = [...byKey.values()].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.trial - b.trial);
   writeFileSync(join(out, 'results.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
   writeFileSync(join(out, 'run.json'), JSON.stringify({ ...first.run, shard: null, mergedFrom: runs.map((r) => ({ dir: resolve(r.dir), shard: r.run.shard })) }, null, 2));
-  writeReports(out, records, { title: `merged ${runs.length} run folders`, goVersions: first.run.identity.goVersions, interrupted: false });
+  writeReports(out, { title: `${first.run.identity.scenarios.map((s) => s.name).join(', ')} (merged from ${runs.length} folders)` });
   return { records: records.length, missingShards };
 }

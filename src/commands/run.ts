@@ -144,15 +144,8 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     bar.stop();
   }
 
-  const { records, problems } = readResults(resultsFile);
-  for (const p of problems) progress(`warning: ${p}`);
-  const markdown = writeReports(outDir, records, {
-    title: defaultName,
-    goVersions,
-    interrupted,
-    descriptions: Object.fromEntries(scenarios.map((s) => [s.name, s.description])),
-    ...(scenarios.length === 1 ? { seed: effective(scenarios[0]!, options).seed } : {}),
-  });
+  const { records, markdown, report } = writeReports(outDir, { title: defaultName });
+  for (const p of report.skippedLines) progress(`warning: ${p}`);
   if (!options.quiet) process.stdout.write(markdown);
   if (interrupted) {
     const measured = records.length;

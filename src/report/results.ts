@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { HarnessError } from '../errors.ts';
 import { RECORD_SCHEMA, type TrialRecord } from '../runner/record.ts';
 
 export interface LoadedResults {
@@ -18,13 +19,17 @@ export function readResults(path: string): LoadedResults {
   }
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
+    let record: TrialRecord;
     try {
-      const record = JSON.parse(line) as TrialRecord;
-      if (record.schema !== RECORD_SCHEMA) problems.push(`${path}:${index + 1}: schema ${String(record.schema)} is not ${RECORD_SCHEMA}; skipped`);
-      else records.push(record);
+      record = JSON.parse(line) as TrialRecord;
     } catch {
       problems.push(`${path}:${index + 1}: not a complete JSON record; skipped`);
+      return;
     }
+    if (record?.schema !== RECORD_SCHEMA) {
+      throw new HarnessError('BAD_INPUT', `${path}:${index + 1}: record schema ${JSON.stringify(record?.schema)} is not one this version reads (${RECORD_SCHEMA}): use the gomod-chaos version that wrote it`);
+    }
+    records.push(record);
   });
   return { records, problems };
 }

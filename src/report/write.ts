@@ -1,31 +1,45 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialRecord } from '../runner/record.ts';
-import { summarize, summaryMarkdown, type MitigationSummary } from './summary.ts';
+import { buildReport } from './build.ts';
+import type { Report, ReportSettings } from './model.ts';
+import { readResults } from './results.ts';
+import { csvReporter } from './reporters/csv.ts';
+import { htmlReporter } from './reporters/html.ts';
+import { jsonReporter } from './reporters/json.ts';
+import { junitReporter } from './reporters/junit.ts';
+import { markdownReporter } from './reporters/markdown.ts';
+import type { Reporter } from './reporters/reporter.ts';
 
-export interface RunInfo {
-  title: string;
-  seed?: number;
-  goVersions: string[];
-  interrupted: boolean;
-  descriptions?: Record<string, string>;
+/** Every output of a run folder; add a reporter here and every run and `report` writes it. */
+export const REPORTERS: readonly Reporter[] = [jsonReporter, markdownReporter, htmlReporter, junitReporter, csvReporter];
+
+export interface WriteOptions {
+  title?: string;
+  settings?: Partial<ReportSettings>;
 }
 
-/** report.md and report.json from the trial records (per scenario, one row per cell). */
-export function writeReports(outDir: string, records: readonly TrialRecord[], info: RunInfo): string {
-  const scenarios = [...new Set(records.map((r) => r.scenario))];
-  const sections: string[] = [`# gomod-chaos: ${info.title}\n`];
-  const json: Array<{ scenario: string; cells: MitigationSummary[] }> = [];
-  for (const scenario of scenarios) {
-    const rows = summarize(records.filter((r) => r.scenario === scenario), info.goVersions.length > 1);
-    json.push({ scenario, cells: rows });
-    const description = info.descriptions?.[scenario];
-    const n = records.filter((r) => r.scenario === scenario).length;
-    sections.push(`${description ? `${description}\n\n` : ''}${summaryMarkdown(`${scenario}: ${n} trials, ${info.goVersions.join(', ')}${info.seed !== undefined ? `, seed ${info.seed}` : ''}`, rows)}`);
+/**
+ * Builds the report of a run folder from its results.jsonl (and run.json) and writes every
+ * output. `gomod-chaos report <dir>` is exactly this.
+ */
+export function writeReports(outDir: string, options: WriteOptions = {}): { report: Report; records: TrialRecord[]; markdown: string } {
+  const { records, problems } = readResults(join(outDir, 'results.jsonl'));
+  const runFile = join(outDir, 'run.json');
+  const run = existsSync(runFile) ? (JSON.parse(readFileSync(runFile, 'utf8')) as Record<string, unknown>) : {};
+  const scenarios = (run['scenarios'] as Array<{ name: string; description?: string }> | undefined) ?? [];
+  const title = options.title ?? (scenarios.length === 1 ? scenarios[0]!.name : `${scenarios.length || new Set(records.map((r) => r.scenario)).size} scenarios`);
+  const report = buildReport(records, run, {
+    title,
+    skippedLines: problems,
+    descriptions: Object.fromEntries(scenarios.map((s) => [s.name, s.description ?? ''])),
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
+  let markdown = '';
+  for (const reporter of REPORTERS) {
+    const text = reporter.render(report, records);
+    if (reporter === markdownReporter) markdown = text;
+    writeFileSync(join(outDir, reporter.file), text);
   }
-  if (info.interrupted) sections.push('_The run was interrupted: these are the trials measured so far._\n');
-  const markdown = sections.join('\n');
-  writeFileSync(join(outDir, 'report.md'), markdown);
-  writeFileSync(join(outDir, 'report.json'), JSON.stringify({ reportSchema: 0, title: info.title, goVersions: info.goVersions, trials: records.length, interrupted: info.interrupted, scenarios: json }, null, 2));
-  return markdown;
+  return { report, records, markdown };
 }

@@ -33,7 +33,7 @@ describe('gomod-chaos run scenarios/clean.ts (real go, Toxiproxy, sockets and TL
     expect(baseline.every((r) => r.http.h2 > 0 && r.http.h1 === 0)).toBe(true);
     expect(h1.every((r) => r.http.h1 > 0 && r.http.h2 === 0)).toBe(true);
     // summary on stdout, report files beside the results
-    expect(result.stdout).toMatch(/\| baseline \| 2 \/ 2 \|/);
+    expect(result.stdout).toMatch(/\| baseline \| 100% \[[^\]]*\] \(2\/2\)/);
     expect(readFileSync(join(out, 'clean', 'report.md'), 'utf8')).toContain('http2-off');
   });
 

@@ -53,7 +53,7 @@ describe('the matrix runner', () => {
     const merged = await runCli(['merge', join(out, 'shard-1'), join(out, 'shard-2'), '--out', join(out, 'merged')]);
     expect(merged.code).toBe(0);
     expect(cells(join(out, 'merged'))).toEqual(uninterrupted);
-    expect(readFileSync(join(out, 'merged', 'report.md'), 'utf8')).toContain('| baseline | 6 / 6 |');
+    expect(readFileSync(join(out, 'merged', 'report.md'), 'utf8')).toContain('(6/6)');
   });
 
   it('refuses what would mix experiments or overwrite measurements', async () => {

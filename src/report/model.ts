@@ -1,0 +1,97 @@
+/**
+ * report.json: what a run measured, per scenario and cell, with the statistics and verdicts
+ * against the scenario's baseline. Versioned: readers check `reportSchema`.
+ * Times are milliseconds of go's own time; intervals are 95 % unless `settings.alpha` says otherwise.
+ */
+export const REPORT_SCHEMA = 1;
+
+export type Verdict = 'better' | 'worse' | '~';
+
+export interface Interval {
+  value: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+export interface CellReport {
+  mitigation: string;
+  goVersion: string;
+  /** Trials of the cell, and how they ended. */
+  n: number;
+  ok: number;
+  fail: number;
+  timeout: number;
+  harnessError: number;
+  /** (fail + timeout) / n, with a Wilson interval. */
+  failureRate: Interval;
+  /**
+   * Time statistics over the trials that did not fail outright: successful trials by their time,
+   * trials that hit the deadline as censored (larger than any time; never averaged in).
+   * Null when not enough trials finished to say.
+   */
+  time: {
+    median: Interval;
+    p90: number | null;
+    p95: number | null;
+    min: number | null;
+    max: number | null;
+    /** Trials counted as censored at the deadline. */
+    censored: number;
+  };
+  /** Against the scenario's baseline on the same go version (null for the baseline itself). */
+  vsBaseline: null | {
+    /** median(cell) / median(baseline), with a seeded bootstrap interval. */
+    ratio: Interval;
+    mannWhitneyP: number | null;
+    /** Holm-adjusted across every comparison of the report. */
+    mannWhitneyPAdjusted: number | null;
+    fisherP: number;
+    fisherPAdjusted: number;
+    timeVerdict: Verdict;
+    failureVerdict: Verdict;
+    /** Failures decide when they differ; otherwise time. */
+    verdict: Verdict;
+  };
+  /** What the components saw, per trial (means), and the mitigation's own setup time (median). */
+  seen: {
+    dnsQueries: number;
+    connections: number;
+    tlsHandshakes: number;
+    h1Requests: number;
+    h2Requests: number;
+    /** Share of HTTP requests that were HTTP/2 (null without requests). */
+    h2Share: number | null;
+    proxyConnects: number;
+    mitigationSetupMs: number | null;
+  };
+  failureClasses: Record<string, number>;
+  /** Raw times of the successful trials, for plots. */
+  durationsMs: number[];
+}
+
+export interface ScenarioReport {
+  name: string;
+  description: string;
+  cells: CellReport[];
+}
+
+export interface ReportSettings {
+  alpha: number;
+  /** A ratio or a failure-rate difference within this (e.g. 0.05 = 5 %) is "~". */
+  threshold: number;
+  bootstrapResamples: number;
+  bootstrapSeed: number;
+}
+
+export interface Report {
+  reportSchema: typeof REPORT_SCHEMA;
+  generatedAt: string;
+  title: string;
+  /** From run.json: command, seed(s), go versions, machine, toolchains. */
+  run: Record<string, unknown>;
+  settings: ReportSettings;
+  trials: number;
+  /** Lines of results.jsonl that could not be read (line numbers named). */
+  skippedLines: string[];
+  scenarios: ScenarioReport[];
+}

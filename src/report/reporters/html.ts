@@ -1,0 +1,8 @@
+import { renderHtml } from '../html.ts';
+import type { Reporter } from './reporter.ts';
+
+/** report.html: one self-contained file with charts and sortable tables (no network needed). */
+export const htmlReporter: Reporter = {
+  file: 'report.html',
+  render: (report) => renderHtml(report),
+};

@@ -1,0 +1,35 @@
+import type { Report } from '../model.ts';
+import type { Reporter } from './reporter.ts';
+import { cellLabel, msInterval, ms, pct, ratioInterval, topFailures } from './format.ts';
+
+/** report.md: per scenario one table, readable pasted into an issue or an incident review. */
+export const markdownReporter: Reporter = {
+  file: 'report.md',
+  render(report: Report): string {
+    const goVersions = new Set(report.scenarios.flatMap((s) => s.cells.map((c) => c.goVersion)));
+    const multipleGo = goVersions.size > 1;
+    const lines = [`# gomod-chaos: ${report.title}`, ''];
+    const run = report.run as { command?: string; startedAt?: string; machine?: { cpus?: number; memoryGiB?: number; cpuModel?: string } };
+    lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${report.settings.threshold * 100}%.`);
+    if (run.command) lines.push('', `Command: \`${run.command}\``);
+    if (report.skippedLines.length) lines.push('', `> ${report.skippedLines.length} line(s) of results.jsonl could not be read and were skipped: ${report.skippedLines.slice(0, 3).join('; ')}`);
+    for (const scenario of report.scenarios) {
+      lines.push('', `## ${scenario.name}`, '');
+      if (scenario.description) lines.push(scenario.description, '');
+      lines.push(
+        '| mitigation | success [95% CI] | median [95% CI] | p95 | ratio to baseline [95% CI] | verdict | DNS q/trial | conns/trial | h2 share | failure classes |',
+        '|---|---|---|---|---|---|---|---|---|---|',
+      );
+      for (const cell of scenario.cells) {
+        const success = cell.failureRate.value === null ? '-' : `${pct(1 - cell.failureRate.value)} [${pct(1 - (cell.failureRate.high ?? 0))}–${pct(1 - (cell.failureRate.low ?? 0))}] (${cell.ok}/${cell.n})`;
+        const verdict = cell.vsBaseline ? `**${cell.vsBaseline.verdict}**` : '(baseline)';
+        lines.push(
+          `| ${cellLabel(cell, multipleGo)} | ${success} | ${msInterval(cell.time.median)} | ${ms(cell.time.p95)} | ${ratioInterval(cell.vsBaseline?.ratio)} | ${verdict} | ${cell.seen.dnsQueries.toFixed(1)} | ${cell.seen.connections.toFixed(1)} | ${pct(cell.seen.h2Share)} | ${topFailures(cell)} |`,
+        );
+      }
+      const setups = scenario.cells.filter((c) => c.seen.mitigationSetupMs !== null);
+      if (setups.length) lines.push('', `Setup work before go started (median): ${setups.map((c) => `${c.mitigation} ${ms(c.seen.mitigationSetupMs)}`).join(', ')}.`);
+    }
+    return lines.join('\n') + '\n';
+  },
+};
