@@ -331,14 +331,15 @@ table.cells { border-collapse: collapse; width: 100%; font-variant-numeric: tabu
 caption { text-align: left; font-size: 12px; padding: 0 0 4px; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; vertical-align: top; }
 th:nth-child(-n+2), td:nth-child(-n+2), td.classes, th:last-child { text-align: left; }
-th { background: var(--panel); font-weight: 600; white-space: nowrap; cursor: pointer; user-select: none; position: relative; padding-right: 18px; }
+th { background: var(--panel); font-weight: 600; vertical-align: bottom; cursor: pointer; user-select: none; position: relative; padding-right: 18px; }
 th:hover { background: #e9edf1; }
 th[aria-sort="ascending"]::after { content: "▲"; position: absolute; right: 5px; font-size: 9px; top: 9px; }
 th[aria-sort="descending"]::after { content: "▼"; position: absolute; right: 5px; font-size: 9px; top: 9px; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 tbody tr:hover { background: #eef4fb; }
 td { white-space: nowrap; }
-td.classes { white-space: normal; min-width: 160px; }
+td.classes { white-space: normal; min-width: 150px; }
+td .ci { display: block; }
 .sub { display: block; font-size: 11px; }
 .ci { font-size: 12px; }
 .na { color: #9aa3ad; }
