@@ -115,7 +115,7 @@ function renderScenario(s: ScenarioReport, index: number, multiGo: boolean): str
     `<figure class="chart"><figcaption>${title}</figcaption><div class="canvas-box"><canvas id="${kind}-${index}" data-chart="${kind}" role="img" aria-label="${escapeHtml(label)}"></canvas></div></figure>`;
   const charts = anyTimes
     ? chart('box', 'Time per trial (successful trials), by cell', `box plot of the trial times of scenario ${s.name}`) +
-      chart('ecdf', 'ECDF of the successful trials’ times', `ECDF of the trial times of scenario ${s.name}`)
+      chart('ecdf', 'Share of trials done by time t (ECDF; failed and timed-out trials never arrive)', `ECDF of the trial times of scenario ${s.name}`)
     : '<p class="note">No trial of this scenario succeeded: no times to plot.</p>';
   const failures = anyFailures ? chart('failures', 'Failure classes, by cell', `failure classes of scenario ${s.name}`) : '';
   return `<section class="scenario" id="scenario-${index}" data-scenario="${index}">
@@ -247,7 +247,7 @@ function verdictClass(v: Verdict): string {
   return v === 'better' ? 'v-better' : v === 'worse' ? 'v-worse' : 'v-same';
 }
 function verdictText(v: Verdict): string {
-  return v === '~' ? '~ no difference' : v;
+  return v === '~' ? '~ not shown to differ' : v;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,8 +333,8 @@ th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: rig
 th:nth-child(-n+2), td:nth-child(-n+2), td.classes, th:last-child { text-align: left; }
 th { background: var(--panel); font-weight: 600; vertical-align: bottom; cursor: pointer; user-select: none; position: relative; padding-right: 18px; }
 th:hover { background: #e9edf1; }
-th[aria-sort="ascending"]::after { content: "▲"; position: absolute; right: 5px; font-size: 9px; top: 9px; }
-th[aria-sort="descending"]::after { content: "▼"; position: absolute; right: 5px; font-size: 9px; top: 9px; }
+th[aria-sort="ascending"]::after { content: "▲"; position: absolute; right: 5px; font-size: 9px; bottom: 8px; }
+th[aria-sort="descending"]::after { content: "▼"; position: absolute; right: 5px; font-size: 9px; bottom: 8px; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 tbody tr:hover { background: #eef4fb; }
 td { white-space: nowrap; }
@@ -489,9 +489,11 @@ const CLIENT = String.raw`
       if (c.durationsMs.length === 0) return;
       var sorted = c.durationsMs.slice().sort(function (a, b) { return a - b; });
       var points = [{ x: sorted[0], y: 0 }];
-      sorted.forEach(function (t, k) { points.push({ x: t, y: (k + 1) / sorted.length }); });
+      // share of ALL trials of the cell done by time t: failures and timeouts never arrive, so a
+      // failure-heavy cell levels off at its success rate instead of looking complete
+      sorted.forEach(function (t, k) { points.push({ x: t, y: (k + 1) / c.n }); });
       ecdf.push({
-        label: label(c) + ' (' + sorted.length + ')',
+        label: label(c) + ' (' + sorted.length + '/' + c.n + ' ok)',
         data: points,
         stepped: true,
         borderColor: color(i),
@@ -520,7 +522,7 @@ const CLIENT = String.raw`
         },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'time (ms)' } },
-          y: { min: 0, max: 1, title: { display: true, text: 'share of successful trials' },
+          y: { min: 0, max: 1, title: { display: true, text: 'share of all trials' },
                ticks: { callback: function (v) { return Math.round(v * 100) + ' %'; } } },
         },
       },
