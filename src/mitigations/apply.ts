@@ -53,6 +53,7 @@ export async function prepareClient(mitigation: Mitigation, ctx: ClientSetupCont
   let retry: PreparedClient['retry'];
   try {
     if (mitigation.trustInspectionCa) env['SSL_CERT_FILE'] = internet.inspectionCaFile;
+    if (mitigation.useCorporateProxy) Object.assign(env, internet.corporateProxyEnv());
 
     if (mitigation.mirrorList) {
       const { mirrors, separator } = mitigation.mirrorList;

@@ -27,6 +27,8 @@ export interface Mitigation {
   localResolver?: { prewarm: boolean; filterAaaa: boolean };
   /** A local module proxy the client's GOPROXY points at. */
   localProxy?: 'http1-gateway' | 'warm-proxy';
+  /** HTTPS_PROXY set to the scenario's corporate proxy (what a PAC file would have said). */
+  useCorporateProxy?: boolean;
   /** Kill and retry go with an RTT-adaptive deadline. */
   retry?: { attempts: number; baseDeadlineMs: number; normalRttMs: number };
 }
@@ -86,6 +88,10 @@ export const MITIGATIONS = Object.freeze({
   }),
   'http1-gateway': simple('http1-gateway', 'a local GOPROXY gateway (undici) that fetches upstream over HTTP/1.1 with a keep-alive pool', { localProxy: 'http1-gateway' }),
   'warm-proxy': simple('warm-proxy', 'a local caching module proxy, pre-filled with every module (the best case)', { localProxy: 'warm-proxy' }),
+  'proxy-env': simple('proxy-env', "HTTPS_PROXY set to the scenario's corporate proxy by hand (Go never reads a PAC file)", { useCorporateProxy: true }),
+  // Field claims that are checked, not recommended: what the toolchain does with them.
+  'goflags-insecure': simple('goflags-insecure', 'GOFLAGS=-insecure, advised in the field (the flag was removed in Go 1.17)', { env: { GOFLAGS: '-insecure' } }),
+  'go-proxy-timeout': simple('go-proxy-timeout', 'GO_PROXY_TIMEOUT=10s, advised in the field (no such variable exists in cmd/go)', { env: { GO_PROXY_TIMEOUT: '10s' } }),
 } satisfies Record<string, Mitigation>);
 
 export type MitigationKind =
@@ -104,7 +110,10 @@ export type MitigationKind =
   | 'concurrency'
   | 'retry-wrapper'
   | 'http1-gateway'
-  | 'warm-proxy';
+  | 'warm-proxy'
+  | 'proxy-env'
+  | 'goflags-insecure'
+  | 'go-proxy-timeout';
 
 export type MitigationName = keyof typeof MITIGATIONS;
 export const MITIGATION_NAMES = Object.keys(MITIGATIONS) as MitigationName[];

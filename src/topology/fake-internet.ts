@@ -189,10 +189,16 @@ export class FakeInternet {
     return clientFiles(this.trial?.client ?? [], resolvOptions);
   }
 
-  /** Environment a client on this network has: the corporate proxy, when there is one. */
+  /** Environment a client on this network has: the corporate proxy, when it is configured to use one. */
   networkEnv(): Record<string, string> {
+    return this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {};
+  }
+
+  /** HTTPS_PROXY / HTTP_PROXY for the corporate proxy (when the scenario has one). */
+  corporateProxyEnv(): Record<string, string> {
+    if (!this.corporateProxy) return {};
     const url = `http://${ADDRESSES.corporateProxy}:${ADDRESSES.corporateProxyPort}`;
-    return this.corporateProxy?.clientUsesProxy ? { HTTPS_PROXY: url, HTTP_PROXY: url } : {};
+    return { HTTPS_PROXY: url, HTTP_PROXY: url };
   }
 
   /**
