@@ -33,7 +33,7 @@ export const clientTrapSchemas = [
     options: resolvOptions.optional(),
   }),
   /** A stale /etc/hosts line: the name goes to this address without any DNS query. */
-  z.strictObject({ kind: z.literal('hosts-entry'), name: z.string().regex(/^[A-Za-z0-9.-]+$/), address: ipAddress }),
+  z.strictObject({ kind: z.literal('hosts-entry'), name: z.string().regex(/^([A-Za-z0-9.-]+|\$goproxy|\$gosumdb|\$module)$/, 'a host name, or $goproxy / $gosumdb / $module'), address: ipAddress }),
 ] as const;
 
 export type ClientTrap = z.infer<(typeof clientTrapSchemas)[number]>;

@@ -16,6 +16,9 @@ import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
+import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
+import { goproxyHosts, gosumdbHost } from '../client/toolchain.ts';
+import { CORPUS_MODULE_HOST } from '../corpus/generate.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
 
 export interface RunOptions {
@@ -166,6 +169,11 @@ function resumeFlags(options: RunOptions): string {
   return flags.length ? ` ${flags.join(' ')}` : '';
 }
 
+/** The toolchain's own hosts, for the $goproxy / $gosumdb / $module names of scenario files. */
+export function hostTokens(go: GoToolchain): HostTokens {
+  return { goproxy: goproxyHosts(go.defaultGoproxy)[0] ?? '(no default proxy)', gosumdb: gosumdbHost(go.defaultGosumdb), module: CORPUS_MODULE_HOST };
+}
+
 interface RunContext {
   prereq: ReturnType<typeof checkPrerequisites>;
   toolchains: GoToolchain[];
@@ -186,7 +194,7 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
       scenario: scenario.name,
       corpus,
       mitigations: scenario.mitigations,
-      faults: scenario.faults,
+      faults: resolveFaultHosts(scenario.faults, hostTokens(ctx.toolchains[0]!)),
       corporateProxy: scenario.corporateProxy,
       trials,
       toolchains: Object.fromEntries(ctx.toolchains.map((t) => [t.version, t.binary])),

@@ -4,7 +4,10 @@ import { parseDuration, type Duration } from '../duration.ts';
 /** Shared pieces of fault schemas: durations, host patterns, the timeline window. */
 export const duration = z.custom<Duration>((v) => parseDuration(v) !== undefined, 'a duration such as 250, "250ms", "2s" or "1m"');
 
-export const pattern = z.string().min(1).regex(/^[A-Za-z0-9.*_-]+$/, 'a host name, or a pattern with "*" such as "*.golang.org" or "*"');
+export const pattern = z
+  .string()
+  .min(1)
+  .regex(/^([A-Za-z0-9.*_-]+|\$goproxy|\$gosumdb|\$module)$/, 'a host name, a pattern with "*" such as "*.example" or "*", or $goproxy / $gosumdb / $module (the toolchain\'s own hosts)');
 
 export const timed = { from: duration.optional(), until: duration.optional() };
 

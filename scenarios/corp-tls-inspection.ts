@@ -1,0 +1,15 @@
+import { defineScenario } from 'gomod-chaos';
+
+/**
+ * Corporate TLS inspection re-signs every certificate with its own CA, which go does not trust.
+ * Expected on baseline: tls-untrusted at once. Trusting the inspection CA fixes it; field advice
+ * such as GOFLAGS=-insecure does not (the flag no longer exists).
+ */
+export default defineScenario({
+  name: 'corp-tls-inspection',
+  description: 'TLS inspection with an untrusted corporate CA. Baseline: tls-untrusted.',
+  faults: [{ kind: 'tls-mitm', match: '*' }],
+  mitigations: ['corp-ca-trust', 'goflags-insecure'],
+  reps: 5,
+  timeout: '60s',
+});

@@ -1,0 +1,11 @@
+import { defineScenario } from 'gomod-chaos';
+
+/** A slow resolver (300 ms per answer, jittered). Expected on baseline: ok, slower by the lookups. */
+export default defineScenario({
+  name: 'slow-dns',
+  description: 'Every DNS answer takes about 300 ms. Baseline: ok, slower by the lookups it makes.',
+  faults: [{ kind: 'dns-delay', match: '*', delay: '300ms', jitter: '50ms' }],
+  mitigations: ['dns-prewarm', 'netdns-cgo', 'netdns-go'],
+  reps: 5,
+  timeout: '60s',
+});

@@ -1,0 +1,15 @@
+import { defineScenario } from 'gomod-chaos';
+
+/**
+ * Trap 3 again: a stale internal cache keeps answering the old address of the module proxy, not
+ * authoritative, with a TTL that never counts down. Expected on baseline: tcp-refused.
+ */
+export default defineScenario({
+  name: 'stale-dns-cache',
+  description: 'A stale cache answers the old address (non-authoritative, TTL stuck). Baseline: tcp-refused.',
+  mirrors: ['goproxy.example'],
+  faults: [{ kind: 'dns-stale', match: '$goproxy', address: '127.0.9.9' }],
+  mitigations: ['mirror-list'],
+  reps: 5,
+  timeout: '60s',
+});

@@ -1,0 +1,14 @@
+import { defineScenario } from 'gomod-chaos';
+
+/**
+ * Every UDP answer comes back truncated (TC bit). Go retries over TCP on the same server.
+ * Expected on baseline: success with twice the queries; `use-vc` asks over TCP from the start.
+ */
+export default defineScenario({
+  name: 'truncated-answers',
+  description: 'UDP answers are truncated; go retries over TCP. Baseline: ok, twice the DNS queries.',
+  faults: [{ kind: 'dns-truncate', match: '*' }],
+  mitigations: [{ name: 'resolver-options', useVc: true }],
+  reps: 5,
+  timeout: '60s',
+});
