@@ -1,16 +1,16 @@
 import { defineScenario } from 'gomod-chaos';
 
 /**
- * A link that drops connections mid-transfer: half the connections are cut after 30 KB.
- * Go does not retry a failed fetch. Expected on baseline: failures (tcp-eof); a retry wrapper
- * keeps what was downloaded and tries again.
+ * A link that cuts every connection after 250 KB, mid-zip. Go does not retry a failed fetch.
+ * Expected on baseline: failure (tcp-eof); a retry wrapper keeps the modules already downloaded
+ * and tries again, getting further each time.
  */
 export default defineScenario({
   name: 'reset-mid-zip',
-  description: 'Half the connections are cut after 30 KB, mid-zip. Baseline: frequent tcp-eof failures.',
+  description: 'Every connection is cut after 250 KB, mid-zip. Baseline: tcp-eof.',
   corpus: { modules: 20, zipSizeKB: { median: 48, sigma: 0.5 } },
-  faults: [{ kind: 'tcp-limit-data', match: '$goproxy', bytes: 30_000, toxicity: 0.5 }],
-  mitigations: [{ name: 'retry-wrapper', attempts: 4, baseDeadline: '30s' }, 'http2-off'],
-  reps: 8,
+  faults: [{ kind: 'tcp-limit-data', match: '$goproxy', bytes: 250_000 }],
+  mitigations: [{ name: 'retry-wrapper', attempts: 6, baseDeadline: '30s' }, 'http2-off'],
+  reps: 5,
   timeout: '120s',
 });
