@@ -1,0 +1,243 @@
+import type { CellReport, Report } from '../report/model.ts';
+import { ms, pct, ratioInterval } from '../report/reporters/format.ts';
+import type { TrialRecord } from '../runner/record.ts';
+import { quantile } from '../stats/tests.ts';
+
+/**
+ * The field's claims (../shared/SEED-CLAIMS.md), each judged from a run of the scenario library:
+ * confirmed, refuted, or true only under a condition, with the numbers behind the verdict.
+ */
+export interface ClaimResult {
+  id: string;
+  claim: string;
+  source: string;
+  verdict: 'confirmed' | 'refuted' | `only when ${string}` | 'not measured';
+  evidence: string;
+  scenarios: string[];
+}
+
+export interface EvidenceData {
+  report: Report;
+  records: readonly TrialRecord[];
+}
+
+class Lookup {
+  private readonly data: EvidenceData;
+  readonly missing: string[] = [];
+
+  constructor(data: EvidenceData) {
+    this.data = data;
+  }
+
+  cell(scenario: string, mitigation: string): CellReport | undefined {
+    const found = this.data.report.scenarios.find((s) => s.name === scenario)?.cells.find((c) => c.mitigation === mitigation || c.mitigation.startsWith(`${mitigation}(`));
+    if (!found) this.missing.push(`${scenario}/${mitigation}`);
+    return found;
+  }
+
+  records(scenario: string, mitigation: string): TrialRecord[] {
+    return this.data.records.filter((r) => r.scenario === scenario && (r.mitigation === mitigation || r.mitigation.startsWith(`${mitigation}(`)));
+  }
+}
+
+const verdictOf = (c: CellReport | undefined) => c?.vsBaseline?.verdict ?? 'n/a';
+const okOf = (c: CellReport | undefined) => (c ? `${c.ok}/${c.n} ok` : 'not run');
+const medianOf = (c: CellReport | undefined) => (c ? ms(c.time.median.value) : '-');
+const cellText = (name: string, c: CellReport | undefined) =>
+  c ? `${name}: ${okOf(c)}, median ${medianOf(c)}${c.vsBaseline ? `, ratio ${ratioInterval(c.vsBaseline.ratio)}, ${c.vsBaseline.verdict}` : ''}` : `${name}: not run`;
+
+type Rule = (l: Lookup) => Omit<ClaimResult, 'id' | 'claim' | 'source'>;
+
+interface ClaimDefinition {
+  id: string;
+  claim: string;
+  source: string;
+  rule: Rule;
+}
+
+export const CLAIMS: readonly ClaimDefinition[] = [
+  {
+    id: 'netdns-cgo',
+    claim: 'GODEBUG=netdns=cgo makes the first fetch faster (libc 42 ms vs pure Go 186 ms)',
+    source: 'Article 2, claims 1 and 7',
+    rule: (l) => {
+      const slow = l.cell('slow-dns', 'netdns-cgo');
+      const dead = l.cell('dead-first-nameserver', 'netdns-cgo');
+      const ignored = l.records('slow-dns', 'netdns-cgo').some((r) => r.stderrTail.includes('ignoring GODEBUG=netdns=cgo'));
+      const anyBetter = verdictOf(slow) === 'better' || verdictOf(dead) === 'better';
+      return {
+        verdict: anyBetter ? 'only when the go binary is a cgo build' : 'refuted',
+        evidence: `${ignored ? 'The official go binary is built with CGO_ENABLED=0 and prints "ignoring GODEBUG=netdns=cgo as the binary was compiled without support for the cgo resolver". ' : ''}${cellText('slow DNS', slow)}; ${cellText('dead first nameserver', dead)}.`,
+        scenarios: ['slow-dns', 'dead-first-nameserver'],
+      };
+    },
+  },
+  {
+    id: 'three-tries',
+    claim: 'Go\'s pure DNS resolver "retries 3 times over UDP with a 1 s timeout each"',
+    source: 'Article 2, claim 1 (Article 1: "5 s per try, up to 3 tries")',
+    rule: (l) => {
+      const failed = l.records('dns-timeouts', 'baseline').filter((r) => r.failureClass === 'dns-timeout');
+      const perLookupMs = quantile(failed.map((r) => r.durationMs / Math.max(1, r.dns.queries / 4)), 0.5);
+      const queries = quantile(failed.map((r) => r.dns.queries), 0.5);
+      const tuned = l.records('dns-timeouts', 'resolver-options').filter((r) => r.failureClass === 'dns-timeout');
+      const tunedMs = quantile(tuned.map((r) => r.durationMs / Math.max(1, r.dns.queries / 4)), 0.5);
+      if (perLookupMs === null) return { verdict: 'not measured', evidence: 'no dns-timeout trial in dns-timeouts', scenarios: ['dns-timeouts'] };
+      const matches = perLookupMs > 2_500 && perLookupMs < 4_000;
+      return {
+        verdict: matches ? 'confirmed' : 'refuted',
+        evidence: `With resolv.conf's defaults a lookup that gets no answer fails after ${ms(perLookupMs)} (median of ${failed.length}), with ${queries} queries: A and AAAA in parallel, attempts (2) x timeout (5 s), as net/dnsconfig_unix.go says. With options timeout:1 attempts:2 it fails after ${ms(tunedMs)}.`,
+        scenarios: ['dns-timeouts'],
+      };
+    },
+  },
+  {
+    id: 'http2-off',
+    claim: 'Disabling HTTP/2 (GODEBUG=http2client=0) fixes stuck downloads',
+    source: 'Article 2, claims 2 and 9',
+    rule: (l) => {
+      const storm = l.cell('h2-error-storm', 'http2-off');
+      const middlebox = l.cell('h2-breaking-middlebox', 'http2-off');
+      const clean = l.cell('clean', 'http2-off');
+      const wan = l.cell('high-latency-wan', 'http2-off');
+      const helpsBroken = verdictOf(storm) === 'better' || verdictOf(middlebox) === 'better';
+      const helpsClean = verdictOf(clean) === 'better' || verdictOf(wan) === 'better';
+      return {
+        verdict: helpsBroken && !helpsClean ? 'only when the network or server breaks HTTP/2' : helpsBroken ? 'confirmed' : 'refuted',
+        evidence: `${cellText('h2 error storm', storm)}; ${cellText('h2-breaking middlebox', middlebox)}; ${cellText('clean network', clean)}; ${cellText('high-latency WAN', wan)}. No handshake-mutex stall was seen: with h2 all requests share one connection per host.`,
+        scenarios: ['h2-error-storm', 'h2-breaking-middlebox', 'clean', 'high-latency-wan'],
+      };
+    },
+  },
+  {
+    id: 'dns-prewarm',
+    claim: 'DNS prewarm with a local cache speeds up downloads (8.4 s → 5.1 s, queries 127 → 19)',
+    source: 'Article 2, claim 6',
+    rule: (l) => {
+      const slow = l.cell('slow-dns', 'dns-prewarm');
+      const dead = l.cell('dead-first-nameserver', 'dns-prewarm');
+      const clean = l.cell('clean', 'dns-prewarm');
+      const helps = verdictOf(slow) === 'better' || verdictOf(dead) === 'better';
+      return {
+        verdict: helps ? 'only when DNS is slow or a nameserver is dead' : 'refuted',
+        evidence: `go's own time: ${cellText('slow DNS', slow)}; ${cellText('dead first nameserver', dead)}. The warm-up itself took ${ms(slow?.seen.mitigationSetupMs)} and ${ms(dead?.seen.mitigationSetupMs)} before go started (paid once per cache lifetime). Go's resolver has no cache: every new connection asks again.`,
+        scenarios: ['slow-dns', 'dead-first-nameserver'],
+      };
+    },
+  },
+  {
+    id: 'resolver-options',
+    claim: 'options timeout:1 attempts:2 in resolv.conf shortens DNS failures',
+    source: 'Article 1, trap 2',
+    rule: (l) => {
+      const dead = l.cell('dead-first-nameserver', 'resolver-options');
+      const baseFail = quantile(l.records('dns-timeouts', 'baseline').map((r) => r.durationMs), 0.5);
+      const tunedFail = quantile(l.records('dns-timeouts', 'resolver-options').map((r) => r.durationMs), 0.5);
+      const confirmed = verdictOf(dead) === 'better' && tunedFail !== null && baseFail !== null && tunedFail < baseFail / 2;
+      return {
+        verdict: confirmed ? 'confirmed' : 'refuted',
+        evidence: `${cellText('dead first nameserver', dead)}; a name that never resolves fails after ${ms(tunedFail)} instead of ${ms(baseFail)} (median time to failure).`,
+        scenarios: ['dead-first-nameserver', 'dns-timeouts'],
+      };
+    },
+  },
+  {
+    id: 'pac',
+    claim: 'A PAC script can send go to a (hijacking) proxy',
+    source: 'Article 1, trap 4',
+    rule: (l) => {
+      const base = l.records('pac-only-proxy', 'baseline');
+      const connects = base.reduce((s, r) => s + r.proxy.connects, 0);
+      const direct = base.reduce((s, r) => s + (r.firewall['reset-direct-egress'] ?? 0), 0);
+      return {
+        verdict: base.length === 0 ? 'not measured' : connects === 0 ? 'refuted' : 'confirmed',
+        evidence: `With the proxy announced only by PAC, go made ${connects} CONNECT requests and ${direct} direct connections (reset by the gateway) in ${base.length} trials: it reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY only (golang/go#21943). ${cellText('HTTPS_PROXY set by hand', l.cell('pac-only-proxy', 'proxy-env'))}.`,
+        scenarios: ['pac-only-proxy'],
+      };
+    },
+  },
+  {
+    id: 'goflags-insecure',
+    claim: 'GOFLAGS=-insecure gets go past certificate problems',
+    source: 'field advice for TLS interception',
+    rule: (l) => {
+      const c = l.cell('corp-tls-inspection', 'goflags-insecure');
+      const same = c && c.ok === 0;
+      return {
+        verdict: !c ? 'not measured' : same ? 'refuted' : 'confirmed',
+        evidence: `${cellText('TLS inspection, GOFLAGS=-insecure', c)} (failure classes ${JSON.stringify(c?.failureClasses ?? {})}). The -insecure flag was removed in Go 1.17; GOFLAGS entries a command does not define are ignored. ${cellText('trusting the inspection CA', l.cell('corp-tls-inspection', 'corp-ca-trust'))}.`,
+        scenarios: ['corp-tls-inspection'],
+      };
+    },
+  },
+  {
+    id: 'go-proxy-timeout',
+    claim: 'GO_PROXY_TIMEOUT bounds how long go waits for the proxy',
+    source: 'Article 2, claim 3',
+    rule: (l) => {
+      const c = l.cell('stalled-mirror', 'go-proxy-timeout');
+      const hung = c ? c.timeout === c.n : false;
+      return {
+        verdict: !c ? 'not measured' : hung ? 'refuted' : 'confirmed',
+        evidence: `${cellText('stalled mirror with GO_PROXY_TIMEOUT=10s', c)}: ${c?.timeout ?? 0} of ${c?.n ?? 0} trials hung until the harness deadline, like baseline (${okOf(l.cell('stalled-mirror', 'baseline'))}). cmd/go has no HTTP timeout and reads no such variable. ${cellText('RTT-adaptive retry wrapper', l.cell('stalled-mirror', 'retry-wrapper'))}.`,
+        scenarios: ['stalled-mirror'],
+      };
+    },
+  },
+  {
+    id: 'domestic-mirror',
+    claim: 'A domestic mirror first in GOPROXY fixes it',
+    source: 'Article 1 (diagnosis), Article 2, claim 5',
+    rule: (l) => {
+      const blocked = [l.cell('corp-sni-filter', 'mirror-list'), l.cell('filtering-resolver', 'mirror-list'), l.cell('dns-poisoned', 'mirror-list')];
+      const slow = l.cell('mirror-slow-404', 'mirror-list');
+      const helps = blocked.filter((c) => verdictOf(c) === 'better').length;
+      return {
+        verdict: helps > 0 ? 'only when the default proxy is blocked and the mirror is not' : 'refuted',
+        evidence: `mirror first: ${cellText('SNI filter', blocked[0])}; ${cellText('filtering resolver', blocked[1])}; ${cellText('poisoned DNS', blocked[2])}. A mirror that is slow to answer 404 makes it worse: ${cellText('slow 404', slow)}.`,
+        scenarios: ['corp-sni-filter', 'filtering-resolver', 'dns-poisoned', 'mirror-slow-404'],
+      };
+    },
+  },
+  {
+    id: 'http1-gateway',
+    claim: 'A local gateway forcing HTTP/1.1 with a connection pool is faster (428 ms → 186 ms)',
+    source: 'Article 2, claim 11',
+    rule: (l) => {
+      const wan = l.cell('high-latency-wan', 'http1-gateway');
+      const storm = l.cell('h2-error-storm', 'http1-gateway');
+      const middlebox = l.cell('h2-breaking-middlebox', 'http1-gateway');
+      const faster = verdictOf(wan) === 'better';
+      const fixes = verdictOf(storm) === 'better' || verdictOf(middlebox) === 'better';
+      return {
+        verdict: faster ? 'confirmed' : fixes ? 'only when the path breaks HTTP/2' : 'refuted',
+        evidence: `${cellText('high-latency WAN', wan)}; ${cellText('h2 error storm', storm)}; ${cellText('h2-breaking middlebox', middlebox)}.`,
+        scenarios: ['high-latency-wan', 'h2-error-storm', 'h2-breaking-middlebox'],
+      };
+    },
+  },
+  {
+    id: 'retry-wrapper',
+    claim: 'An RTT-adaptive retry wrapper cuts failures (63 % fewer on slow overseas mirrors)',
+    source: 'Article 2, claims 8 and 12',
+    rule: (l) => {
+      const cells = [
+        ['links cut mid-zip', l.cell('reset-mid-zip', 'retry-wrapper'), l.cell('reset-mid-zip', 'baseline')],
+        ['stalled mirror', l.cell('stalled-mirror', 'retry-wrapper'), l.cell('stalled-mirror', 'baseline')],
+        ['h2 error storm', l.cell('h2-error-storm', 'retry-wrapper'), l.cell('h2-error-storm', 'baseline')],
+      ] as const;
+      const helps = cells.filter(([, c]) => c?.vsBaseline?.failureVerdict === 'better' || verdictOf(c) === 'better').length;
+      return {
+        verdict: helps > 0 ? 'only when failures are transient (cut links, stalls)' : 'refuted',
+        evidence: cells.map(([name, c, b]) => `${name}: failure rate ${pct(b?.failureRate.value)} → ${pct(c?.failureRate.value)} (${verdictOf(c)})`).join('; ') + '. Retries keep the module cache, so each attempt gets further.',
+        scenarios: ['reset-mid-zip', 'stalled-mirror', 'h2-error-storm'],
+      };
+    },
+  },
+];
+
+export function judgeClaims(data: EvidenceData): { results: ClaimResult[]; missing: string[] } {
+  const lookup = new Lookup(data);
+  const results = CLAIMS.map(({ id, claim, source, rule }) => ({ id, claim, source, ...rule(lookup) }));
+  return { results, missing: [...new Set(lookup.missing)] };
+}
