@@ -10,6 +10,6 @@ export default defineScenario({
   description: 'AAAA records exist but IPv6 is blackholed. Baseline: ok, ~300 ms more per connection (happy eyeballs).',
   faults: [{ kind: 'dns-aaaa-nowhere', match: '*' }],
   mitigations: ['ipv4-only', 'dns-prewarm'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

@@ -14,6 +14,6 @@ export default defineScenario({
     { kind: 'sni-reset', match: '$gosumdb' },
   ],
   mitigations: ['mirror-list', 'http2-off', 'sumdb-off'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

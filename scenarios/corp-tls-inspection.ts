@@ -10,6 +10,6 @@ export default defineScenario({
   description: 'TLS inspection with an untrusted corporate CA. Baseline: tls-untrusted.',
   faults: [{ kind: 'tls-mitm', match: '*' }],
   mitigations: ['corp-ca-trust', 'goflags-insecure'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

@@ -10,6 +10,6 @@ export default defineScenario({
   description: 'resolv.conf lists a dead nameserver first. Baseline: ok, but every lookup first waits out the 5 s timeout.',
   faults: [{ kind: 'resolv-conf', nameservers: ['dead', 'fake'] }],
   mitigations: [{ name: 'resolver-options', timeoutSec: 1, attempts: 2 }, 'dns-prewarm', 'netdns-cgo'],
-  reps: 5,
+  reps: 6,
   timeout: '90s',
 });

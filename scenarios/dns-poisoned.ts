@@ -11,6 +11,6 @@ export default defineScenario({
   mirrors: ['goproxy.example'],
   faults: [{ kind: 'dns-poison', match: '$goproxy', address: '127.0.9.9' }],
   mitigations: ['mirror-list', 'ipv4-only'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

@@ -14,6 +14,6 @@ export default defineScenario({
     { kind: 'dns-nxdomain', match: '$gosumdb' },
   ],
   mitigations: ['mirror-list', 'dns-prewarm'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

@@ -9,6 +9,6 @@ export default defineScenario({
   description: 'A middlebox resets TLS connections that offer h2. Baseline: tcp-reset; HTTP/1.1 gets through.',
   faults: [{ kind: 'tls-refuse-h2', match: '*' }],
   mitigations: ['http2-off', 'http1-gateway'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

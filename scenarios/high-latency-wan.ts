@@ -10,6 +10,6 @@ export default defineScenario({
   description: 'The WAN adds 200 ms per round trip (±20 ms). Baseline: ok, slow.',
   faults: [{ kind: 'tcp-latency', match: '*', latency: '200ms', jitter: '20ms' }],
   mitigations: ['http2-off', 'http1-gateway', { name: 'concurrency', gomaxprocs: 8 }, 'warm-proxy'],
-  reps: 5,
+  reps: 6,
   timeout: '120s',
 });

@@ -12,6 +12,6 @@ export default defineScenario({
   mirrors: ['goproxy.example'],
   faults: [{ kind: 'hosts-entry', name: '$goproxy', address: '127.0.9.9' }],
   mitigations: ['dns-prewarm', 'mirror-list'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

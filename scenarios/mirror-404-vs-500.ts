@@ -15,6 +15,6 @@ export default defineScenario({
     { kind: 'http-status', match: 'goproxy.example', path: '*.mod', status: 500 },
   ],
   mitigations: [{ name: 'mirror-list', mirrors: ['goproxy.example'], separator: [',', '|'] }],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

@@ -10,6 +10,6 @@ export default defineScenario({
   description: 'A mandatory corporate proxy announced only by a PAC file. Baseline: tcp-reset, no CONNECT (go never reads PAC).',
   corporateProxy: { mandatory: true, clientUsesProxy: false },
   mitigations: ['proxy-env'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

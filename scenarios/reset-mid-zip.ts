@@ -11,6 +11,6 @@ export default defineScenario({
   corpus: { modules: 20, zipSizeKB: { median: 48, sigma: 0.5 } },
   faults: [{ kind: 'tcp-limit-data', match: '$goproxy', bytes: 250_000 }],
   mitigations: [{ name: 'retry-wrapper', attempts: 6, baseDeadline: '30s' }, 'http2-off'],
-  reps: 5,
+  reps: 8,
   timeout: '120s',
 });

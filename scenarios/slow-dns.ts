@@ -6,6 +6,6 @@ export default defineScenario({
   description: 'Every DNS answer takes about 300 ms. Baseline: ok, slower by the lookups it makes.',
   faults: [{ kind: 'dns-delay', match: '*', delay: '300ms', jitter: '50ms' }],
   mitigations: ['dns-prewarm', 'netdns-cgo', 'netdns-go'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

@@ -10,6 +10,6 @@ export default defineScenario({
   mirrors: ['goproxy.example'],
   faults: [{ kind: 'dns-stale', match: '$goproxy', address: '127.0.9.9' }],
   mitigations: ['mirror-list'],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

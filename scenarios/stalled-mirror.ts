@@ -1,15 +1,15 @@
 import { defineScenario } from 'gomod-chaos';
 
 /**
- * A mirror that stalls mid-body during the first 15 s of a trial. cmd/go has no HTTP timeout,
+ * A mirror that stalls mid-body during the first 8 s of a trial. cmd/go has no HTTP timeout,
  * so it hangs until the harness deadline. Field advice GO_PROXY_TIMEOUT does nothing (no such
  * variable); an RTT-adaptive retry wrapper kills and retries.
  */
 export default defineScenario({
   name: 'stalled-mirror',
-  description: 'The mirror stalls mid-zip during the first 15 s. Baseline: hangs until the deadline (go has no HTTP timeout).',
-  faults: [{ kind: 'http-stall', match: '$goproxy', path: '*.zip', afterBytes: 1_000, until: '15s' }],
-  mitigations: ['go-proxy-timeout', { name: 'retry-wrapper', attempts: 4, baseDeadline: '8s', normalRtt: '50ms' }],
-  reps: 2,
-  timeout: '30s',
+  description: 'The mirror stalls mid-zip during the first 8 s. Baseline: hangs until the deadline (go has no HTTP timeout).',
+  faults: [{ kind: 'http-stall', match: '$goproxy', path: '*.zip', afterBytes: 1_000, until: '8s' }],
+  mitigations: ['go-proxy-timeout', { name: 'retry-wrapper', attempts: 4, baseDeadline: '3s', normalRtt: '50ms' }],
+  reps: 5,
+  timeout: '16s',
 });

@@ -6,6 +6,6 @@ export default defineScenario({
   description: 'Each connection is limited to 512 KB/s. Baseline: ok, bandwidth-bound.',
   faults: [{ kind: 'tcp-bandwidth', match: '*', rateKBps: 512 }],
   mitigations: ['http2-off', { name: 'concurrency', gomaxprocs: 8 }],
-  reps: 5,
+  reps: 8,
   timeout: '120s',
 });

@@ -9,6 +9,6 @@ export default defineScenario({
   description: 'UDP answers are truncated; go retries over TCP. Baseline: ok, twice the DNS queries.',
   faults: [{ kind: 'dns-truncate', match: '*' }],
   mitigations: [{ name: 'resolver-options', useVc: true }],
-  reps: 5,
+  reps: 8,
   timeout: '60s',
 });

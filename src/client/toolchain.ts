@@ -103,3 +103,14 @@ export function gosumdbHost(gosumdb: string): string | undefined {
   }
   return nameAndKey.split('+')[0]?.toLowerCase();
 }
+
+/**
+ * The checksum database a GOSUMDB value names: its name ("name[+hash+key]") and the URL given
+ * after it, if any; undefined for "off" or nothing.
+ */
+export function parseGosumdb(gosumdb: string): { name: string; url?: string } | undefined {
+  const [nameAndKey, url] = gosumdb.trim().split(/\s+/);
+  const name = nameAndKey?.split('+')[0];
+  if (!nameAndKey || nameAndKey === 'off' || !name) return undefined;
+  return url ? { name, url } : { name };
+}

@@ -32,11 +32,13 @@ export function checkPrerequisites(options: { installMissing: boolean }): Prereq
 /**
  * The public names of the fake internet: the hosts of the toolchain's own default GOPROXY and
  * GOSUMDB (read from `go env`, never hard-coded), the scenario's mirrors and the corpus's module host.
+ * The default proxies proxy the checksum database, as the Go project's public mirror does (it
+ * answers /sumdb/<name>/supported with 200); the scenario's mirrors only when listed in `sumdbMirrors`.
  */
-export function publicHosts(go: GoToolchain, mirrors: readonly string[] = []): PublicHost[] {
+export function publicHosts(go: GoToolchain, mirrors: readonly string[] = [], sumdbMirrors: readonly string[] = []): PublicHost[] {
   const hosts = new Map<string, PublicHost>();
-  for (const name of mirrors) hosts.set(name, { name, role: 'goproxy' });
-  for (const name of goproxyHosts(go.defaultGoproxy)) hosts.set(name, { name, role: 'goproxy' });
+  for (const name of mirrors) hosts.set(name, { name, role: 'goproxy', proxiesSumdb: sumdbMirrors.includes(name) });
+  for (const name of goproxyHosts(go.defaultGoproxy)) hosts.set(name, { name, role: 'goproxy', proxiesSumdb: true });
   const sumdb = gosumdbHost(go.defaultGosumdb);
   if (sumdb && !hosts.has(sumdb)) hosts.set(sumdb, { name: sumdb, role: 'sumdb' });
   hosts.set(CORPUS_MODULE_HOST, { name: CORPUS_MODULE_HOST, role: 'vcs' });

@@ -118,7 +118,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
           identity,
           shard: options.shard ?? null,
           command: options.command ?? process.argv.slice(1).join(' '),
-          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, corpus: s.corpus })),
+          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus })),
           backend: 'netns',
           sandbox: namespaceMode(),
           go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
@@ -184,7 +184,7 @@ interface RunContext {
 /** One scenario's trials in one sandbox. Returns whether the run was interrupted. */
 async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<boolean> {
   const corpus = await ensureCorpus(scenario.corpus, cacheDir());
-  const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors);
+  const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
   const e = effective(scenario, options);
   const scratchDir = createScratchDir();
   let interrupted = false;
@@ -203,6 +203,7 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
       hosts,
       pki: await createRunPki(hosts.map((h) => h.name)),
       defaultGoproxy: ctx.toolchains[0]!.defaultGoproxy,
+      defaultGosumdb: ctx.toolchains[0]!.defaultGosumdb,
       toxiproxyBinary: ctx.prereq.toxiproxyBinary,
       resultsFile: ctx.resultsFile,
       scratchDir,

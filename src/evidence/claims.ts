@@ -116,7 +116,6 @@ export const CLAIMS: readonly ClaimDefinition[] = [
     rule: (l) => {
       const slow = l.cell('slow-dns', 'dns-prewarm');
       const dead = l.cell('dead-first-nameserver', 'dns-prewarm');
-      const clean = l.cell('clean', 'dns-prewarm');
       const helps = verdictOf(slow) === 'better' || verdictOf(dead) === 'better';
       return {
         verdict: helps ? 'only when DNS is slow or a nameserver is dead' : 'refuted',

@@ -47,7 +47,7 @@ export async function prepareClient(mitigation: Mitigation, ctx: ClientSetupCont
   const started = performance.now();
   const { internet } = ctx;
   const stops: Array<() => Promise<void>> = [];
-  const env: Record<string, string> = { ...internet.networkEnv(), ...mitigation.env };
+  const env: Record<string, string> = { ...internet.clientEnv(), ...mitigation.env };
   let files = internet.clientFiles(mitigation.resolvOptions);
   const clientNameservers = nameserversOf(files.resolvConf);
   let retry: PreparedClient['retry'];
@@ -59,6 +59,11 @@ export async function prepareClient(mitigation: Mitigation, ctx: ClientSetupCont
       const { mirrors, separator } = mitigation.mirrorList;
       const defaults = ctx.defaultGoproxy.split(/[,|]/);
       env['GOPROXY'] = [...mirrors.map((m) => `https://${m}`), ...defaults].join(separator);
+    }
+
+    if (mitigation.sumdbViaProxy) {
+      // go asks each GOPROXY entry for /sumdb/<name>/supported in order: this mirror answers first
+      env['GOPROXY'] = [`https://${mitigation.sumdbViaProxy.mirror}`, ctx.defaultGoproxy].join(',');
     }
 
     if (mitigation.localResolver) {

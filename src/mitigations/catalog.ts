@@ -23,6 +23,8 @@ export interface Mitigation {
   trustInspectionCa?: boolean;
   /** GOPROXY rewritten to try these mirrors (hosts of the scenario) before the default proxy. */
   mirrorList?: { mirrors: string[]; separator: ',' | '|' };
+  /** GOPROXY starts with this mirror of the scenario, one that proxies the checksum database. */
+  sumdbViaProxy?: { mirror: string };
   /** A caching resolver on the client host; the client's resolv.conf points at it. */
   localResolver?: { prewarm: boolean; filterAaaa: boolean };
   /** A local module proxy the client's GOPROXY points at. */
@@ -79,6 +81,11 @@ export const MITIGATIONS = Object.freeze({
   'ipv4-only': simple('ipv4-only', 'a local resolver that drops AAAA answers (dnsmasq filter-AAAA): go dials IPv4 only', { localResolver: { prewarm: false, filterAaaa: true } }),
   'mirror-list': simple('mirror-list', 'GOPROXY lists mirrors before the default proxy (parameters: mirrors, separator "," or "|")', { mirrorList: { mirrors: [], separator: ',' } }),
   'sumdb-off': simple('sumdb-off', 'GOSUMDB=off: no checksum database (loses integrity checks for new modules)', { env: { GOSUMDB: 'off' } }),
+  'sumdb-via-proxy': simple(
+    'sumdb-via-proxy',
+    "GOPROXY starts with the scenario's first mirror that proxies the checksum database (`sumdbMirrors`): go reads the database through it (/sumdb/<name>/...)",
+    { sumdbViaProxy: { mirror: '' } },
+  ),
   gonosumdb: simple('gonosumdb', 'GONOSUMDB=<module hosts>: those modules skip the checksum database', { env: { GONOSUMDB: CORPUS_MODULE_HOST } }),
   goprivate: simple('goprivate', 'GOPRIVATE=<module hosts>: no checksum database and no proxy (direct VCS fetches) for them', { env: { GOPRIVATE: CORPUS_MODULE_HOST } }),
   'corp-ca-trust': simple('corp-ca-trust', "trust the corporate inspection proxy's CA (SSL_CERT_FILE with both CAs)", { trustInspectionCa: true }),
@@ -104,6 +111,7 @@ export type MitigationKind =
   | 'ipv4-only'
   | 'mirror-list'
   | 'sumdb-off'
+  | 'sumdb-via-proxy'
   | 'gonosumdb'
   | 'goprivate'
   | 'corp-ca-trust'

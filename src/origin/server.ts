@@ -26,6 +26,8 @@ export interface OriginRequestLogEntry {
   bytes: number;
   /** ms from the request to the response headers; -1 while (or when) none were sent. */
   ttfbMs: number;
+  /** ms from the request until its response ended or its stream closed; -1 while it is open. */
+  durationMs: number;
   connectionId: number;
   /** The kinds of the HTTP faults applied, joined by '+'. */
   fault?: string;
@@ -135,7 +137,8 @@ export class Origin {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private now(): number {
+  /** ms since the origin started: the clock of its logs. */
+  now(): number {
     return performance.now() - this.startedAt;
   }
 
@@ -158,8 +161,14 @@ export class Origin {
       protocol,
       bytes: 0,
       ttfbMs: -1,
+      durationMs: -1,
       connectionId: socket?.[CONNECTION_ID] ?? 0,
     };
+    const ended = () => {
+      if (entry.durationMs < 0) entry.durationMs = this.now() - atMs;
+    };
+    res.once('finish', ended);
+    res.once('close', ended);
     if (decision.kinds.length > 0) entry.fault = decision.kinds.join('+');
     this.requests.push(entry);
     log(protocol, host, path, entry.fault ?? '');

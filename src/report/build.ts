@@ -64,7 +64,7 @@ interface Comparison {
 
 /**
  * Compares cells with their baselines: Mann-Whitney on times (censored included) and Fisher on
- * failure counts, each Holm-adjusted across every comparison; a seeded bootstrap interval of the
+ * failure counts, each Holm-adjusted across the comparisons given (a scenario's matrix); a seeded bootstrap interval of the
  * median ratio. A verdict needs both the test and the interval to agree beyond the threshold.
  */
 export function compareCells(pairs: readonly Comparison[], settings: ReportSettings, random: Random = createRandom(settings.bootstrapSeed)): void {
@@ -110,7 +110,7 @@ export function compareCells(pairs: readonly Comparison[], settings: ReportSetti
 export function buildReport(records: readonly TrialRecord[], run: Record<string, unknown>, options: { title: string; settings?: Partial<ReportSettings>; skippedLines?: string[]; descriptions?: Record<string, string> }): Report {
   const settings: ReportSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const scenarios = [...new Set(records.map((r) => r.scenario))];
-  const pairs: Comparison[] = [];
+  const random = createRandom(settings.bootstrapSeed);
   const report: Report = {
     reportSchema: REPORT_SCHEMA,
     generatedAt: new Date().toISOString(),
@@ -128,13 +128,15 @@ export function buildReport(records: readonly TrialRecord[], run: Record<string,
       });
       // baseline first, then by name: stable tables
       cells.sort((a, b) => Number(b.mitigation === 'baseline') - Number(a.mitigation === 'baseline') || a.mitigation.localeCompare(b.mitigation) || a.goVersion.localeCompare(b.goVersion));
+      // Holm's family is the scenario's matrix: each scenario asks its own question
+      const pairs: Comparison[] = [];
       for (const cell of cells) {
         const base = cells.find((c) => c.mitigation === 'baseline' && c.goVersion === cell.goVersion);
         if (base && base !== cell) pairs.push({ cell, base });
       }
+      compareCells(pairs, settings, random);
       return { name, description: options.descriptions?.[name] ?? '', cells };
     }),
   };
-  compareCells(pairs, settings);
   return report;
 }

@@ -43,7 +43,7 @@ export interface CellReport {
     /** median(cell) / median(baseline), with a seeded bootstrap interval. */
     ratio: Interval;
     mannWhitneyP: number | null;
-    /** Holm-adjusted across every comparison of the report. */
+    /** Holm-adjusted across the comparisons of the scenario (its matrix of cells). */
     mannWhitneyPAdjusted: number | null;
     fisherP: number;
     fisherPAdjusted: number;

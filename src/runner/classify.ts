@@ -8,12 +8,20 @@ export interface FailureRule {
 }
 
 export const FAILURE_RULES: readonly FailureRule[] = [
+  // The checksum database's signed tree heads do not form one log (sumdb.Client.checkTrees).
+  { failureClass: 'sumdb-misbehavior', pattern: /go\.sum database server misbehavior detected/ },
   { failureClass: 'checksum-mismatch', pattern: /SECURITY ERROR|checksum mismatch/ },
   // A CONNECT refused by the proxy: go reports only the status text after the URL.
   { failureClass: 'proxy-auth', pattern: /": Proxy Authentication Required$/m },
   { failureClass: 'proxy-denied', pattern: /": Forbidden$/m },
   { failureClass: 'proxy-error', pattern: /": (Bad Gateway|Gateway Timeout)$/m },
   { failureClass: 'proxy-unreachable', pattern: /proxyconnect tcp:/ },
+  // The module was downloaded but the checksum database could not be read (directly or through a
+  // proxy's /sumdb/ path): whatever the network error, before the generic DNS, TCP and HTTP rules.
+  {
+    failureClass: 'sumdb-unreachable',
+    pattern: /verifying (module|go\.mod): \S+: (Get "|reading )https?:\/\/\S+\/(lookup\/|tile\/|latest\b|supported\b)/,
+  },
   { failureClass: 'dns-nxdomain', pattern: /lookup \S+( on \S+)?: no such host/ },
   { failureClass: 'dns-servfail', pattern: /lookup \S+( on \S+)?: server misbehaving/ },
   { failureClass: 'dns-timeout', pattern: /lookup \S+( on \S+)?: (read udp \S+->\S+: )?i\/o timeout|lookup \S+.*: (dial|read) udp .*timeout/ },

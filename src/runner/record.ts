@@ -6,7 +6,9 @@ export const RECORD_SCHEMA = 1;
 export type Outcome = 'ok' | 'fail' | 'timeout' | 'harness-error';
 
 /** One trial: a JSON line of results.jsonl, written and flushed the moment the trial ends. */
-export interface TrialRecord extends Observations {
+export interface TrialRecord extends Omit<Observations, 'sumdb'> {
+  /** Checksum database requests; absent in records written before the harness served one (same schema). */
+  sumdb?: Observations['sumdb'];
   schema: typeof RECORD_SCHEMA;
   scenario: string;
   mitigation: string;

@@ -50,6 +50,7 @@ async function main(): Promise<number> {
     pki: config.pki,
     ...(config.corporateProxy ? { corporateProxy: config.corporateProxy } : {}),
     corpus: config.corpus,
+    defaultGosumdb: config.defaultGosumdb,
     toxiproxyBinary: config.toxiproxyBinary,
     workDir: join(config.scratchDir, 'components'),
   });

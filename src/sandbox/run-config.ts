@@ -21,6 +21,8 @@ export interface SandboxRunConfig {
   pki: RunPki;
   /** The toolchain's default GOPROXY, for mitigations that rewrite or front it. */
   defaultGoproxy: string;
+  /** The toolchain's default GOSUMDB: the name the run's checksum database is served under. */
+  defaultGosumdb: string;
   toxiproxyBinary: string;
   resultsFile: string;
   /** Directory the sandbox mounts a tmpfs on: trial state and component files live there. */

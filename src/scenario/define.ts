@@ -22,6 +22,12 @@ export interface ScenarioDefinition {
   /** Extra module proxies of the fake internet serving the corpus (e.g. 'goproxy.example'), for mirror-list. */
   mirrors?: string[];
   /**
+   * Those of `mirrors` that also proxy the checksum database (answer /sumdb/<name>/supported with
+   * 200 and forward the rest to it), for sumdb-via-proxy. The toolchain's default proxy always
+   * does, as the Go project's public mirror does; other mirrors do not unless listed here.
+   */
+  sumdbMirrors?: string[];
+  /**
    * Mitigations compared in this scenario; `baseline` is always included. Names, or objects with
    * parameters; a list of values expands into one cell each: `{ name: 'concurrency', gomaxprocs: [1, 8] }`.
    */

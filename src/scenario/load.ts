@@ -20,6 +20,8 @@ export interface Scenario {
   corporateProxy: CorporateProxyOptions | undefined;
   /** Extra module proxies of the fake internet, serving the corpus ("a domestic mirror"). */
   mirrors: string[];
+  /** Those of `mirrors` that also proxy the checksum database. */
+  sumdbMirrors: string[];
   mitigations: Mitigation[];
   reps: number;
   timeoutMs: number;
@@ -33,6 +35,7 @@ export const SCENARIO_DEFAULTS = Object.freeze({
 });
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const hostName = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a host name such as "goproxy.example"');
 
 const schema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_", at most 64'),
@@ -45,11 +48,13 @@ const schema = z.strictObject({
       fanout: int(0, 50).optional(),
       maxVersions: int(1, 20).optional(),
       zipSizeKB: z.strictObject({ median: z.number().min(1).max(51_200).optional(), sigma: z.number().min(0).max(4).optional() }).optional(),
+      goSum: z.enum(['complete', 'none']).optional(),
     })
     .optional(),
   faults: z.array(faultSchema).optional(),
   corporateProxy: z.strictObject({ mandatory: z.boolean().optional(), clientUsesProxy: z.boolean().optional() }).optional(),
-  mirrors: z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a host name such as "goproxy.example"')).max(8).optional(),
+  mirrors: z.array(hostName).max(8).optional(),
+  sumdbMirrors: z.array(hostName).max(8).optional(),
   mitigations: z.array(z.union([z.enum(MITIGATION_NAMES as [string, ...string[]]), z.discriminatedUnion('name', [...mitigationParamSchemas])])).min(1).optional(),
   reps: int(1, 10_000).optional(),
   timeout: z
@@ -140,8 +145,15 @@ export function validateScenario(input: unknown, file: string): Scenario {
     if (!def.mirrors?.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}]: got "mirror-list"; allowed: only with \`mirrors: ['goproxy.example', ...]\` in the scenario (the mirrors it lists)`);
     return { name: 'mirror-list', mirrors: def.mirrors };
   });
+  const notMirrors = (def.sumdbMirrors ?? []).filter((m) => !(def.mirrors ?? []).includes(m));
+  if (notMirrors.length) throw new HarnessError('SCENARIO_INVALID', `${file}: sumdbMirrors: got ${JSON.stringify(notMirrors)}; allowed: the scenario's mirrors ${JSON.stringify(def.mirrors ?? [])} (add them to \`mirrors\`)`);
+  const sumdbMirror = def.sumdbMirrors?.[0];
+  const sumdbViaProxy = (def.mitigations ?? []).indexOf('sumdb-via-proxy');
+  if (sumdbViaProxy >= 0 && !sumdbMirror) {
+    throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${sumdbViaProxy}]: got "sumdb-via-proxy"; allowed: only with \`mirrors: ['goproxy.example'], sumdbMirrors: ['goproxy.example']\` in the scenario (a mirror that proxies the checksum database)`);
+  }
   for (const entry of ['baseline' as const, ...entries]) {
-    for (const m of expandMitigation(entry)) cells.set(m.name, m);
+    for (const m of expandMitigation(entry)) cells.set(m.name, m.sumdbViaProxy && sumdbMirror ? { ...m, sumdbViaProxy: { mirror: sumdbMirror } } : m);
   }
   for (const [i, entry] of (def.mitigations ?? []).entries()) {
     if (typeof entry === 'object' && entry.name === 'mirror-list') {
@@ -161,6 +173,7 @@ export function validateScenario(input: unknown, file: string): Scenario {
     faults: def.faults ?? [],
     corporateProxy: def.corporateProxy ? { mandatory: def.corporateProxy.mandatory ?? true, clientUsesProxy: def.corporateProxy.clientUsesProxy ?? true } : undefined,
     mirrors: def.mirrors ?? [],
+    sumdbMirrors: def.sumdbMirrors ?? [],
     mitigations: [...cells.values()],
     reps: def.reps ?? SCENARIO_DEFAULTS.reps,
     timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,

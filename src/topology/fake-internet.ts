@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientFiles, type ClientFiles, type ResolvOptions } from '../client/traps.ts';
+import { gosumdbHost, parseGosumdb } from '../client/toolchain.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import { FakeResolver } from '../dns/server.ts';
 import { windowOf, TrialClock } from '../faults/window.ts';
@@ -10,6 +11,7 @@ import { Origin } from '../origin/server.ts';
 import { ConnectProxy } from '../proxy/connect-proxy.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../scenario/faults.ts';
+import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
@@ -19,6 +21,8 @@ export interface PublicHost {
   name: string;
   /** What the origin serves for this name. */
   role: 'goproxy' | 'sumdb' | 'vcs';
+  /** A module proxy that also proxies the checksum database (/sumdb/<name>/supported answers 200). */
+  proxiesSumdb?: boolean;
 }
 
 /** The run's PKI, made outside the sandbox (see tls/run-pki.ts). */
@@ -48,6 +52,11 @@ export interface FakeInternetOptions {
   /** Files of the run (CA, logs) that vanish with the sandbox. */
   workDir: string;
   corporateProxy?: CorporateProxyOptions;
+  /**
+   * The toolchain's default GOSUMDB (from `go env` in a clean environment): the checksum database
+   * is served under its name, with a key made for the run. Empty or "off": no database.
+   */
+  defaultGosumdb?: string;
 }
 
 /** Positions in the component logs, taken at the start of a trial. */
@@ -68,6 +77,12 @@ export interface Observations {
   /** Connections the firewall did not simply pass, by what it did. */
   firewall: Record<string, number>;
   proxy: { connects: number; byStatus: Record<string, number> };
+  /**
+   * Requests for the checksum database at the origin, at its own host or through a proxy's
+   * /sumdb/<name>/ path (not counting the /supported probe), whatever the answer; `timeMs` is the
+   * sum of their durations at the origin.
+   */
+  sumdb: { requests: number; lookups: number; tiles: number; timeMs: number };
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
@@ -94,6 +109,12 @@ export class FakeInternet {
   readonly corporateProxy: CorporateProxyOptions | undefined;
   /** The corpus as a module proxy serves it (mirrors and local caching proxies serve the same). */
   corpusSite!: Site;
+  /** The run's checksum database (absent when the toolchain has no default GOSUMDB). */
+  database: ChecksumDatabase | undefined;
+  /** GOSUMDB for the client: the database's name with the run's verifier key, and its URL if the default named one. */
+  private gosumdb: string | undefined;
+  private sumdbHost: string | undefined;
+  private sumdbProxies = new Set<string>();
   private dns!: FakeResolver;
   private deadDns!: FakeResolver;
   private origin!: Origin;
@@ -132,13 +153,25 @@ export class FakeInternet {
     await writeFile(this.inspectionCaFile, options.pki.inspectionCaCertPem + options.pki.caCertPem);
     const corpusSite = await goproxySite(options.corpus.proxyDir);
     this.corpusSite = corpusSite;
-    const siteFor = (role: PublicHost['role']): Site => (role === 'goproxy' ? corpusSite : emptySite);
+    const clock = this.clock;
+    const sumdb = parseGosumdb(options.defaultGosumdb ?? '');
+    const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: corpusEntries(options.corpus.modules), clock }) : undefined;
+    this.database = database;
+    if (sumdb && database) {
+      this.gosumdb = sumdb.url ? `${database.verifierKey} ${sumdb.url}` : database.verifierKey;
+      this.sumdbHost = gosumdbHost(options.defaultGosumdb ?? '');
+      this.sumdbProxies = new Set(options.hosts.filter((h) => h.role === 'goproxy' && h.proxiesSumdb).map((h) => h.name));
+    }
+    const siteFor = (host: PublicHost): Site => {
+      if (host.role === 'goproxy') return database && host.proxiesSumdb ? database.proxying(corpusSite) : corpusSite;
+      if (host.role === 'sumdb' && database) return database.site;
+      return emptySite;
+    };
     const originHosts = options.hosts.map((h) => {
       const certificate = options.pki.hostCertificates[h.name];
       if (!certificate) throw new Error(`no certificate for ${h.name}`);
-      return { name: h.name, certificate, site: siteFor(h.role) };
+      return { name: h.name, certificate, site: siteFor(h) };
     });
-    const clock = this.clock;
 
     this.origin = new Origin({ address: ADDRESSES.origin, port: ADDRESSES.httpsPort, hosts: originHosts, clock });
     const wanStart = Wan.start({ binary: options.toxiproxyBinary, apiHost: ADDRESSES.wan, apiPort: ADDRESSES.wanApiPort, logFile: join(options.workDir, 'toxiproxy.log') });
@@ -189,6 +222,15 @@ export class FakeInternet {
     return clientFiles(this.trial?.client ?? [], resolvOptions);
   }
 
+  /**
+   * Environment every client of this fake internet starts from (a mitigation's own variables go
+   * on top): GOSUMDB with the run's checksum database key — what the real toolchain has compiled
+   * in for the Go project's database — and the corporate proxy when the client uses one.
+   */
+  clientEnv(): Record<string, string> {
+    return { ...(this.gosumdb ? { GOSUMDB: this.gosumdb } : {}), ...this.networkEnv() };
+  }
+
   /** Environment a client on this network has: the corporate proxy, when it is configured to use one. */
   networkEnv(): Record<string, string> {
     return this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {};
@@ -212,6 +254,7 @@ export class FakeInternet {
     this.firewall.rules.setFaults(faults.firewall);
     this.origin.faults.setFaults(faults.origin, random);
     this.proxy.setFaults(faults.proxy);
+    this.database?.setFaults(faults.sumdb);
     for (const [i, fault] of faults.wan.entries()) {
       if (windowOf(fault).fromMs === 0) this.wanUndo.set(i, await this.wan.applyFault(fault, `f${i}`));
     }
@@ -253,6 +296,7 @@ export class FakeInternet {
     this.firewall.rules.clear();
     this.origin.faults.clear();
     this.proxy.clearFaults();
+    this.database?.clear();
     this.trial = undefined;
     // Toxiproxy's reset takes every toxic off and re-enables every link
     this.wanUndo.clear();
@@ -276,6 +320,11 @@ export class FakeInternet {
     const handshakes = this.origin.handshakes.slice(since.handshakes);
     const requests = this.origin.requests.slice(since.requests);
     const tunnels = this.proxy.log.slice(since.proxy);
+    const originNow = this.origin.now();
+    const sumdbRequests = requests.flatMap((r) => {
+      const kind = this.sumdbRequestKind(r.host, r.path);
+      return kind ? [{ kind, ms: r.durationMs >= 0 ? r.durationMs : originNow - r.atMs }] : [];
+    });
     return {
       dns: { queries: queries.length, byName: countBy(queries, (q) => `${q.name} ${q.type}`), failed: queries.filter((q) => q.rcode !== 'NOERROR').length },
       tcp: { connections: connections.length },
@@ -289,7 +338,25 @@ export class FakeInternet {
       },
       firewall: countBy(connections.filter((c) => c.action !== 'forwarded'), (c) => c.action),
       proxy: { connects: tunnels.length, byStatus: countBy(tunnels, (t) => String(t.status)) },
+      sumdb: {
+        requests: sumdbRequests.length,
+        lookups: sumdbRequests.filter((r) => r.kind === 'lookup').length,
+        tiles: sumdbRequests.filter((r) => r.kind === 'tile').length,
+        timeMs: Math.round(sumdbRequests.reduce((sum, r) => sum + r.ms, 0) * 10) / 10,
+      },
     };
+  }
+
+  /** What a request asks of the checksum database, directly or through a proxy; undefined when nothing. */
+  private sumdbRequestKind(host: string, path: string): 'lookup' | 'tile' | 'other' | undefined {
+    if (!this.database) return undefined;
+    const prefix = `/sumdb/${this.database.name}/`;
+    let rest: string;
+    if (host === this.sumdbHost) rest = path;
+    else if (this.sumdbProxies.has(host) && path.startsWith(prefix)) rest = path.slice(prefix.length - 1);
+    else return undefined;
+    if (rest === '/supported') return undefined;
+    return rest.startsWith('/lookup/') ? 'lookup' : rest.startsWith('/tile/') ? 'tile' : 'other';
   }
 
   async stop(): Promise<void> {

@@ -20,6 +20,27 @@ const CAPTURED: Array<[string, string]> = [
   ['go: gomod.example/lib/m000@v1.0.1: reading https://proxy.golang.org/gomod.example/lib/m000/@v/v1.0.1.mod: 403 Forbidden\n\tserver response: forbidden: gomod.example/lib/m000/@v/v1.0.1.mod', 'http-403'],
   ['go: gomod.example/lib/m000@v1.0.1: reading https://proxy.golang.org/gomod.example/lib/m000/@v/v1.0.1.mod: 429 Too Many Requests\n\tserver response: too many requests', 'http-429'],
   ['gomod.example/lib/m000@v1.0.1: read "https://proxy.golang.org/gomod.example/lib/m000/@v/v1.0.1.zip": stream error: stream ID 19; INTERNAL_ERROR; received from peer', 'http2-stream-error'],
+  // the checksum database (goSum: 'none'), blocked, failing or lying
+  ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: Get "https://sum.golang.org/lookup/gomod.example/lib/m000@v1.0.1": read tcp [::1]:55240->[::1]:443: read: connection reset by peer', 'sumdb-unreachable'],
+  ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: Get "https://sum.golang.org/lookup/gomod.example/lib/m000@v1.0.1": dial tcp: lookup sum.golang.org on 127.0.0.53:53: no such host', 'sumdb-unreachable'],
+  ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: Get "https://sum.golang.org/lookup/gomod.example/lib/m000@v1.0.1": net/http: TLS handshake timeout', 'sumdb-unreachable'],
+  ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: reading https://sum.golang.org/lookup/gomod.example/lib/m000@v1.0.1: 502 Bad Gateway\n\tserver response: bad gateway', 'sumdb-unreachable'],
+  ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: reading https://proxy.golang.org/sumdb/sum.golang.org/lookup/gomod.example/lib/m000@v1.0.1: 502 Bad Gateway\n\tserver response: bad gateway', 'sumdb-unreachable'],
+  ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: reading https://proxy.golang.org/sumdb/sum.golang.org/supported: 500 Internal Server Error\n\tserver response: internal error', 'sumdb-unreachable'],
+  // the corporate proxy refuses the CONNECT to the database: the proxy's class, more precise
+  ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: Get "https://sum.golang.org/lookup/gomod.example/lib/m000@v1.0.1": Forbidden', 'proxy-denied'],
+  [
+    "gomod.example/lib/m000@v1.0.1: verifying module: checksum mismatch\n\tdownloaded: h1:/WOZXP/bGo/dIKmt23zXtqzU5ww/TkHpQhVPCZ9BQwQ=\n\tsum.golang.org: h1:xIiSL+lS1ikkHKt7dZFkWA6jxdOqMGIg/ksUseFeg2g=\n\nSECURITY ERROR\nThis download does NOT match the one reported by the checksum server.\nThe bits may have been replaced on the origin server, or an attacker may\nhave intercepted the download attempt.\n\nFor more information, see 'go help module-auth'.",
+    'checksum-mismatch',
+  ],
+  [
+    "go: gomod.example/lib/m003@v1.0.0: verifying go.mod: checksum mismatch\n\tdownloaded: h1:QcjyM9dml5Un+RKYfq5JaOC7Uk/8Mygrpm8pCl6G720=\n\tsum.golang.org: h1:8mb0E8eJwpPssEHsb+y2A9YZNmCYiVOGAgwLaI1QahA=\n\nSECURITY ERROR\nThis download does NOT match the one reported by the checksum server.",
+    'checksum-mismatch',
+  ],
+  [
+    'SECURITY ERROR\ngo.sum database server misbehavior detected!\n\nold database:\n\tgo.sum database tree\n\t4\n\tMZfymsWAaZVjcBWvNMXfe1V7YWJbNX8BthztmZPAf/0=\n\t\n\t— sum.golang.org 3c70Nl9bat8d3T1gJqswDmXD37xAWpBF9LZAkkqmD1Wf/+tD2YCdEjowdqprJMLEHbKjgddIMFwa2gljSvorR5IhogM=\n\t\nnew database:\n\tgo.sum database tree\n\t5\n\tqBYbY9Sm7LX74P9nJ3Oe36XL8IOlRgwJ0G2P/A0hWWc=\n\t\n\t— sum.golang.org 3c70NlJEO4ojsRa9KrWulnZwkUL4kROxLqdwdgPwRTET39vaAxFM3Akz8cPAdlAkV6vZ5ueDpdj3KSGh67+XlV1Bhw8=\n\t\nproof of misbehavior:\n\tO5nOVzYOrm4gb6zXT+hn0u+h49Sn85k3MwApvADBo5Q=\n\tXnDXtE1rt7b8B2PCBVl4UFxyAmfeWTQiUcgAe8EFJ8M=',
+    'sumdb-misbehavior',
+  ],
 ];
 
 describe('failure classes from go stderr', () => {

@@ -75,3 +75,37 @@ describe('fault validation', () => {
     expect(validateScenario({ name: 'x', faults }, 'f.ts').faults).toEqual(faults);
   });
 });
+
+describe('checksum database options', () => {
+  it('corpus.goSum defaults to complete and takes none', () => {
+    expect(validateScenario({ name: 'x' }, 's.ts').corpus.goSum).toBe('complete');
+    expect(validateScenario({ name: 'x', corpus: { goSum: 'none' } }, 's.ts').corpus.goSum).toBe('none');
+    expect(problem(() => validateScenario({ name: 'x', corpus: { goSum: 'some' } }, 's.ts'))).toBe('s.ts: corpus.goSum: got "some"; allowed: one of "complete", "none"');
+  });
+
+  it('sumdbMirrors must be mirrors of the scenario; sumdb-via-proxy is bound to the first', () => {
+    const s = validateScenario({ name: 'x', mirrors: ['a.example', 'b.example'], sumdbMirrors: ['b.example'], mitigations: ['sumdb-via-proxy'] }, 's.ts');
+    expect(s.sumdbMirrors).toEqual(['b.example']);
+    expect(s.mitigations.find((m) => m.name === 'sumdb-via-proxy')?.sumdbViaProxy).toEqual({ mirror: 'b.example' });
+    expect(validateScenario({ name: 'x' }, 's.ts').sumdbMirrors).toEqual([]);
+    expect(problem(() => validateScenario({ name: 'x', mirrors: ['a.example'], sumdbMirrors: ['c.example'] }, 's.ts'))).toBe(
+      `s.ts: sumdbMirrors: got ["c.example"]; allowed: the scenario's mirrors ["a.example"] (add them to \`mirrors\`)`,
+    );
+    expect(problem(() => validateScenario({ name: 'x', mirrors: ['a.example'], mitigations: ['http2-off', 'sumdb-via-proxy'] }, 's.ts'))).toMatch(
+      /^s\.ts: mitigations\[1\]: got "sumdb-via-proxy"; allowed: only with `mirrors: \['goproxy\.example'\], sumdbMirrors: \['goproxy\.example'\]`/,
+    );
+  });
+
+  it('sumdb faults take a module path pattern, and name their fields', () => {
+    const faults = [
+      { kind: 'sumdb-wrong-hash', match: 'gomod.example/Corp/*', file: 'go.mod' },
+      { kind: 'sumdb-inconsistent-tree', match: '*', from: '1s' },
+    ];
+    expect(validateScenario({ name: 'x', faults }, 'f.ts').faults).toEqual(faults);
+    expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'sumdb-wrong-hash', match: 'gomod.example/a b' }] }, 'f.ts'))).toContain('faults[0].match: got "gomod.example/a b"; allowed: a module path');
+    expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'sumdb-wrong-hash', match: '*', file: 'info' }] }, 'f.ts'))).toBe('f.ts: faults[0].file: got "info"; allowed: one of "zip", "go.mod"');
+    expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'sumdb-inconsistent-tree', match: '*', host: 'x' }] }, 'f.ts'))).toBe(
+      'f.ts: unknown field faults[0].host; allowed: kind, match, from, until',
+    );
+  });
+});

@@ -21,6 +21,11 @@ const COLUMNS: Array<[string, (r: TrialRecord) => unknown]> = [
   ['httpRequests', (r) => r.http.requests],
   ['h1', (r) => r.http.h1],
   ['h2', (r) => r.http.h2],
+  // records written before the checksum database existed have no sumdb field
+  ['sumdbRequests', (r) => r.sumdb?.requests ?? ''],
+  ['sumdbLookups', (r) => r.sumdb?.lookups ?? ''],
+  ['sumdbTiles', (r) => r.sumdb?.tiles ?? ''],
+  ['sumdbTimeMs', (r) => r.sumdb?.timeMs ?? ''],
   ['startedAt', (r) => r.startedAt],
 ];
 
