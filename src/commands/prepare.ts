@@ -32,8 +32,11 @@ export function checkPrerequisites(options: { installMissing: boolean }): Prereq
 /**
  * The public names of the fake internet: the hosts of the toolchain's own default GOPROXY and
  * GOSUMDB (read from `go env`, never hard-coded), the scenario's mirrors and the corpus's module host.
- * The default proxies proxy the checksum database, as the Go project's public mirror does (it
- * answers /sumdb/<name>/supported with 200); the scenario's mirrors only when listed in `sumdbMirrors`.
+ * The default proxies proxy the checksum database, as the Go project's public mirror does: it
+ * answers /sumdb/<name>/supported with 200, so by default go reads the database through it and
+ * never contacts the database's own host (the sumdb design, golang.org/design/25530-sumdb, lets
+ * a proxy answer 404/410 there instead, sending clients to the database directly). The
+ * scenario's mirrors proxy it only when listed in `sumdbMirrors`.
  */
 export function publicHosts(go: GoToolchain, mirrors: readonly string[] = [], sumdbMirrors: readonly string[] = []): PublicHost[] {
   const hosts = new Map<string, PublicHost>();

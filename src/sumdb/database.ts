@@ -239,7 +239,9 @@ export class ChecksumDatabase {
     if (path.startsWith('/tile/')) {
       const tile = parseTilePath(path.slice(1));
       if (!tile) return text(400, 'invalid tile syntax\n');
-      const data = view.log.tiles.get(path.slice(1)) ?? view.fork?.tiles.get(path.slice(1)) ?? view.log.tile(tile);
+      // the fork's own tiles exist only for trials that show it (its paths never clash with the log's)
+      const fork = this.faults.some((f) => f.fault.kind === 'sumdb-inconsistent-tree') ? view.fork : undefined;
+      const data = view.log.tiles.get(path.slice(1)) ?? fork?.tiles.get(path.slice(1)) ?? view.log.tile(tile);
       if (!data) return text(404, `not found: ${path.slice(1)}\n`);
       return { status: 200, contentType: tile.level < 0 ? 'text/plain; charset=UTF-8' : 'application/octet-stream', body: data };
     }

@@ -2,6 +2,8 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
+import { hash1 } from '../../src/corpus/dirhash.ts';
 import { DEFAULT_CORPUS, corpusKey, ensureCorpus, generateCorpus } from '../../src/corpus/generate.ts';
 import { escapeModulePath, unescapeModulePath } from '../../src/corpus/escape.ts';
 
@@ -43,6 +45,23 @@ describe('synthetic corpus', () => {
     expect(Math.max(...corpus.modules.map((m) => height(m.path)))).toBeGreaterThan(1);
     const goMod = readFileSync(join(corpus.workloadDir, 'go.mod'), 'utf8');
     for (const m of corpus.modules) expect(goMod).toContain(`\t${m.path} ${m.version}`);
+  });
+
+  it("goSum 'none': the same modules with an empty go.sum; every version's hashes are in the manifest", async () => {
+    const opts = { ...DEFAULT_CORPUS, modules: 6, maxVersions: 3, zipSizeKB: { median: 2, sigma: 0 } };
+    const complete = await generateCorpus(opts, join(dir, 'sum-complete'));
+    const none = await generateCorpus({ ...opts, goSum: 'none' }, join(dir, 'sum-none'));
+    expect(readFileSync(join(complete.workloadDir, 'go.sum'), 'utf8').split('\n')).toHaveLength(2 * 6 + 1);
+    expect(readFileSync(join(none.workloadDir, 'go.sum'), 'utf8')).toBe('');
+    expect(none.modules).toEqual(complete.modules);
+    expect(corpusKey({ ...opts, goSum: 'none' })).not.toBe(corpusKey(opts));
+    for (const m of none.modules) {
+      expect(m.versionSums.map((v) => v.version)).toEqual(m.versions);
+      expect(m.versionSums.at(-1)).toEqual({ version: m.version, sum: m.sum, goModSum: m.goModSum });
+      const oldest = m.versionSums[0]!;
+      const zip = unzipSync(readFileSync(join(none.proxyDir, m.escapedPath, '@v', `${oldest.version}.zip`)));
+      expect(hash1(Object.entries(zip).map(([name, content]) => ({ name, content })))).toBe(oldest.sum);
+    }
   });
 
   it('caches by options: the second ensureCorpus reads the manifest', async () => {
