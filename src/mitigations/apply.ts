@@ -56,9 +56,9 @@ export async function prepareClient(mitigation: Mitigation, ctx: ClientSetupCont
     if (mitigation.useCorporateProxy) Object.assign(env, internet.corporateProxyEnv());
 
     if (mitigation.mirrorList) {
-      const { mirrors, separator } = mitigation.mirrorList;
-      const defaults = ctx.defaultGoproxy.split(/[,|]/);
-      env['GOPROXY'] = [...mirrors.map((m) => `https://${m}`), ...defaults].join(separator);
+      const { mirrors, separator, keepDefault } = mitigation.mirrorList;
+      const rest = keepDefault ? ctx.defaultGoproxy.split(/[,|]/) : ['direct'];
+      env['GOPROXY'] = [...mirrors.map((m) => `https://${m}`), ...rest].join(separator);
     }
 
     if (mitigation.sumdbViaProxy) {

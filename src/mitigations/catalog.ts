@@ -22,7 +22,7 @@ export interface Mitigation {
   /** The client trusts the corporate inspection CA too (SSL_CERT_FILE holds both CAs). */
   trustInspectionCa?: boolean;
   /** GOPROXY rewritten to try these mirrors (hosts of the scenario) before the default proxy. */
-  mirrorList?: { mirrors: string[]; separator: ',' | '|' };
+  mirrorList?: { mirrors: string[]; separator: ',' | '|'; keepDefault: boolean };
   /** GOPROXY starts with this mirror of the scenario, one that proxies the checksum database. */
   sumdbViaProxy?: { mirror: string };
   /** A caching resolver on the client host; the client's resolv.conf points at it. */
@@ -57,6 +57,8 @@ export const mitigationParamSchemas = [
     name: z.literal('mirror-list'),
     mirrors: z.array(z.string().regex(/^[a-z0-9.-]+$/)).min(1),
     separator: many(z.enum([',', '|'])).optional(),
+    /** false: the mirrors replace the default proxy (GOPROXY=<mirrors>,direct), as corporate setups often do. */
+    keepDefault: z.boolean().optional(),
   }),
   z.strictObject({
     name: z.literal('retry-wrapper'),
@@ -79,7 +81,7 @@ export const MITIGATIONS = Object.freeze({
   'resolver-options': simple('resolver-options', 'resolv.conf options timeout:1 attempts:2 (parameters: timeoutSec, attempts, rotate, singleRequest, useVc)', { resolvOptions: { timeoutSec: 1, attempts: 2 } }),
   'dns-prewarm': simple('dns-prewarm', 'a caching resolver on the client host (dnsmasq-like), warmed with the module hosts before go starts', { localResolver: { prewarm: true, filterAaaa: false } }),
   'ipv4-only': simple('ipv4-only', 'a local resolver that drops AAAA answers (dnsmasq filter-AAAA): go dials IPv4 only', { localResolver: { prewarm: false, filterAaaa: true } }),
-  'mirror-list': simple('mirror-list', 'GOPROXY lists mirrors before the default proxy (parameters: mirrors, separator "," or "|")', { mirrorList: { mirrors: [], separator: ',' } }),
+  'mirror-list': simple('mirror-list', 'GOPROXY lists mirrors before the default proxy (parameters: mirrors, separator "," or "|", keepDefault)', { mirrorList: { mirrors: [], separator: ',', keepDefault: true } }),
   'sumdb-off': simple('sumdb-off', 'GOSUMDB=off: no checksum database (loses integrity checks for new modules)', { env: { GOSUMDB: 'off' } }),
   'sumdb-via-proxy': simple(
     'sumdb-via-proxy',
@@ -149,8 +151,8 @@ export function expandMitigation(input: MitigationInput): Mitigation[] {
     case 'mirror-list':
       return list(input.separator ?? ',').map((separator) => ({
         ...base,
-        name: `mirror-list(${input.mirrors.join(separator)}${separator}default)`,
-        mirrorList: { mirrors: input.mirrors, separator },
+        name: `mirror-list(${input.mirrors.join(separator)}${separator}${input.keepDefault === false ? 'direct' : 'default'})`,
+        mirrorList: { mirrors: input.mirrors, separator, keepDefault: input.keepDefault ?? true },
       }));
     case 'retry-wrapper': {
       const retry = {
