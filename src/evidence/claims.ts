@@ -11,7 +11,7 @@ export interface ClaimResult {
   id: string;
   claim: string;
   source: string;
-  verdict: 'confirmed' | 'refuted' | `only when ${string}` | 'not measured';
+  verdict: 'confirmed' | 'refuted' | `only ${string}` | 'not measured';
   evidence: string;
   scenarios: string[];
 }
