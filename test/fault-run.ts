@@ -29,3 +29,10 @@ export function only<T>(records: readonly T[]): T {
   if (records.length !== 1) throw new Error(`expected one record, got ${records.length}`);
   return records[0]!;
 }
+
+/** The trial of one mitigation cell among a run's records. */
+export function cell(records: readonly TrialRecord[], name: string): TrialRecord {
+  const r = records.find((x) => x.mitigation === name);
+  if (!r) throw new Error(`no trial of ${name}: ${records.map((x) => x.mitigation).join(', ')}`);
+  return r;
+}

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
 import { DnsPolicy, type DnsAnswerSet, type DnsRcode } from './faults.ts';
+import { listenDns, type DnsListener } from './listen.ts';
 
 const { Packet } = dns2;
 const log = debug('dns');
@@ -41,8 +42,7 @@ export class FakeResolver {
   private readonly options: FakeResolverOptions;
   private readonly clock: TrialClock;
   private readonly startedAt = performance.now();
-  private udp: ReturnType<typeof dns2.createUDPServer> | undefined;
-  private tcp: ReturnType<typeof dns2.createTCPServer> | undefined;
+  private listener: DnsListener | undefined;
 
   constructor(options: FakeResolverOptions) {
     this.options = options;
@@ -50,28 +50,11 @@ export class FakeResolver {
   }
 
   async start(): Promise<void> {
-    const { address, port } = this.options;
-    this.udp = dns2.createUDPServer({ type: 'udp4' });
-    this.tcp = dns2.createTCPServer();
-    this.udp.on('request', (req, send) => void this.answer(req, send, 'udp'));
-    this.tcp.on('request', (req, send) => void this.answer(req, send, 'tcp'));
-    await Promise.all(
-      [this.udp, this.tcp].map(
-        (server) =>
-          new Promise<void>((resolve, reject) => {
-            server.once('error', reject);
-            server.once('listening', () => resolve());
-            server.listen(port, address);
-          }),
-      ),
-    );
+    this.listener = await listenDns(this.options.address, this.options.port, (req, send, transport) => void this.answer(req, send, transport));
   }
 
   async stop(): Promise<void> {
-    await Promise.all([
-      new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve())),
-      new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
-    ]);
+    await this.listener?.close();
   }
 
   private async answer(request: InstanceType<typeof Packet>, send: (p: InstanceType<typeof Packet>) => void, transport: 'udp' | 'tcp'): Promise<void> {

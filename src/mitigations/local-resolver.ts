@@ -1,5 +1,6 @@
 import { Resolver } from 'node:dns/promises';
 import dns2 from 'dns2';
+import { listenDns, type DnsListener } from '../dns/listen.ts';
 
 const { Packet } = dns2;
 
@@ -32,8 +33,7 @@ export class LocalResolver {
   private readonly options: LocalResolverOptions;
   private readonly cache = new Map<string, CacheEntry>();
   private readonly upstream: Resolver;
-  private udp: ReturnType<typeof dns2.createUDPServer> | undefined;
-  private tcp: ReturnType<typeof dns2.createTCPServer> | undefined;
+  private listener: DnsListener | undefined;
   hits = 0;
   misses = 0;
 
@@ -44,27 +44,11 @@ export class LocalResolver {
   }
 
   async start(): Promise<void> {
-    this.udp = dns2.createUDPServer({ type: 'udp4' });
-    this.tcp = dns2.createTCPServer();
-    this.udp.on('request', (req, send) => void this.answer(req, send));
-    this.tcp.on('request', (req, send) => void this.answer(req, send));
-    await Promise.all(
-      [this.udp, this.tcp].map(
-        (server) =>
-          new Promise<void>((resolve, reject) => {
-            server.once('error', reject);
-            server.once('listening', () => resolve());
-            server.listen(this.options.port, this.options.address);
-          }),
-      ),
-    );
+    this.listener = await listenDns(this.options.address, this.options.port, (req, send) => void this.answer(req, send));
   }
 
   async stop(): Promise<void> {
-    await Promise.all([
-      new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve())),
-      new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
-    ]);
+    await this.listener?.close();
   }
 
   /** Fills the cache with these names (A and AAAA), as a warm-up script before the build would. */

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialRecord } from '../../src/runner/record.ts';
-import { runFaultScenario } from '../fault-run.ts';
+import { cell, runFaultScenario } from '../fault-run.ts';
 
 const P = 'proxy.golang.org';
-
-function cell(records: readonly TrialRecord[], name: string): TrialRecord {
-  const r = records.find((x) => x.mitigation === name);
-  if (!r) throw new Error(`no trial of ${name}: ${records.map((x) => x.mitigation).join(', ')}`);
-  return r;
-}
 
 /**
  * Each mitigation changes what it claims to change, seen by the components (protocol in the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findGo, goproxyHosts, gosumdbHost, inspectGo } from '../../src/client/toolchain.ts';
 import type { TrialRecord } from '../../src/runner/record.ts';
-import { only, runFaultScenario, SMALL_CORPUS } from '../fault-run.ts';
+import { cell, only, runFaultScenario, SMALL_CORPUS } from '../fault-run.ts';
 
 // the toolchain's own defaults, as the harness reads them (never hard-coded)
 const toolchain = inspectGo(findGo());
@@ -15,12 +15,6 @@ const CORPUS = { ...SMALL_CORPUS, goSum: 'none' } as const;
 const MODULES = 4;
 /** The default proxy does not proxy the database (a 404 on /sumdb/...): go goes to the database's own host. */
 const NO_PROXY_PATH = { kind: 'http-status', match: PROXY, status: 404, path: '/sumdb/*' } as const;
-
-function cell(records: readonly TrialRecord[], name: string): TrialRecord {
-  const r = records.find((x) => x.mitigation === name);
-  if (!r) throw new Error(`no trial of ${name}: ${records.map((x) => x.mitigation).join(', ')}`);
-  return r;
-}
 
 /**
  * The checksum database of the fake internet, checked by the real go: a transparency log of the
