@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { TrialRecord } from '../../src/runner/record.ts';
 import { cell, runFaultScenario } from '../fault-run.ts';
 
 const P = 'proxy.golang.org';

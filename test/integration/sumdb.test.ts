@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { findGo, goproxyHosts, gosumdbHost, inspectGo } from '../../src/client/toolchain.ts';
-import type { TrialRecord } from '../../src/runner/record.ts';
 import { cell, only, runFaultScenario, SMALL_CORPUS } from '../fault-run.ts';
 
 // the toolchain's own defaults, as the harness reads them (never hard-coded)
