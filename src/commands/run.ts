@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
 import { resolveToolchain } from '../client/toolchains.ts';
-import type { GoToolchain } from '../client/toolchain.ts';
-import { ensureCorpus } from '../corpus/generate.ts';
+import { CORPUS_MODULE_HOST, ensureCorpus } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../log.ts';
 import { cacheDir } from '../paths.ts';
@@ -14,11 +14,9 @@ import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialK
 import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
+import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
-import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
-import { goproxyHosts, gosumdbHost } from '../client/toolchain.ts';
-import { CORPUS_MODULE_HOST } from '../corpus/generate.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
 
 export interface RunOptions {

@@ -11,7 +11,6 @@ export interface HostTokens {
   module: string;
 }
 
-export const HOST_TOKEN_NAMES = ['$goproxy', '$gosumdb', '$module'] as const;
 
 export function resolveHostToken(value: string, tokens: HostTokens): string {
   switch (value) {

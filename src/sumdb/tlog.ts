@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * The transparency log of a checksum database (golang.org/x/mod/sumdb/tlog): an RFC 6962 Merkle
  * tree over the records, served as hash tiles of height 8.
  */
-export const HASH_SIZE = 32;
+const HASH_SIZE = 32;
 export const TILE_HEIGHT = 8;
 const TILE_WIDTH = 1 << TILE_HEIGHT;
 
