@@ -8,7 +8,8 @@ import type { Mitigation } from '../mitigations/catalog.ts';
 import { prepareClient, type PreparedClient } from '../mitigations/apply.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../scenario/faults.ts';
-import type { FakeInternet } from '../topology/fake-internet.ts';
+import type { FakeInternet, Observations } from '../topology/fake-internet.ts';
+import { errorMessage } from '../errors.ts';
 import { classifyFailure } from './classify.ts';
 import { RECORD_SCHEMA, type TrialRecord } from './record.ts';
 
@@ -55,8 +56,22 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   try {
     client = await prepareClient(spec.mitigation, { internet: ctx.internet, defaultGoproxy: ctx.defaultGoproxy, corpusSite: ctx.internet.corpusSite, random: createRandom(trialSeed) });
   } catch (err) {
+    // a mitigation that cannot even be set up is the harness's failure, recorded like any trial
+    const seen = ctx.internet.observe(marks);
     await ctx.internet.endTrial();
-    throw err;
+    await rm(trialDir, { recursive: true, force: true });
+    return {
+      ...recordBase(spec, startedAt, wallStart, seen),
+      outcome: 'harness-error',
+      failureClass: 'mitigation-setup',
+      durationMs: 0,
+      mitigationSetupMs: 0,
+      attempts: 0,
+      exitCode: null,
+      modules: 0,
+      stderrTail: `${spec.mitigation.name} could not be set up: ${errorMessage(err)}`.slice(-STDERR_TAIL_BYTES),
+      aborted: false,
+    };
   }
   const resolvConf = join(trialDir, 'resolv.conf');
   const hostsFile = join(trialDir, 'hosts');
@@ -122,26 +137,33 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   await rm(trialDir, { recursive: true, force: true });
 
   return {
-    schema: RECORD_SCHEMA,
-    scenario: spec.scenario,
-    mitigation: spec.mitigation.name,
-    rep: spec.rep,
-    trial: spec.trial,
-    backend: 'netns',
-    goVersion: spec.goVersion,
+    ...recordBase(spec, startedAt, wallStart, seen),
     outcome,
     failureClass,
     durationMs: Math.round(goMs * 10) / 10,
     mitigationSetupMs: Math.round(client.setupMs * 10) / 10,
     attempts,
-    wallMs: Math.round((performance.now() - wallStart) * 10) / 10,
     exitCode: result.exitCode,
     modules: downloaded.filter((m) => !m.Error && m.Zip).length,
+    stderrTail: (result.spawnError ?? diagnostics).slice(-STDERR_TAIL_BYTES),
+    aborted: result.aborted,
+  };
+}
+
+/** The fields every record has, whatever happened in the trial. */
+function recordBase(spec: TrialSpec, startedAt: string, wallStart: number, seen: Observations) {
+  return {
+    schema: RECORD_SCHEMA as typeof RECORD_SCHEMA,
+    scenario: spec.scenario,
+    mitigation: spec.mitigation.name,
+    rep: spec.rep,
+    trial: spec.trial,
+    backend: 'netns' as const,
+    goVersion: spec.goVersion,
+    wallMs: Math.round((performance.now() - wallStart) * 10) / 10,
     bytes: seen.http.bytes,
     ...seen,
-    stderrTail: (result.spawnError ?? diagnostics).slice(-STDERR_TAIL_BYTES),
     startedAt,
     seed: spec.seed,
-    aborted: result.aborted,
   };
 }
