@@ -111,3 +111,31 @@ describe('mitigations change what they claim (real go)', () => {
     expect(r.tcp.connections).toBe(0);
   });
 });
+
+describe('field advice, checked with the real go', () => {
+  it('proxy-env: HTTPS_PROXY set by hand gets through a PAC-only mandatory proxy', async () => {
+    const rs = await runFaultScenario({ corporateProxy: { clientUsesProxy: false }, mitigations: ['proxy-env'] });
+    expect(cell(rs, 'baseline')).toMatchObject({ outcome: 'fail', failureClass: 'tcp-reset' });
+    const r = cell(rs, 'proxy-env');
+    expect(r.outcome).toBe('ok');
+    expect(r.proxy.connects).toBeGreaterThan(0);
+  });
+
+  it('goflags-insecure: GOFLAGS=-insecure changes nothing (the flag is gone, unknown GOFLAGS are ignored)', async () => {
+    const rs = await runFaultScenario({ faults: [{ kind: 'tls-mitm', match: '*' }], mitigations: ['goflags-insecure'] });
+    expect(cell(rs, 'goflags-insecure')).toMatchObject({ outcome: 'fail', failureClass: 'tls-untrusted' });
+  });
+
+  it('go-proxy-timeout: GO_PROXY_TIMEOUT does not exist; a stalled download still hangs until the deadline', async () => {
+    const rs = await runFaultScenario({ timeout: '3s', faults: [{ kind: 'http-stall', match: 'proxy.golang.org', path: '*.zip', afterBytes: 10 }], mitigations: ['go-proxy-timeout'] });
+    expect(cell(rs, 'go-proxy-timeout')).toMatchObject({ outcome: 'timeout', failureClass: 'deadline' });
+  });
+
+  it('dns-ttl 0 defeats a local cache: go\'s lookups go upstream again', async () => {
+    const cached = cell(await runFaultScenario({ mitigations: ['dns-prewarm'] }), 'dns-prewarm');
+    const ttl0 = cell(await runFaultScenario({ faults: [{ kind: 'dns-ttl', match: '*', ttlSec: 0 }], mitigations: ['dns-prewarm'] }), 'dns-prewarm');
+    expect(ttl0.outcome).toBe('ok');
+    // the warm-up asks every name once either way; with TTL 0 go's own queries reach the resolver too
+    expect(ttl0.dns.queries).toBeGreaterThan(cached.dns.queries);
+  });
+});
