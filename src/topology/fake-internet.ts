@@ -62,6 +62,7 @@ export interface FakeInternetOptions {
 /** Positions in the component logs, taken at the start of a trial. */
 export interface LogMarks {
   dns: number;
+  deadDns: number;
   firewall: number;
   handshakes: number;
   requests: number;
@@ -302,11 +303,14 @@ export class FakeInternet {
     this.wanUndo.clear();
     await this.ipv6Blackhole.disable().catch(() => {});
     await this.wan.reset();
+    // the trial's observations are taken: the logs start empty again, so a long run's memory stays flat
+    for (const log of [this.dns.log, this.deadDns.log, this.firewall.connections, this.origin.handshakes, this.origin.requests, this.proxy.log]) log.length = 0;
   }
 
   marks(): LogMarks {
     return {
-      dns: this.dns.log.length + this.deadDns.log.length,
+      dns: this.dns.log.length,
+      deadDns: this.deadDns.log.length,
       firewall: this.firewall.connections.length,
       handshakes: this.origin.handshakes.length,
       requests: this.origin.requests.length,
@@ -315,7 +319,7 @@ export class FakeInternet {
   }
 
   observe(since: LogMarks): Observations {
-    const queries = [...this.dns.log, ...this.deadDns.log].slice(since.dns);
+    const queries = [...this.dns.log.slice(since.dns), ...this.deadDns.log.slice(since.deadDns)];
     const connections = this.firewall.connections.slice(since.firewall);
     const handshakes = this.origin.handshakes.slice(since.handshakes);
     const requests = this.origin.requests.slice(since.requests);
