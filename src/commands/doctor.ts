@@ -27,10 +27,8 @@ export function runChecks(): DoctorCheck[] {
     required: true,
   });
 
-  let goBinary: string | undefined;
   try {
-    goBinary = findGo();
-    const go = inspectGo(goBinary);
+    const go = inspectGo(findGo());
     const build = go.cgoBuild === undefined ? 'build mode unknown' : go.cgoBuild ? 'cgo build (netdns=cgo can take effect)' : 'static CGO_ENABLED=0 build (pure-Go resolver only; netdns=cgo is a no-op)';
     checks.push({ name: 'go', status: 'ok', detail: `${go.version} at ${go.binary}, ${build}; defaults GOPROXY=${go.defaultGoproxy} GOSUMDB=${go.defaultGosumdb}`, required: true });
   } catch (err) {
@@ -77,7 +75,6 @@ export function runChecks(): DoctorCheck[] {
       required: false,
     });
   }
-  void goBinary;
   return checks;
 }
 

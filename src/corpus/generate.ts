@@ -132,12 +132,11 @@ function planModules(options: CorpusOptions, rng: Random): PlannedModule[] {
       zipTargetBytes,
     });
   }
-  for (const [i, mod] of planned.entries()) {
+  for (const mod of planned) {
     const deeper = planned.map((m, j) => ({ m, j })).filter(({ m }) => m.level > mod.level);
     if (deeper.length === 0) continue;
     const n = rng.int(1, Math.min(fanout, deeper.length));
     mod.deps = rng.shuffle(deeper).slice(0, n).map(({ j }) => j).sort((a, b) => a - b);
-    void i;
   }
   return planned;
 }
