@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { compareReports } from './commands/compare.ts';
 import { merge } from './commands/merge.ts';
 import { REPORTERS, writeReports } from './report/write.ts';
-import { runScenarios } from './commands/run.ts';
+import { BACKENDS, runScenarios, type Backend } from './commands/run.ts';
 import { parseShard } from './runner/plan.ts';
 import { scenarioFiles } from './scenario/load.ts';
 import { parseDuration } from './duration.ts';
@@ -18,10 +18,11 @@ import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
 const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
-      [--go go1.22.12,go1.26.8] [--shard i/n] [--resume]
+      [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
-                       reports/<name>-<time>); --resume continues an interrupted run in --out
+                       reports/<name>-<time>); --resume continues an interrupted run in --out;
+                       --backend docker runs each host in its own container (Docker engine)
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
@@ -58,8 +59,8 @@ async function main(argv: string[]): Promise<number> {
         },
       });
       if (positionals.length === 0) throw new HarnessError('BAD_INPUT', 'run takes scenario files or folders: e.g. npx gomod-chaos run scenarios/clean.ts');
-      if (values.backend !== undefined && values.backend !== 'netns') {
-        throw new HarnessError('BAD_INPUT', `--backend: got ${JSON.stringify(values.backend)}; allowed: "netns" (the docker backend is not built yet)`);
+      if (values.backend !== undefined && !BACKENDS.includes(values.backend as Backend)) {
+        throw new HarnessError('BAD_INPUT', `--backend: got ${JSON.stringify(values.backend)}; allowed: "netns" (namespaces of this machine, the default) or "docker" (a container per host)`);
       }
       if (values.resume && values.out === undefined) throw new HarnessError('BAD_INPUT', '--resume needs --out: the folder of the run to continue');
       const reps = positiveInt('reps', values.reps, 100_000);
@@ -83,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
         ...(goVersions?.length ? { goVersions } : {}),
         ...(shard ? { shard } : {}),
         ...(values.resume ? { resume: true } : {}),
+        ...(values.backend !== undefined ? { backend: values.backend as Backend } : {}),
       });
       return outcome.interrupted ? 130 : 0;
     }

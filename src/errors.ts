@@ -11,6 +11,7 @@ export type HarnessErrorCode =
   | 'TOXIPROXY_MISSING'
   | 'SANDBOX_UNAVAILABLE'
   | 'COMPONENT_START'
+  | 'DOCKER'
   | 'INTERRUPTED';
 
 export class HarnessError extends Error {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 
 export interface GoRunOptions {
   goBinary: string;
@@ -8,6 +9,11 @@ export interface GoRunOptions {
   /** Bind-mounted over /etc/resolv.conf and /etc/hosts, for this process only. */
   resolvConf: string;
   hostsFile: string;
+  /**
+   * The client owns its whole host (the docker backend's client container): the files are
+   * copied over /etc/resolv.conf and /etc/hosts instead of bind-mounted for go alone.
+   */
+  hostFilesInPlace?: boolean;
   deadlineMs: number;
   /** Aborting kills the whole process group, like the deadline. */
   signal?: AbortSignal;
@@ -32,7 +38,14 @@ const CLIENT_SCRIPT = 'mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /
  * timeouts, so a stalled server would hang it forever. The deadline kills the whole group.
  */
 export function runGo(options: GoRunOptions): Promise<GoRunResult> {
-  const argv = ['--mount', '--propagation', 'private', '--', 'sh', '-c', CLIENT_SCRIPT, 'gomod-chaos-client', options.resolvConf, options.hostsFile, options.goBinary, ...options.args];
+  let command = 'unshare';
+  let argv = ['--mount', '--propagation', 'private', '--', 'sh', '-c', CLIENT_SCRIPT, 'gomod-chaos-client', options.resolvConf, options.hostsFile, options.goBinary, ...options.args];
+  if (options.hostFilesInPlace) {
+    copyFileSync(options.resolvConf, '/etc/resolv.conf');
+    copyFileSync(options.hostsFile, '/etc/hosts');
+    command = options.goBinary;
+    argv = [...options.args];
+  }
   return new Promise((resolve) => {
     const started = performance.now();
     const stdout: Buffer[] = [];
@@ -40,7 +53,7 @@ export function runGo(options: GoRunOptions): Promise<GoRunResult> {
     let timedOut = false;
     let aborted = false;
     let spawnError: string | undefined;
-    const child = spawn('unshare', argv, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const killGroup = () => {
       if (child.pid === undefined) return;
       try {

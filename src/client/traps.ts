@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { ipAddress } from '../faults/schema.ts';
-import { ADDRESSES } from '../topology/addresses.ts';
+import { ADDRESSES, type TopologyAddresses } from '../topology/addresses.ts';
 
 /**
  * Nameservers a resolv.conf can list: the run's resolver, one that never answers (a dead
  * server: queries time out) and an address where nothing listens (queries are refused at once).
  */
-export const NAMESERVERS = Object.freeze({
-  fake: ADDRESSES.resolver,
-  dead: ADDRESSES.deadResolver,
-  refusing: ADDRESSES.refusingResolver,
-});
+function nameserverAddresses(addresses: Pick<TopologyAddresses, 'resolver' | 'deadResolver' | 'refusingResolver'>) {
+  return { fake: addresses.resolver, dead: addresses.deadResolver, refusing: addresses.refusingResolver };
+}
 
 const resolvOptions = z.strictObject({
   timeoutSec: z.number().int().min(1).max(30).optional(),
@@ -44,9 +42,10 @@ export interface ClientFiles {
 }
 
 /** The client's resolv.conf and hosts for a trial: the clean ones, changed by traps and mitigation options. */
-export function clientFiles(traps: readonly ClientTrap[], mitigationOptions: ResolvOptions = {}): ClientFiles {
+export function clientFiles(traps: readonly ClientTrap[], mitigationOptions: ResolvOptions = {}, addresses: Pick<TopologyAddresses, 'resolver' | 'deadResolver' | 'refusingResolver'> = ADDRESSES): ClientFiles {
   const conf = traps.find((t): t is Extract<ClientTrap, { kind: 'resolv-conf' }> => t.kind === 'resolv-conf');
-  const nameservers = (conf?.nameservers ?? ['fake']).map((n) => NAMESERVERS[n]);
+  const known = nameserverAddresses(addresses);
+  const nameservers = (conf?.nameservers ?? ['fake']).map((n) => known[n]);
   const options = { ...conf?.options, ...mitigationOptions };
   const lines = nameservers.map((ns) => `nameserver ${ns}`);
   if (conf?.search?.length) lines.push(`search ${conf.search.join(' ')}`);

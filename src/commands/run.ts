@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
 import { resolveToolchain } from '../client/toolchains.ts';
 import { CORPUS_MODULE_HOST, ensureCorpus } from '../corpus/generate.ts';
@@ -11,6 +11,7 @@ import { Progress } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
 import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
+import { startDockerSandbox } from '../sandbox/docker/backend.ts';
 import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
@@ -37,7 +38,12 @@ export interface RunOptions {
   onEvent?: (event: SandboxEvent) => void;
   /** No summary on stdout (benchmarks, tests). */
   quiet?: boolean;
+  /** Where the hosts run: namespaces of this machine (default) or Docker containers. */
+  backend?: Backend;
 }
+
+export type Backend = 'netns' | 'docker';
+export const BACKENDS: readonly Backend[] = ['netns', 'docker'];
 
 export interface RunOutcome {
   outDir: string;
@@ -72,6 +78,12 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new HarnessError('BAD_INPUT', `two scenarios are named ${JSON.stringify(duplicate)}: scenario names must be unique in a run`);
 
+  if (options.backend === 'docker') {
+    for (const s of scenarios) {
+      const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
+      if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
+    }
+  }
   const prereq = checkPrerequisites({ installMissing: true });
   const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
   const goVersions = toolchains.map((t) => t.version);
@@ -117,8 +129,8 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
           shard: options.shard ?? null,
           command: options.command ?? process.argv.slice(1).join(' '),
           scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus })),
-          backend: 'netns',
-          sandbox: namespaceMode(),
+          backend: options.backend ?? 'netns',
+          ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
           go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
           toxiproxy: prereq.toxiproxyBinary,
           machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
@@ -187,33 +199,35 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
   const scratchDir = createScratchDir();
   let interrupted = false;
   let sandboxError: Extract<SandboxEvent, { type: 'error' }> | undefined;
-  const sandbox = startSandbox(
-    {
-      scenario: scenario.name,
-      corpus,
-      mitigations: scenario.mitigations,
-      faults: resolveFaultHosts(scenario.faults, hostTokens(ctx.toolchains[0]!)),
-      corporateProxy: scenario.corporateProxy,
-      trials,
-      toolchains: Object.fromEntries(ctx.toolchains.map((t) => [t.version, t.binary])),
-      timeoutMs: e.timeoutMs,
-      seed: e.seed,
-      hosts,
-      pki: await createRunPki(hosts.map((h) => h.name)),
-      defaultGoproxy: ctx.toolchains[0]!.defaultGoproxy,
-      defaultGosumdb: ctx.toolchains[0]!.defaultGosumdb,
-      toxiproxyBinary: ctx.prereq.toxiproxyBinary,
-      resultsFile: ctx.resultsFile,
-      scratchDir,
-    },
-    (event) => {
-      options.onEvent?.(event);
-      if (event.type === 'ready') ctx.bar.note(`${scenario.name}: sandbox ready in ${Math.round(event.sinceSpawnMs ?? event.readyMs)} ms (corpus ${corpus.modules.length} modules, ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB)`);
-      else if (event.type === 'trial') ctx.bar.trial(event);
-      else if (event.type === 'error') sandboxError = event;
-      else if (event.type === 'done') interrupted ||= event.interrupted;
-    },
-  );
+  const sandboxConfig = {
+    scenario: scenario.name,
+    corpus,
+    mitigations: scenario.mitigations,
+    faults: resolveFaultHosts(scenario.faults, hostTokens(ctx.toolchains[0]!)),
+    corporateProxy: scenario.corporateProxy,
+    trials,
+    toolchains: Object.fromEntries(ctx.toolchains.map((t) => [t.version, t.binary])),
+    timeoutMs: e.timeoutMs,
+    seed: e.seed,
+    hosts,
+    pki: await createRunPki(hosts.map((h) => h.name)),
+    defaultGoproxy: ctx.toolchains[0]!.defaultGoproxy,
+    defaultGosumdb: ctx.toolchains[0]!.defaultGosumdb,
+    toxiproxyBinary: ctx.prereq.toxiproxyBinary,
+    resultsFile: ctx.resultsFile,
+    scratchDir,
+  };
+  const onEvent = (event: SandboxEvent) => {
+    options.onEvent?.(event);
+    if (event.type === 'ready') ctx.bar.note(`${scenario.name}: sandbox ready in ${Math.round(event.sinceSpawnMs ?? event.readyMs)} ms (corpus ${corpus.modules.length} modules, ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB)`);
+    else if (event.type === 'trial') ctx.bar.trial(event);
+    else if (event.type === 'error') sandboxError = event;
+    else if (event.type === 'done') interrupted ||= event.interrupted;
+  };
+  const sandbox =
+    options.backend === 'docker'
+      ? startDockerSandbox(sandboxConfig, { goroot: dirname(dirname(ctx.toolchains[0]!.binary)), goVersion: ctx.toolchains[0]!.version, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent)
+      : startSandbox(sandboxConfig, onEvent);
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
@@ -233,7 +247,10 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     process.off('SIGTERM', onSignal);
     rmSync(scratchDir, { recursive: true, force: true });
   }
-  if (sandboxError) throw new HarnessError('COMPONENT_START', `${scenario.name}: the run failed inside the sandbox: ${sandboxError.message}`);
+  if (sandboxError) {
+    if (sandboxError.code === 'DOCKER' || sandboxError.code === 'BAD_INPUT') throw new HarnessError(sandboxError.code, `${scenario.name}: ${sandboxError.message}`);
+    throw new HarnessError('COMPONENT_START', `${scenario.name}: the run failed inside the sandbox: ${sandboxError.message}`);
+  }
   if (exit.code !== 0 && !interrupted) {
     throw new HarnessError('COMPONENT_START', `${scenario.name}: the sandbox exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.split('\n').slice(-3).join(' | ') || 'no output'}`);
   }

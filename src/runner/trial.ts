@@ -32,6 +32,8 @@ export interface TrialContext {
   /** Scratch space of the run (a tmpfs of the sandbox). */
   scratchDir: string;
   signal?: AbortSignal;
+  /** Where the run's hosts live (recorded with every trial). */
+  backend: 'netns' | 'docker';
 }
 
 const STDERR_TAIL_BYTES = 2_000;
@@ -48,20 +50,19 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   // every trial draws its own random faults, reproducibly: seed and position in the run
   const trialSeed = spec.seed * 100_003 + spec.trial;
   await ctx.internet.beginTrial(spec.faults, trialSeed);
-  const marks = ctx.internet.marks();
   // the trial clock runs from the client's first move: a mitigation's own work (a DNS warm-up,
   // an RTT probe) meets the faults too
-  ctx.internet.startClock();
+  await ctx.internet.startClock();
   let client: PreparedClient;
   try {
     client = await prepareClient(spec.mitigation, { internet: ctx.internet, defaultGoproxy: ctx.defaultGoproxy, corpusSite: ctx.internet.corpusSite, random: createRandom(trialSeed) });
   } catch (err) {
     // a mitigation that cannot even be set up is the harness's failure, recorded like any trial
-    const seen = ctx.internet.observe(marks);
+    const seen = await ctx.internet.observe();
     await ctx.internet.endTrial();
     await rm(trialDir, { recursive: true, force: true });
     return {
-      ...recordBase(spec, startedAt, wallStart, seen),
+      ...recordBase(spec, ctx.backend, startedAt, wallStart, seen),
       outcome: 'harness-error',
       failureClass: 'mitigation-setup',
       durationMs: 0,
@@ -86,6 +87,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
       env: clientEnvironment(spec.goBinary, dirs, ctx.internet.caFile, client.env),
       resolvConf,
       hostsFile,
+      hostFilesInPlace: ctx.backend === 'docker',
       deadlineMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
@@ -111,7 +113,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   } finally {
     await client.stop();
   }
-  const seen = ctx.internet.observe(marks);
+  const seen = await ctx.internet.observe();
   await ctx.internet.endTrial();
   const downloaded = parseDownloadJson(result.stdout);
   const moduleErrors = downloaded.filter((m) => m.Error).map((m) => m.Error as string);
@@ -137,7 +139,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   await rm(trialDir, { recursive: true, force: true });
 
   return {
-    ...recordBase(spec, startedAt, wallStart, seen),
+    ...recordBase(spec, ctx.backend, startedAt, wallStart, seen),
     outcome,
     failureClass,
     durationMs: Math.round(goMs * 10) / 10,
@@ -151,14 +153,14 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
 }
 
 /** The fields every record has, whatever happened in the trial. */
-function recordBase(spec: TrialSpec, startedAt: string, wallStart: number, seen: Observations) {
+function recordBase(spec: TrialSpec, backend: TrialContext['backend'], startedAt: string, wallStart: number, seen: Observations) {
   return {
     schema: RECORD_SCHEMA as typeof RECORD_SCHEMA,
     scenario: spec.scenario,
     mitigation: spec.mitigation.name,
     rep: spec.rep,
     trial: spec.trial,
-    backend: 'netns' as const,
+    backend,
     goVersion: spec.goVersion,
     wallMs: Math.round((performance.now() - wallStart) * 10) / 10,
     bytes: seen.http.bytes,

@@ -7,11 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { layerFaults } from '../scenario/faults.ts';
 import { ResultsWriter } from '../runner/record.ts';
-import { runTrial } from '../runner/trial.ts';
 import { FakeInternet } from '../topology/fake-internet.ts';
 import type { SandboxEvent, SandboxRunConfig } from './run-config.ts';
+import { runTrialLoop } from './trial-loop.ts';
 
 const CONTROL_FD = 3;
 
@@ -57,25 +56,9 @@ async function main(): Promise<number> {
   emit({ type: 'ready', readyMs: performance.now() - t0, componentsMs: performance.now() - componentsStart });
 
   const writer = new ResultsWriter(config.resultsFile);
-  const mitigations = new Map(config.mitigations.map((m) => [m.name, m]));
-  const faults = layerFaults(config.faults);
   let done = 0;
   try {
-    for (const planned of config.trials) {
-      if (interrupted) break;
-      const mitigation = mitigations.get(planned.mitigation);
-      const goBinary = config.toolchains[planned.goVersion];
-      if (!mitigation || !goBinary) throw new Error(`trial ${planned.trial}: unknown mitigation ${planned.mitigation} or go ${planned.goVersion}`);
-      const { aborted, ...record } = await runTrial(
-        { scenario: config.scenario, mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults, goBinary, goVersion: planned.goVersion },
-        { internet, corpus: config.corpus, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal: abort.signal },
-      );
-      // A trial cut short by Ctrl-C measured nothing: it is not recorded and runs again on resume.
-      if (aborted) break;
-      writer.append(record);
-      done++;
-      emit({ type: 'trial', scenario: config.scenario, trial: planned.trial, mitigation: record.mitigation, goVersion: record.goVersion, rep: record.rep, outcome: record.outcome, failureClass: record.failureClass, durationMs: record.durationMs, wallMs: record.wallMs });
-    }
+    done = await runTrialLoop(config, internet, 'netns', abort.signal, { record: (r) => writer.append(r), emit });
   } finally {
     writer.close();
     await internet.stop();

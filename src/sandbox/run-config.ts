@@ -1,8 +1,10 @@
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
 import type { PlannedTrial } from '../runner/plan.ts';
+import type { TrialRecord } from '../runner/record.ts';
 import type { Fault } from '../scenario/faults.ts';
-import type { CorporateProxyOptions, PublicHost, RunPki } from '../topology/fake-internet.ts';
+import type { TopologyAddresses } from '../topology/addresses.ts';
+import type { CorporateProxyOptions, HostRole, PublicHost, RunPki } from '../topology/hosts.ts';
 
 /** Everything the process inside the sandbox needs, decided and validated outside it. */
 export interface SandboxRunConfig {
@@ -29,9 +31,18 @@ export interface SandboxRunConfig {
   scratchDir: string;
 }
 
-/** Messages from the sandbox to the harness (JSON lines on fd 3). */
+/** The docker backend's client container: where each host's control port answers. */
+export interface DockerClientConfig extends SandboxRunConfig {
+  addresses: TopologyAddresses;
+  /** The control port of each host's agent, by role. */
+  control: Record<HostRole, string>;
+}
+
+/** Messages from the sandbox to the harness (JSON lines on fd 3; docker: on stdout, prefixed). */
 export type SandboxEvent =
   | { type: 'ready'; readyMs: number; componentsMs: number; /** Set by the harness: from spawning the sandbox to this event. */ sinceSpawnMs?: number }
   | { type: 'trial'; scenario: string; trial: number; mitigation: string; goVersion: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
   | { type: 'done'; trials: number; interrupted: boolean }
+  /** docker: the record travels to the harness, which writes results.jsonl (netns writes it directly). */
+  | { type: 'record'; record: TrialRecord }
   | { type: 'error'; message: string; code: string };

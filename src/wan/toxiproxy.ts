@@ -29,15 +29,21 @@ export interface WanOptions {
 export class Wan {
   readonly client: Toxiproxy;
   readonly proxies = new Map<string, Proxy>();
-  private readonly child: ChildProcess;
+  /** The server process when this Wan started it; undefined when it runs elsewhere (a container). */
+  private readonly child: ChildProcess | undefined;
   private readonly options: WanOptions;
   private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  private constructor(child: ChildProcess, options: WanOptions) {
+  private constructor(child: ChildProcess | undefined, options: WanOptions) {
     this.child = child;
     this.options = options;
     this.client = new Toxiproxy(`http://${options.apiHost}:${options.apiPort}`);
-    child.once('exit', (code, signal) => (this.exited = { code, signal }));
+    child?.once('exit', (code, signal) => (this.exited = { code, signal }));
+  }
+
+  /** A Toxiproxy server that runs elsewhere (the docker backend's WAN container): not ours to stop. */
+  static connect(apiHost: string, apiPort: number): Wan {
+    return new Wan(undefined, { binary: '', apiHost, apiPort, logFile: '' });
   }
 
   static async start(options: WanOptions): Promise<Wan> {
@@ -97,14 +103,15 @@ export class Wan {
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.child?.pid;
   }
 
   async stop(): Promise<void> {
-    if (this.exited || this.child.pid === undefined) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
+    const child = this.child;
+    if (!child || this.exited || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
     try {
       await exited;
     } finally {

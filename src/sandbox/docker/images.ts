@@ -1,0 +1,211 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GenericContainer, getContainerRuntimeClient, ImageName } from 'testcontainers';
+import { HarnessError, errorMessage } from '../../errors.ts';
+import { cacheDir } from '../../paths.ts';
+
+/** Where the images' bases come from: this machine's artifacts (no registry) or the official images. */
+export type ImageSource = 'local' | 'official';
+
+export interface ImageInputs {
+  /** GOROOT of the toolchain baked into the client image. */
+  goroot: string;
+  goVersion: string;
+  toxiproxyBinary: string;
+  source: ImageSource;
+}
+
+export interface RunImages {
+  component: string;
+  client: string;
+  /** Images that had to be built now (empty when all were cached). */
+  built: string[];
+}
+
+/** The project root (package.json, docker/, src/ or dist/). */
+function projectRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+/** The tree the harness runs from here (src when run from TypeScript, dist when compiled). */
+function codeDir(): 'src' | 'dist' {
+  return fileURLToPath(import.meta.url).endsWith('.ts') ? 'src' : 'dist';
+}
+
+/** The agent's entry inside the images. */
+export function agentEntry(): string {
+  return `/opt/gomod-chaos/${codeDir()}/sandbox/docker/agent.${codeDir() === 'src' ? 'ts' : 'js'}`;
+}
+
+export const OFFICIAL_IMAGES = Object.freeze({
+  node: 'node:24-bookworm-slim',
+  toxiproxy: 'ghcr.io/shopify/toxiproxy:2.5.0',
+  go: (version: string) => `golang:${version.replace(/^go/, '')}-bookworm`,
+});
+
+export function imageSource(value = process.env['GOMOD_CHAOS_IMAGES']): ImageSource {
+  if (value === undefined || value === '' || value === 'local') return 'local';
+  if (value === 'official') return 'official';
+  throw new HarnessError('BAD_INPUT', `GOMOD_CHAOS_IMAGES: got ${JSON.stringify(value)}; allowed: "local" (bases from this machine's Node, Go and Toxiproxy, no registry) or "official" (node, golang and Toxiproxy images from their registries)`);
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out.sort();
+}
+
+function hashOf(parts: ReadonlyArray<string | Buffer>): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The shared libraries a binary loads (ldd), the loader included. */
+function sharedLibraries(binary: string): string[] {
+  let out: string;
+  try {
+    out = execFileSync('ldd', [binary], { encoding: 'utf8' });
+  } catch {
+    return []; // static
+  }
+  return [...out.matchAll(/(\/\S+)\s+\(0x/g)].map((m) => m[1]!);
+}
+
+/** Production dependencies, as the lockfile lists them (the whole node_modules when there is none). */
+function productionModules(root: string): string[] {
+  const lockFile = join(root, 'package-lock.json');
+  if (!existsSync(lockFile)) return existsSync(join(root, 'node_modules')) ? ['node_modules'] : [];
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean }> };
+  return Object.entries(lock.packages)
+    .filter(([path, meta]) => path.startsWith('node_modules/') && !meta.dev && existsSync(join(root, path)))
+    .map(([path]) => path)
+    // a nested module is copied with its parent
+    .filter((path, _i, all) => !all.some((other) => other !== path && path.startsWith(`${other}/node_modules/`)));
+}
+
+interface ImageSpec {
+  tag: string;
+  dockerfile: string;
+  /** Lays out the build context (the Dockerfile is copied by the caller). */
+  assemble(context: string): void;
+  buildArgs: Record<string, string>;
+}
+
+function imageSpecs(inputs: ImageInputs): ImageSpec[] {
+  const root = projectRoot();
+  const docker = join(root, 'docker');
+  const dockerfileText = (name: string) => readFileSync(join(docker, name), 'utf8');
+  const specs: ImageSpec[] = [];
+  let nodeImage: string = OFFICIAL_IMAGES.node;
+  let toxiproxyImage: string = OFFICIAL_IMAGES.toxiproxy;
+  let goImage = OFFICIAL_IMAGES.go(inputs.goVersion);
+
+  if (inputs.source === 'local') {
+    const node = process.execPath;
+    const libs = sharedLibraries(node);
+    const nodeStat = statSync(node);
+    nodeImage = `gomod-chaos-node:${hashOf([dockerfileText('local.Dockerfile'), node, String(nodeStat.size), String(nodeStat.mtimeMs), process.version, ...libs])}`;
+    specs.push({
+      tag: nodeImage,
+      dockerfile: 'local.Dockerfile',
+      buildArgs: {},
+      assemble: (context) => {
+        const rootfs = join(context, 'rootfs');
+        const place = (from: string, to: string) => {
+          mkdirSync(dirname(join(rootfs, to)), { recursive: true });
+          copyFileSync(from, join(rootfs, to));
+        };
+        place(node, '/usr/local/bin/node');
+        for (const lib of libs) place(lib, lib);
+        mkdirSync(join(rootfs, 'tmp'), { recursive: true, mode: 0o1777 });
+        mkdirSync(join(rootfs, 'etc'), { recursive: true });
+        writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
+        writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
+        writeFileSync(join(rootfs, 'etc', 'nsswitch.conf'), 'hosts: files dns\n');
+        mkdirSync(join(rootfs, 'root'), { recursive: true });
+      },
+    });
+    const toxiproxy = readFileSync(inputs.toxiproxyBinary);
+    toxiproxyImage = `gomod-chaos-toxiproxy:${hashOf([dockerfileText('local.Dockerfile'), toxiproxy])}`;
+    specs.push({
+      tag: toxiproxyImage,
+      dockerfile: 'local.Dockerfile',
+      buildArgs: {},
+      assemble: (context) => {
+        mkdirSync(join(context, 'rootfs'), { recursive: true });
+        copyFileSync(inputs.toxiproxyBinary, join(context, 'rootfs', 'toxiproxy'));
+      },
+    });
+    const goStat = statSync(join(inputs.goroot, 'bin', 'go'));
+    goImage = `gomod-chaos-go:${hashOf([dockerfileText('local.Dockerfile'), inputs.goroot, inputs.goVersion, String(goStat.size), String(goStat.mtimeMs)])}`;
+    specs.push({
+      tag: goImage,
+      dockerfile: 'local.Dockerfile',
+      buildArgs: {},
+      assemble: (context) => {
+        const target = join(context, 'rootfs', 'usr', 'local', 'go');
+        mkdirSync(dirname(target), { recursive: true });
+        cpSync(inputs.goroot, target, { recursive: true, dereference: false, verbatimSymlinks: true });
+      },
+    });
+  }
+
+  const code = codeDir();
+  const modules = productionModules(root);
+  const appFiles = [join(root, 'package.json'), ...filesUnder(join(root, code))];
+  const lock = existsSync(join(root, 'package-lock.json')) ? readFileSync(join(root, 'package-lock.json')) : Buffer.alloc(0);
+  const componentTag = `gomod-chaos-component:${hashOf([dockerfileText('component.Dockerfile'), nodeImage, toxiproxyImage, lock, modules.join(','), ...appFiles.flatMap((f) => [relative(root, f), readFileSync(f)])])}`;
+  specs.push({
+    tag: componentTag,
+    dockerfile: 'component.Dockerfile',
+    buildArgs: { NODE_IMAGE: nodeImage, TOXIPROXY_IMAGE: toxiproxyImage },
+    assemble: (context) => {
+      const app = join(context, 'app');
+      mkdirSync(app, { recursive: true });
+      copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
+      cpSync(join(root, code), join(app, code), { recursive: true });
+      for (const m of modules) cpSync(join(root, m), join(app, m), { recursive: true, verbatimSymlinks: true });
+    },
+  });
+  const clientTag = `gomod-chaos-client:${hashOf([dockerfileText('client.Dockerfile'), componentTag, goImage])}`;
+  specs.push({ tag: clientTag, dockerfile: 'client.Dockerfile', buildArgs: { COMPONENT_IMAGE: componentTag, GO_IMAGE: goImage }, assemble: () => {} });
+  return specs;
+}
+
+/**
+ * The run's two images, built only when one of their inputs changed (the tag is a hash of the
+ * inputs): the component image, and the client image with the Go toolchain on top.
+ */
+export async function ensureImages(inputs: ImageInputs, log: (line: string) => void): Promise<RunImages> {
+  const client = await getContainerRuntimeClient();
+  const specs = imageSpecs(inputs);
+  const built: string[] = [];
+  for (const spec of specs) {
+    if (await client.image.exists(ImageName.fromString(spec.tag))) continue;
+    const context = join(cacheDir(), 'docker-context', spec.tag.replace(/[:/]/g, '-'));
+    rmSync(context, { recursive: true, force: true });
+    mkdirSync(context, { recursive: true });
+    const started = performance.now();
+    try {
+      copyFileSync(join(projectRoot(), 'docker', spec.dockerfile), join(context, 'Dockerfile'));
+      spec.assemble(context);
+      log(`building image ${spec.tag} (${inputs.source} bases)`);
+      await GenericContainer.fromDockerfile(context, 'Dockerfile').withBuildArgs(spec.buildArgs).build(spec.tag, { deleteOnExit: false });
+    } catch (err) {
+      throw new HarnessError('DOCKER', `backend docker: building image ${spec.tag} from docker/${spec.dockerfile} failed: ${errorMessage(err).split('\n').filter(Boolean).slice(-2).join(' | ')}`);
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+    built.push(spec.tag);
+    log(`built ${spec.tag} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return { component: specs.at(-2)!.tag, client: specs.at(-1)!.tag, built };
+}

@@ -1,0 +1,36 @@
+import { layerFaults } from '../scenario/faults.ts';
+import type { TrialRecord } from '../runner/record.ts';
+import { runTrial } from '../runner/trial.ts';
+import type { FakeInternet } from '../topology/fake-internet.ts';
+import type { SandboxEvent, SandboxRunConfig } from './run-config.ts';
+
+export interface TrialLoopSinks {
+  record(record: TrialRecord): void;
+  emit(event: SandboxEvent): void;
+}
+
+/**
+ * The run's trials, in the planned order, against a fake internet that is up: the same loop for
+ * every backend. Returns how many trials were recorded; stops early when `signal` aborts.
+ */
+export async function runTrialLoop(config: SandboxRunConfig, internet: FakeInternet, backend: 'netns' | 'docker', signal: AbortSignal, sinks: TrialLoopSinks): Promise<number> {
+  const mitigations = new Map(config.mitigations.map((m) => [m.name, m]));
+  const faults = layerFaults(config.faults);
+  let done = 0;
+  for (const planned of config.trials) {
+    if (signal.aborted) break;
+    const mitigation = mitigations.get(planned.mitigation);
+    const goBinary = config.toolchains[planned.goVersion];
+    if (!mitigation || !goBinary) throw new Error(`trial ${planned.trial}: unknown mitigation ${planned.mitigation} or go ${planned.goVersion}`);
+    const { aborted, ...record } = await runTrial(
+      { scenario: config.scenario, mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults, goBinary, goVersion: planned.goVersion },
+      { internet, corpus: config.corpus, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal, backend },
+    );
+    // A trial cut short by Ctrl-C measured nothing: it is not recorded and runs again on resume.
+    if (aborted) break;
+    sinks.record(record);
+    done++;
+    sinks.emit({ type: 'trial', scenario: config.scenario, trial: planned.trial, mitigation: record.mitigation, goVersion: record.goVersion, rep: record.rep, outcome: record.outcome, failureClass: record.failureClass, durationMs: record.durationMs, wallMs: record.wallMs });
+  }
+  return done;
+}
