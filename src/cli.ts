@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
       return result.regressions > 0 ? 1 : 0;
     }
     case 'doctor':
-      return doctor();
+      return await doctor();
     case 'setup': {
       const existing = locateToxiproxy();
       const tp = existing ?? installToxiproxy(findGo(), (l) => process.stderr.write(`${l}\n`));

@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { findGo, inspectGo } from '../client/toolchain.ts';
 import { errorMessage } from '../errors.ts';
 import { probeNamespaces } from '../sandbox/netns.ts';
+import { dockerEngine } from '../sandbox/docker/backend.ts';
+import { imageSource } from '../sandbox/docker/images.ts';
 import { locateToxiproxy, TOXIPROXY_VERSION } from '../wan/toxiproxy-binary.ts';
 
 export interface DoctorCheck {
@@ -61,26 +62,33 @@ export function runChecks(): DoctorCheck[] {
     checks.push({ name: 'toxiproxy-server', status: 'missing', detail: errorMessage(err), fix: 'fix GOMOD_CHAOS_TOXIPROXY or unset it', required: true });
   }
 
-  const client = spawnSync('docker', ['version', '--format', '{{.Client.Version}}'], { encoding: 'utf8', timeout: 10_000 });
-  if (client.error) {
-    checks.push({ name: 'docker', status: 'warn', detail: 'docker CLI not found (only the docker backend needs it)', fix: 'apt-get install docker.io', required: false });
-  } else {
-    const engine = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 10_000 });
-    const engineOk = engine.status === 0 && engine.stdout.trim() !== '';
-    checks.push({
-      name: 'docker',
-      status: engineOk ? 'ok' : 'warn',
-      detail: engineOk ? `client ${client.stdout.trim()}, engine ${engine.stdout.trim()}` : `client ${client.stdout.trim() || '?'}, no engine answers (only the docker backend needs one)`,
-      ...(engineOk ? {} : { fix: 'start one: dockerd & (or systemctl start docker)' }),
-      required: false,
-    });
-  }
   return checks;
 }
 
+/**
+ * The Docker engine, found as the docker backend finds it (testcontainers: DOCKER_HOST, the
+ * default socket, Docker Desktop's): only that backend needs one.
+ */
+export async function dockerCheck(): Promise<DoctorCheck> {
+  try {
+    const client = await dockerEngine();
+    const info = client.info.containerRuntime;
+    const images = imageSource();
+    return { name: 'docker', status: 'ok', detail: `engine ${info.serverVersion} (${info.operatingSystem}, socket ${info.remoteSocketPath}); images from ${images === 'local' ? 'local artifacts (no registry)' : 'official images'}`, required: false };
+  } catch (err) {
+    return {
+      name: 'docker',
+      status: 'warn',
+      detail: `${errorMessage(err).replace(/^backend docker: /, '').replace(/; start one .*$/, '')} (only --backend docker needs an engine)`,
+      fix: 'Debian: apt-get install docker.io && dockerd & (as root); macOS/Windows: start Docker Desktop',
+      required: false,
+    };
+  }
+}
+
 /** One line per prerequisite; exit 1 when the default backend cannot run. */
-export function doctor(): number {
-  const checks = runChecks();
+export async function doctor(): Promise<number> {
+  const checks = [...runChecks(), await dockerCheck()];
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const c of checks) {
     const mark = c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL';

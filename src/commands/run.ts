@@ -11,7 +11,8 @@ import { Progress } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
 import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
-import { startDockerSandbox } from '../sandbox/docker/backend.ts';
+import { dockerEngine, startDockerSandbox } from '../sandbox/docker/backend.ts';
+import { imageSource } from '../sandbox/docker/images.ts';
 import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
@@ -79,6 +80,8 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   if (duplicate) throw new HarnessError('BAD_INPUT', `two scenarios are named ${JSON.stringify(duplicate)}: scenario names must be unique in a run`);
 
   if (options.backend === 'docker') {
+    imageSource();
+    await dockerEngine();
     for (const s of scenarios) {
       const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
       if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);

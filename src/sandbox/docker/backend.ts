@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GenericContainer, getContainerRuntimeClient, ImageName, StartedNetwork, Wait, type StartedTestContainer } from 'testcontainers';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { Agent, request } from 'undici';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { ResultsWriter } from '../../runner/record.ts';
 import { containerAddresses } from '../../topology/addresses.ts';
@@ -21,14 +23,44 @@ const CLIENT_SCRATCH = '/scratch';
 /** The Go toolchain baked into the client image. */
 export const IMAGE_GO = '/usr/local/go/bin/go';
 
+const START_ENGINE = 'start one (Linux: `dockerd &` as root, or `systemctl start docker`; macOS/Windows: Docker Desktop) or use --backend netns';
+
+/** GET /_ping on the engine DOCKER_HOST names: undefined when it answers OK, else why not. */
+async function pingEngine(dockerHost: string): Promise<string | undefined> {
+  let origin = dockerHost;
+  let socketPath: string | undefined;
+  if (dockerHost.startsWith('unix://')) {
+    socketPath = dockerHost.slice('unix://'.length);
+    origin = 'http://localhost';
+  } else if (dockerHost.startsWith('tcp://')) origin = `http://${dockerHost.slice('tcp://'.length)}`;
+  else return undefined; // ssh://, npipe:// ...: testcontainers knows them
+  const dispatcher = new Agent({ connect: { ...(socketPath ? { socketPath } : {}), timeout: 5_000 } });
+  try {
+    const res = await request(`${origin}/_ping`, { dispatcher, headersTimeout: 5_000, bodyTimeout: 5_000 });
+    const text = (await res.body.text()).trim().slice(0, 200);
+    return res.statusCode === 200 ? undefined : `the engine at DOCKER_HOST=${dockerHost} refused: HTTP ${res.statusCode} ${text}`;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const why = code === 'EACCES' ? 'permission denied (are you in the docker group?)' : `${code || errorMessage(err)}`;
+    return `no Docker engine answers at DOCKER_HOST=${dockerHost}: ${why}`;
+  } finally {
+    await dispatcher.close();
+  }
+}
+
 /** The engine testcontainers finds (DOCKER_HOST, the default socket, ...), or one clear line. */
 export async function dockerEngine(): Promise<ContainerRuntimeClient> {
+  const dockerHost = process.env['DOCKER_HOST'];
+  // an engine the user named is the one to use: no falling back to another socket
+  const refused = dockerHost ? await pingEngine(dockerHost) : undefined;
+  if (refused) throw new HarnessError('DOCKER', `backend docker: ${refused}; ${START_ENGINE}`);
   let client: ContainerRuntimeClient;
   try {
     client = await getContainerRuntimeClient();
   } catch (err) {
-    const why = errorMessage(err).split('\n')[0];
-    throw new HarnessError('DOCKER', `backend docker: no Docker engine answers (${process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock'}: ${why}); start one (Linux: \`dockerd &\` as root, or \`systemctl start docker\`; macOS/Windows: Docker Desktop) or use --backend netns`);
+    const socket = '/var/run/docker.sock';
+    const why = existsSync(socket) ? ((await pingEngine(`unix://${socket}`)) ?? errorMessage(err).split('\n')[0]) : `no engine: ${socket} does not exist`;
+    throw new HarnessError('DOCKER', `backend docker: ${why}; ${START_ENGINE}`);
   }
   // testcontainers' reaper (Ryuk) is an image from a registry: without it, our own labels and cleanup do its work
   if (process.env['TESTCONTAINERS_RYUK_DISABLED'] === undefined && !(await client.image.exists(ImageName.fromString(RYUK_IMAGE)).catch(() => false))) {

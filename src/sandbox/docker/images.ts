@@ -200,7 +200,9 @@ export async function ensureImages(inputs: ImageInputs, log: (line: string) => v
       log(`building image ${spec.tag} (${inputs.source} bases)`);
       await GenericContainer.fromDockerfile(context, 'Dockerfile').withBuildArgs(spec.buildArgs).build(spec.tag, { deleteOnExit: false });
     } catch (err) {
-      throw new HarnessError('DOCKER', `backend docker: building image ${spec.tag} from docker/${spec.dockerfile} failed: ${errorMessage(err).split('\n').filter(Boolean).slice(-2).join(' | ')}`);
+      const bases = Object.values(spec.buildArgs).filter((b) => !b.startsWith('gomod-chaos-'));
+      const hint = bases.length ? ` (its bases ${bases.join(', ')} come from a registry: is one reachable? GOMOD_CHAOS_IMAGES=local builds from this machine's artifacts)` : '';
+      throw new HarnessError('DOCKER', `backend docker: building image ${spec.tag} from docker/${spec.dockerfile} failed: ${errorMessage(err).split('\n').filter(Boolean).slice(-2).join(' | ')}${hint}`);
     } finally {
       rmSync(context, { recursive: true, force: true });
     }
