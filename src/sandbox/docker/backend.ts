@@ -151,12 +151,18 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
     if (late.length && network) await docker.getNetwork(network.getId()).remove().catch(() => {});
   };
 
+  // asked to stop before any trial ran: nothing measured, nothing to wait for
+  const stoppedEarly = (): SandboxExit => {
+    onEvent({ type: 'done', trials: 0, interrupted: true });
+    return { code: killed ? null : 130, signal: killed ? 'SIGKILL' : null, stderrTail: '' };
+  };
+
   const run = async (): Promise<SandboxExit> => {
     client = await dockerEngine();
     const swept = await sweepLeftovers(client);
     if (swept.containers || swept.networks) options.log(`removed ${swept.containers} container(s) and ${swept.networks} network(s) left by killed runs`);
     const images = await ensureImages({ goroot: options.goroot, goVersion: options.goVersion, toxiproxyBinary: config.toxiproxyBinary, source: imageSource() }, options.log);
-    if (killed) return { code: null, signal: 'SIGKILL', stderrTail: '' };
+    if (killed || stopRequested) return stoppedEarly();
     network = await createRunNetwork(client, runId, labels);
     const corpusDirs = [config.corpus.proxyDir, config.corpus.workloadDir].map((dir) => ({ source: dir, target: dir }));
     const container = (role: string) =>
@@ -169,7 +175,7 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
         return c.start().then((s) => (started.push(s), s));
       }),
     ]);
-    if (killed) return { code: null, signal: 'SIGKILL', stderrTail: '' };
+    if (killed || stopRequested) return stoppedEarly();
     const ip = (c: StartedTestContainer) => c.getIpAddress(network!.getName());
     const [wan, ...hosts] = hostContainers;
     const byRole = Object.fromEntries(HOST_ROLES.map((role, i) => [role, ip(hosts[i]!)])) as Record<HostRole, string>;

@@ -184,7 +184,21 @@ function imageSpecs(inputs: ImageInputs): ImageSpec[] {
  * The run's two images, built only when one of their inputs changed (the tag is a hash of the
  * inputs): the component image, and the client image with the Go toolchain on top.
  */
-export async function ensureImages(inputs: ImageInputs, log: (line: string) => void): Promise<RunImages> {
+export function ensureImages(inputs: ImageInputs, log: (line: string) => void): Promise<RunImages> {
+  // once per harness process: every scenario of a run uses the same images, even if files change meanwhile
+  const key = JSON.stringify(inputs);
+  let images = ensured.get(key);
+  if (!images) {
+    images = buildImages(inputs, log);
+    ensured.set(key, images);
+    images.catch(() => ensured.delete(key));
+  }
+  return images;
+}
+
+const ensured = new Map<string, Promise<RunImages>>();
+
+async function buildImages(inputs: ImageInputs, log: (line: string) => void): Promise<RunImages> {
   const client = await getContainerRuntimeClient();
   const specs = imageSpecs(inputs);
   const built: string[] = [];

@@ -1,0 +1,160 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerEngine, LABELS } from '../../src/sandbox/docker/backend.ts';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { readRecords, runCli, startCli, waitFor } from '../helpers.ts';
+
+/**
+ * The docker backend with a real engine: real images built from this machine's artifacts, a
+ * container per host, the real go in the client container. .ci/run starts an engine and sets
+ * GOMOD_CHAOS_DOCKER_TESTS=1, which makes a missing engine a failure instead of a skip.
+ */
+const required = process.env['GOMOD_CHAOS_DOCKER_TESTS'] === '1';
+let engine: ContainerRuntimeClient | undefined;
+let engineError = '';
+try {
+  engine = await dockerEngine();
+} catch (err) {
+  engineError = (err as Error).message;
+}
+
+const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-docker-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Containers and networks carrying the label of runs started by this harness pid. */
+async function leftoversOf(pid: number): Promise<{ containers: string[]; networks: string[] }> {
+  const docker = engine!.container.dockerode;
+  const filter = { label: [`${LABELS.pid}=${pid}`] };
+  const containers = await docker.listContainers({ all: true, filters: filter });
+  const networks = await docker.listNetworks({ filters: filter });
+  return { containers: containers.map((c) => c.Names[0] ?? c.Id), networks: networks.map((n) => n.Name) };
+}
+
+function cells(records: Array<Record<string, any>>): Record<string, string> {
+  const byCell: Record<string, string> = {};
+  for (const r of records) byCell[r.mitigation] = `${r.outcome}${r.failureClass ? `:${r.failureClass}` : ''}`;
+  return byCell;
+}
+
+describe.runIf(engine || required)('the docker backend', () => {
+  beforeAll(() => {
+    if (!engine) throw new Error(`GOMOD_CHAOS_DOCKER_TESTS=1 but ${engineError}`);
+  });
+
+  it('runs the clean scenario: a container per host on an internal 198.18.0.0/15 network, h2 and h1 as asked, nothing left after', async () => {
+    const dir = join(out, 'clean');
+    const cli = startCli(['run', 'scenarios/clean.ts', '--backend', 'docker', '--reps', '3', '--out', dir]);
+    const pid = cli.child.pid!;
+    // while it runs: seven containers (six hosts and the client) on one internal network of its own
+    const running = await waitFor(
+      'the run containers',
+      async () => {
+        const seen = await leftoversOf(pid);
+        return seen.containers.length === 7 && seen.networks.length === 1 ? seen : undefined;
+      },
+      300_000,
+    );
+    const network = await engine!.container.dockerode.getNetwork(running.networks[0]!).inspect();
+    expect(network.Internal).toBe(true);
+    expect(network.IPAM?.Config?.[0]?.Subnet).toMatch(/^198\.1[89]\.\d+\.0\/24$/);
+    expect(Object.keys(network.Containers ?? {})).toHaveLength(7);
+    const result = await cli.done;
+    expect(result.code, result.stderr).toBe(0);
+
+    const records = readRecords(join(dir, 'results.jsonl'));
+    expect(records).toHaveLength(6);
+    for (const r of records) {
+      expect(r.backend).toBe('docker');
+      expect(r.outcome, r.stderrTail).toBe('ok');
+      expect(r.modules).toBeGreaterThan(0);
+      expect(r.dns.queries).toBeGreaterThan(0);
+      // the protocol the origin container saw: the mitigation reached the real go
+      if (r.mitigation === 'baseline') expect(r.http.h2).toBe(r.http.requests);
+      else expect(r.http.h1).toBe(r.http.requests);
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).backend).toBe('docker');
+    expect(await leftoversOf(pid)).toEqual({ containers: [], networks: [] });
+  });
+
+  it('a fault scenario ends as it does on the netns backend, cell by cell', async () => {
+    const outcomes: Record<string, Record<string, string>> = {};
+    for (const backend of ['netns', 'docker']) {
+      const dir = join(out, `sni-${backend}`);
+      const result = await runCli(['run', 'scenarios/corp-sni-filter.ts', '--backend', backend, '--reps', '1', '--out', dir]);
+      expect(result.code, result.stderr).toBe(0);
+      outcomes[backend] = cells(readRecords(join(dir, 'results.jsonl')));
+    }
+    // the SNI filter resets the Go project's hosts; the mirror's name passes
+    expect(outcomes['docker']!['baseline']).toBe('fail:tcp-reset');
+    expect(outcomes['docker']!['mirror-list(goproxy.example)']).toBe('ok');
+    expect(outcomes['docker']).toEqual(outcomes['netns']);
+  });
+
+  it('SIGINT stops the run cleanly: trials kept, every container and the network removed', async () => {
+    const dir = join(out, 'sigint');
+    const resultsFile = join(dir, 'results.jsonl');
+    const cli = startCli(['run', 'test/fixtures/scenarios/tiny.ts', '--backend', 'docker', '--out', dir]);
+    await waitFor('a recorded trial', () => existsSync(resultsFile) && readFileSync(resultsFile, 'utf8').includes('\n'), 300_000);
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/interrupted: \d+ of 400 trials kept in/);
+    const records = readRecords(resultsFile);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => r.outcome === 'ok' && r.backend === 'docker')).toBe(true);
+    expect(await leftoversOf(cli.child.pid!)).toEqual({ containers: [], networks: [] });
+  });
+
+  it('after SIGKILL of the harness, the next run removes what the killed run left', async () => {
+    const dir = join(out, 'sigkill');
+    const resultsFile = join(dir, 'results.jsonl');
+    const killed = startCli(['run', 'test/fixtures/scenarios/tiny.ts', '--backend', 'docker', '--out', dir]);
+    await waitFor('a recorded trial', () => existsSync(resultsFile) && readFileSync(resultsFile, 'utf8').includes('\n'), 300_000);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const left = await leftoversOf(killed.child.pid!);
+    expect(left.containers.length).toBeGreaterThan(0);
+
+    const next = await runCli(['run', 'scenarios/clean.ts', '--backend', 'docker', '--reps', '1', '--out', join(out, 'after-kill')]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toMatch(/removed \d+ container\(s\) and 1 network\(s\) left by killed runs/);
+    expect(await leftoversOf(killed.child.pid!)).toEqual({ containers: [], networks: [] });
+  });
+
+  it('no engine, an engine that refuses, a failed image build: one clear line each, exit 2, nothing left', async () => {
+    const none = await runCli(['run', 'scenarios/clean.ts', '--backend', 'docker', '--out', join(out, 'none')], { DOCKER_HOST: `unix://${join(out, 'no-such.sock')}` });
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
+    expect(none.stderr).toMatch(/no Docker engine answers at DOCKER_HOST=unix:.*no-such\.sock: ENOENT; start one/);
+    expect(existsSync(join(out, 'none'))).toBe(false);
+
+    // an engine that answers, and says no
+    const socket = join(out, 'refusing.sock');
+    const refusing = createServer((_req, res) => res.writeHead(403).end('permission denied by policy'));
+    await new Promise<void>((resolve) => refusing.listen(socket, resolve));
+    try {
+      const refused = await runCli(['run', 'scenarios/clean.ts', '--backend', 'docker', '--out', join(out, 'refused')], { DOCKER_HOST: `unix://${socket}` });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stderr).toMatch(/the engine at DOCKER_HOST=unix:.*refused: HTTP 403 permission denied by policy/);
+    } finally {
+      refusing.close();
+    }
+
+    // the official bases need a registry, which this machine has none of
+    const build = await runCli(['run', 'scenarios/clean.ts', '--backend', 'docker', '--reps', '1', '--out', join(out, 'build')], { GOMOD_CHAOS_IMAGES: 'official' });
+    expect(build.code).toBe(2);
+    expect(build.stderr).toMatch(/building image gomod-chaos-component:\w+ from docker\/component\.Dockerfile failed: .*node:24-bookworm-slim/);
+    const lines = build.stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^gomod-chaos: clean: backend docker: building image/);
+
+    const bad = await runCli(['run', 'scenarios/clean.ts', '--backend', 'docker'], { GOMOD_CHAOS_IMAGES: 'alpine' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/GOMOD_CHAOS_IMAGES: got "alpine"; allowed: "local" .* or "official"/);
+    const stray = await engine!.container.dockerode.listContainers({ all: true, filters: { label: [LABELS.run] } });
+    expect(stray).toEqual([]);
+  });
+});
