@@ -1,8 +1,11 @@
-# The client host: the component image plus the Go toolchain under test, from GO_IMAGE (the local
-# base made from this machine's GOROOT, or the official golang image).
-ARG COMPONENT_IMAGE
+# The client host: Node, the Go toolchain under test (from GO_IMAGE: the local base made from this
+# machine's GOROOT, or the official golang image) and the harness's code. The toolchain comes
+# before the code, so a change of the code reuses the toolchain's layer.
+ARG NODE_IMAGE
 ARG GO_IMAGE
 FROM ${GO_IMAGE} AS go
-FROM ${COMPONENT_IMAGE}
+FROM ${NODE_IMAGE}
 COPY --from=go /usr/local/go /usr/local/go
-ENV PATH=/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin
+COPY app/ /opt/gomod-chaos/
+WORKDIR /opt/gomod-chaos
+ENV PATH=/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin NODE_ENV=production

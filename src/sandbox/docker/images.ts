@@ -162,22 +162,40 @@ function imageSpecs(inputs: ImageInputs): ImageSpec[] {
   const modules = productionModules(root);
   const appFiles = [join(root, 'package.json'), ...filesUnder(join(root, code))];
   const lock = existsSync(join(root, 'package-lock.json')) ? readFileSync(join(root, 'package-lock.json')) : Buffer.alloc(0);
-  const componentTag = `gomod-chaos-component:${hashOf([dockerfileText('component.Dockerfile'), nodeImage, toxiproxyImage, lock, modules.join(','), ...appFiles.flatMap((f) => [relative(root, f), readFileSync(f)])])}`;
+  const appHash = [lock, modules.join(','), ...appFiles.flatMap((f) => [relative(root, f), readFileSync(f)])];
+  const assembleApp = (context: string) => {
+    const app = join(context, 'app');
+    mkdirSync(app, { recursive: true });
+    copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
+    cpSync(join(root, code), join(app, code), { recursive: true });
+    for (const m of modules) cpSync(join(root, m), join(app, m), { recursive: true, verbatimSymlinks: true });
+  };
   specs.push({
-    tag: componentTag,
+    tag: `gomod-chaos-component:${code}-${hashOf([dockerfileText('component.Dockerfile'), nodeImage, toxiproxyImage, ...appHash])}`,
     dockerfile: 'component.Dockerfile',
     buildArgs: { NODE_IMAGE: nodeImage, TOXIPROXY_IMAGE: toxiproxyImage },
-    assemble: (context) => {
-      const app = join(context, 'app');
-      mkdirSync(app, { recursive: true });
-      copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
-      cpSync(join(root, code), join(app, code), { recursive: true });
-      for (const m of modules) cpSync(join(root, m), join(app, m), { recursive: true, verbatimSymlinks: true });
-    },
+    assemble: assembleApp,
   });
-  const clientTag = `gomod-chaos-client:${hashOf([dockerfileText('client.Dockerfile'), componentTag, goImage])}`;
-  specs.push({ tag: clientTag, dockerfile: 'client.Dockerfile', buildArgs: { COMPONENT_IMAGE: componentTag, GO_IMAGE: goImage }, assemble: () => {} });
+  specs.push({
+    tag: `gomod-chaos-client:${code}-${hashOf([dockerfileText('client.Dockerfile'), nodeImage, goImage, ...appHash])}`,
+    dockerfile: 'client.Dockerfile',
+    buildArgs: { NODE_IMAGE: nodeImage, GO_IMAGE: goImage },
+    assemble: assembleApp,
+  });
   return specs;
+}
+
+/**
+ * Images of the same repository and code tree (src or dist) with another tag — their inputs have
+ * changed since — are removed; those in use stay.
+ */
+async function removeOlderTags(client: Awaited<ReturnType<typeof getContainerRuntimeClient>>, tag: string): Promise<void> {
+  const repository = tag.slice(0, tag.indexOf(':'));
+  const prefix = tag.slice(0, tag.lastIndexOf('-') + 1);
+  const docker = client.container.dockerode;
+  const images = await docker.listImages({ filters: { reference: [repository] } }).catch(() => []);
+  const older = images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(prefix) && t !== tag);
+  await Promise.allSettled(older.map((t) => docker.getImage(t).remove()));
 }
 
 /**
@@ -222,6 +240,7 @@ async function buildImages(inputs: ImageInputs, log: (line: string) => void): Pr
     }
     built.push(spec.tag);
     log(`built ${spec.tag} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await removeOlderTags(client, spec.tag);
   }
   return { component: specs.at(-2)!.tag, client: specs.at(-1)!.tag, built };
 }
