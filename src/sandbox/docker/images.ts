@@ -92,7 +92,10 @@ function productionModules(root: string): string[] {
 }
 
 interface ImageSpec {
+  /** For the images of the harness's code: <repository>:<code tree>[-<go version>]-<hash of the inputs>. */
   tag: string;
+  /** Older tags of the same prefix go once this one is built (the bases are kept: they rarely change). */
+  replacesOlder?: boolean;
   dockerfile: string;
   /** Lays out the build context (the Dockerfile is copied by the caller). */
   assemble(context: string): void;
@@ -175,12 +178,14 @@ function imageSpecs(inputs: ImageInputs): ImageSpec[] {
     dockerfile: 'component.Dockerfile',
     buildArgs: { NODE_IMAGE: nodeImage, TOXIPROXY_IMAGE: toxiproxyImage },
     assemble: assembleApp,
+    replacesOlder: true,
   });
   specs.push({
-    tag: `gomod-chaos-client:${code}-${hashOf([dockerfileText('client.Dockerfile'), nodeImage, goImage, ...appHash])}`,
+    tag: `gomod-chaos-client:${code}-${inputs.goVersion}-${hashOf([dockerfileText('client.Dockerfile'), nodeImage, goImage, ...appHash])}`,
     dockerfile: 'client.Dockerfile',
     buildArgs: { NODE_IMAGE: nodeImage, GO_IMAGE: goImage },
     assemble: assembleApp,
+    replacesOlder: true,
   });
   return specs;
 }
@@ -240,7 +245,7 @@ async function buildImages(inputs: ImageInputs, log: (line: string) => void): Pr
     }
     built.push(spec.tag);
     log(`built ${spec.tag} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    await removeOlderTags(client, spec.tag);
+    if (spec.replacesOlder) await removeOlderTags(client, spec.tag);
   }
   return { component: specs.at(-2)!.tag, client: specs.at(-1)!.tag, built };
 }
