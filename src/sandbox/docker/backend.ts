@@ -167,7 +167,8 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
     const corpusDirs = [config.corpus.proxyDir, config.corpus.workloadDir].map((dir) => ({ source: dir, target: dir }));
     const container = (role: string) =>
       new GenericContainer(images.component).withNetwork(network!).withLabels({ ...labels, 'gomod-chaos.role': role }).withName(`${runId}-${role}`).withStartupTimeout(60_000);
-    const hostContainers = await Promise.all([
+    // every start is awaited, failed or not, so nothing is still being created when cleanup runs
+    const starts = await Promise.allSettled([
       container('wan').withEntrypoint(['/usr/local/bin/toxiproxy-server', '-host', '0.0.0.0', '-port', '8474']).withWaitStrategy(Wait.forLogMessage(/Starting HTTP server on endpoint/)).start().then((c) => (started.push(c), c)),
       ...HOST_ROLES.map((role) => {
         let c = container(role).withEntrypoint(['node', agentEntry(), 'host']).withWaitStrategy(Wait.forLogMessage(AGENT_READY));
@@ -175,6 +176,9 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
         return c.start().then((s) => (started.push(s), s));
       }),
     ]);
+    const failed = starts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw new HarnessError('COMPONENT_START', `backend docker: a host container did not start: ${errorMessage(failed.reason)}`);
+    const hostContainers = starts.map((r) => (r as PromiseFulfilledResult<StartedTestContainer>).value);
     if (killed || stopRequested) return stoppedEarly();
     const ip = (c: StartedTestContainer) => c.getIpAddress(network!.getName());
     const [wan, ...hosts] = hostContainers;
