@@ -120,6 +120,15 @@ describe.runIf(engine || required)('the docker backend', () => {
     await killed.exited;
     const left = await leftoversOf(killed.child.pid!);
     expect(left.containers.length).toBeGreaterThan(0);
+    // the engine closed the client's stdin with the harness: it stops instead of running 400 trials for nobody
+    const docker = engine!.container.dockerode;
+    const clientName = left.containers.find((n) => n.endsWith('-client'))!;
+    const state = await waitFor('the orphaned client to stop', async () => {
+      const { State } = await docker.getContainer(clientName.replace(/^\//, '')).inspect();
+      return State.Status === 'exited' ? State : undefined;
+    }, 30_000);
+    // stopped as interrupted (the agent's own exit), not killed
+    expect(state.ExitCode).toBe(130);
 
     const next = await runCli(['run', 'scenarios/clean.ts', '--backend', 'docker', '--reps', '1', '--out', join(out, 'after-kill')]);
     expect(next.code, next.stderr).toBe(0);

@@ -88,6 +88,9 @@ async function runClient(configFile: string): Promise<number> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // stdin is held open by the harness: "stop" asks for a clean stop, EOF means it died
+  process.stdin.on('data', (d: Buffer) => d.toString().includes('stop') && stop());
+  process.stdin.on('end', stop);
 
   const plan: NetworkPlan = {
     addresses: config.addresses,

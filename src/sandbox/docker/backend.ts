@@ -14,6 +14,18 @@ import type { DockerClientConfig, SandboxEvent, SandboxRunConfig } from '../run-
 import { agentEntry, ensureImages, imageSource } from './images.ts';
 import { AGENT_READY, EVENT_PREFIX } from './protocol.ts';
 
+/**
+ * The client container keeps its stdin open to the harness (as the netns sandbox does): when the
+ * harness dies, even by SIGKILL, the engine closes it and the client stops its trials.
+ */
+class ClientContainer extends GenericContainer {
+  withHarnessStdin(): this {
+    this.createOpts.OpenStdin = true;
+    this.createOpts.StdinOnce = true;
+    return this;
+  }
+}
+
 /** Every container and network of a run carries these: the run, and the harness process that owns it. */
 export const LABELS = Object.freeze({ run: 'gomod-chaos.run', pid: 'gomod-chaos.pid', host: 'gomod-chaos.host' });
 
@@ -134,6 +146,7 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
   let clientContainer: StartedTestContainer | undefined;
   let stopRequested = false;
   let killed = false;
+  let lifeline: NodeJS.ReadWriteStream | undefined;
   const diagnostics: string[] = [];
   const note = (line: string) => {
     diagnostics.push(line);
@@ -197,7 +210,8 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
       }
     }
     const clientConfig: DockerClientConfig = { ...config, toolchains, scratchDir: join(CLIENT_SCRATCH, 'run'), resultsFile: '', addresses, control: byRole };
-    clientContainer = await new GenericContainer(images.client)
+    clientContainer = await new ClientContainer(images.client)
+      .withHarnessStdin()
       .withNetwork(network)
       .withLabels({ ...labels, 'gomod-chaos.role': 'client' })
       .withName(`${runId}-client`)
@@ -209,6 +223,10 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
       .withWaitStrategy(Wait.forLogMessage(EVENT_PREFIX))
       .start();
     started.push(clientContainer);
+    // the lifeline: held open until this process ends (its socket closes with it)
+    const stdin = (await client.container.dockerode.getContainer(clientContainer.getId()).attach({ stream: true, stdin: true, hijack: true })) as NodeJS.ReadWriteStream;
+    stdin.on('error', () => {});
+    lifeline = stdin;
     if (stopRequested) await requestStop();
 
     const writer = new ResultsWriter(config.resultsFile);
@@ -248,6 +266,7 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
   const requestStop = async () => {
     stopRequested = true;
     if (!clientContainer || !client) return;
+    lifeline?.write('stop\n');
     await client.container.dockerode.getContainer(clientContainer.getId()).kill({ signal: 'SIGTERM' }).catch(() => {});
   };
 
@@ -259,6 +278,7 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
       return { code: 2, signal: null, stderrTail: diagnostics.join('\n') };
     })
     .then(async (exit) => {
+      lifeline?.end();
       await removeAll();
       clearInterval(keepAlive);
       return exit;
