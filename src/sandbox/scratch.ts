@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 const PREFIX = 'gomod-chaos-run-';
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid runs (ours to signal or not). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -21,7 +22,7 @@ function alive(pid: number): boolean {
 export function createScratchDir(): string {
   for (const name of readdirSync(tmpdir())) {
     const pid = Number(/^gomod-chaos-run-(\d+)-/.exec(name)?.[1]);
-    if (pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (pid && !processAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
   return mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
 }

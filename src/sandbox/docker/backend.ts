@@ -10,6 +10,7 @@ import { ResultsWriter } from '../../runner/record.ts';
 import { containerAddresses } from '../../topology/addresses.ts';
 import { HOST_ROLES, type HostRole } from '../../topology/hosts.ts';
 import type { SandboxExit, SandboxHandle } from '../netns.ts';
+import { processAlive } from '../scratch.ts';
 import type { DockerClientConfig, SandboxEvent, SandboxRunConfig } from '../run-config.ts';
 import { agentEntry, ensureImages, imageSource } from './images.ts';
 import { AGENT_READY, EVENT_PREFIX } from './protocol.ts';
@@ -81,15 +82,6 @@ export async function dockerEngine(): Promise<ContainerRuntimeClient> {
   return client;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the containers and networks of runs whose harness is gone (killed with SIGKILL, say):
  * those labelled by this machine with a pid that no longer runs. `all` removes every run's.
@@ -99,7 +91,7 @@ export async function sweepLeftovers(client: ContainerRuntimeClient, options: { 
   const orphaned = (labels: Record<string, string> | undefined) => {
     if (!labels?.[LABELS.run]) return false;
     if (options.all) return true;
-    return labels[LABELS.host] === hostname() && !alive(Number(labels[LABELS.pid]));
+    return labels[LABELS.host] === hostname() && !processAlive(Number(labels[LABELS.pid]));
   };
   const containers = (await docker.listContainers({ all: true, filters: { label: [LABELS.run] } })).filter((c) => orphaned(c.Labels));
   await Promise.allSettled(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
