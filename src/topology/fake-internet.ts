@@ -5,7 +5,7 @@ import { parseGosumdb } from '../client/toolchain.ts';
 import { windowOf, TrialClock } from '../faults/window.ts';
 import { goproxySite, type Site } from '../origin/goproxy-site.ts';
 import { createRandom } from '../random.ts';
-import type { LayeredFaults } from '../scenario/faults.ts';
+import type { LayeredFaults } from '../faults/catalog.ts';
 import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
 import { HOST_ROLES, observationsOf, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type Observations, type PublicHost, type TrialHost } from './hosts.ts';

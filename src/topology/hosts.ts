@@ -7,7 +7,7 @@ import { emptySite, goproxySite, type Site } from '../origin/goproxy-site.ts';
 import { Origin, type OriginHandshakeLogEntry, type OriginRequestLogEntry } from '../origin/server.ts';
 import { ConnectProxy, type ProxyLogEntry } from '../proxy/connect-proxy.ts';
 import type { Random } from '../random.ts';
-import type { LayeredFaults } from '../scenario/faults.ts';
+import type { LayeredFaults } from '../faults/catalog.ts';
 import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import type { TopologyAddresses } from './addresses.ts';
