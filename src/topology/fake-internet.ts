@@ -11,7 +11,7 @@ import { ADDRESSES } from './addresses.ts';
 import { HOST_ROLES, observationsOf, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type Observations, type PublicHost, type TrialHost } from './hosts.ts';
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
 
-export type { CorporateProxyOptions, NetworkPlan, Observations, PublicHost, RunPki } from './hosts.ts';
+export type { CorporateProxyOptions, NetworkPlan, Observations, PublicHost } from './hosts.ts';
 
 export interface FakeInternetOptions extends Omit<NetworkPlan, 'addresses'> {
   toxiproxyBinary: string;

@@ -9,7 +9,7 @@ import { ConnectProxy, type ProxyLogEntry } from '../proxy/connect-proxy.ts';
 import type { Random } from '../random.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
-import type { KeyPairPem } from '../tls/ca.ts';
+import type { RunPki } from '../tls/run-pki.ts';
 import type { TopologyAddresses } from './addresses.ts';
 
 export interface PublicHost {
@@ -18,15 +18,6 @@ export interface PublicHost {
   role: 'goproxy' | 'sumdb' | 'vcs';
   /** A module proxy that also proxies the checksum database (/sumdb/<name>/supported answers 200). */
   proxiesSumdb?: boolean;
-}
-
-/** The run's PKI, made outside the sandbox (see tls/run-pki.ts). */
-export interface RunPki {
-  caCertPem: string;
-  hostCertificates: Record<string, KeyPairPem>;
-  /** The corporate inspection CA (tls-mitm): not trusted by the client unless a mitigation says so. */
-  inspectionCaCertPem: string;
-  inspectionCertificates: Record<string, KeyPairPem>;
 }
 
 export interface CorporateProxyOptions {
