@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { Observations } from '../topology/fake-internet.ts';
+import type { Observations } from './observations.ts';
 
 export const RECORD_SCHEMA = 1;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientFiles } from '../../src/client/traps.ts';
 import { ADDRESSES, containerAddresses } from '../../src/topology/addresses.ts';
-import { observationsOf } from '../../src/topology/hosts.ts';
+import { observationsOf } from '../../src/runner/observations.ts';
 
 const ips = { dns: '198.18.7.2', dnsDead: '198.18.7.3', firewall: '198.18.7.4', wan: '198.18.7.5', origin: '198.18.7.6', proxy: '198.18.7.7' };
 
