@@ -19,7 +19,8 @@ import { createScratchDir } from '../sandbox/scratch.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
-import { checkPrerequisites, publicHosts } from './prepare.ts';
+import { publicHosts } from '../topology/public-hosts.ts';
+import { checkPrerequisites } from './prepare.ts';
 
 export interface RunOptions {
   scenarios: Scenario[];
