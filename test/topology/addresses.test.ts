@@ -15,7 +15,7 @@ describe('addresses per backend', () => {
 
   it("the client's resolv.conf names the backend's nameservers", () => {
     const trap = [{ kind: 'resolv-conf' as const, nameservers: ['dead' as const, 'refusing' as const, 'fake' as const] }];
-    expect(clientFiles(trap).resolvConf).toMatch(/^nameserver 127\.0\.0\.54\nnameserver 127\.0\.0\.55\nnameserver 127\.0\.0\.53\n/);
+    expect(clientFiles(trap, {}, ADDRESSES).resolvConf).toMatch(/^nameserver 127\.0\.0\.54\nnameserver 127\.0\.0\.55\nnameserver 127\.0\.0\.53\n/);
     expect(clientFiles(trap, {}, containerAddresses(ips)).resolvConf).toMatch(/^nameserver 198\.18\.7\.3\nnameserver 198\.18\.7\.5\nnameserver 198\.18\.7\.2\n/);
   });
 });
