@@ -11,6 +11,7 @@ import { Progress } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
 import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
+import type { Backend } from '../sandbox/backend.ts';
 import { dockerEngine, startDockerSandbox } from '../sandbox/docker/backend.ts';
 import { imageSource } from '../sandbox/docker/images.ts';
 import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
@@ -21,7 +22,8 @@ import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
-import { checkPrerequisites, publicHosts } from './prepare.ts';
+import { publicHosts } from '../topology/public-hosts.ts';
+import { checkPrerequisites } from './prepare.ts';
 
 export interface RunOptions {
   scenarios: Scenario[];
@@ -44,9 +46,6 @@ export interface RunOptions {
   /** Where the hosts run: namespaces of this machine (default) or Docker containers. */
   backend?: Backend;
 }
-
-export type Backend = 'netns' | 'docker';
-export const BACKENDS: readonly Backend[] = ['netns', 'docker'];
 
 export interface RunOutcome {
   outDir: string;
