@@ -63,10 +63,12 @@ describe('DNS faults (fake resolver) and resolv.conf / hosts traps', () => {
   });
 
   it('dns-aaaa-nowhere: IPv6 SYNs vanish, go falls back to IPv4 after its 300 ms happy-eyeballs delay', async () => {
-    const clean = only(await runFaultScenario({}));
     const r = only(await runFaultScenario({ faults: [{ kind: 'dns-aaaa-nowhere', match: '*' }] }));
     expect(r.outcome).toBe('ok');
-    expect(r.durationMs - clean.durationMs).toBeGreaterThanOrEqual(250);
+    // the IPv6 dial never completes, so IPv4 starts only after net.Dialer's 300 ms fallback delay:
+    // a physical lower bound (a clean trial of this corpus takes about 100 ms on a quiet machine)
+    expect(r.durationMs).toBeGreaterThanOrEqual(300);
+    expect(Object.keys(r.dns.byName).some((k) => k.endsWith(' AAAA'))).toBe(true);
   });
 
   it('resolv.conf with a dead first nameserver: every lookup waits out its timeout first', async () => {
