@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { parseDuration, type Duration } from '../duration.ts';
 
 /** Shared pieces of fault schemas: durations, host patterns, the timeline window. */
-export const duration = z.custom<Duration>((v) => parseDuration(v) !== undefined, 'a duration such as 250, "250ms", "2s" or "1m"');
+/** A duration as written (250, "250ms", "2s", "1m"); parsed once, here, to milliseconds. */
+export const duration = z
+  .custom<Duration>((v) => parseDuration(v) !== undefined, 'a duration such as 250, "250ms", "2s" or "1m"')
+  .transform((v) => parseDuration(v) as number);
 
 export const pattern = z
   .string()

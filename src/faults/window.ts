@@ -1,13 +1,13 @@
-import { parseDuration, type Duration } from '../duration.ts';
-
 /**
  * When a fault is active during a trial, measured from the moment `go` starts: from `from`
  * (default: at once) until `until` (default: the end of the trial). This is how faults change
  * on a timeline: DNS starts failing after 2 s, a link comes back after 5 s...
  */
 export interface Timed {
-  from?: Duration;
-  until?: Duration;
+  /** Milliseconds (parsed from the scenario's duration). */
+  from?: number;
+  /** Milliseconds (parsed from the scenario's duration). */
+  until?: number;
 }
 
 export interface Window {
@@ -16,7 +16,7 @@ export interface Window {
 }
 
 export function windowOf(timed: Timed): Window {
-  return { fromMs: parseDuration(timed.from ?? 0) ?? 0, untilMs: timed.until === undefined ? Infinity : (parseDuration(timed.until) ?? Infinity) };
+  return { fromMs: timed.from ?? 0, untilMs: timed.until ?? Infinity };
 }
 
 export function activeAt(window: Window, elapsedMs: number): boolean {

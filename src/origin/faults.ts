@@ -1,6 +1,5 @@
 import http2 from 'node:http2';
 import { z } from 'zod';
-import { parseDuration } from '../duration.ts';
 import { duration, pattern, probability, timed } from '../faults/schema.ts';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import type { Random } from '../random.ts';
@@ -107,8 +106,6 @@ interface ActiveOriginFault {
   window: Window;
 }
 
-const msOf = (d: Parameters<typeof parseDuration>[0] | undefined): number => parseDuration(d ?? 0) ?? 0;
-
 /**
  * Decides each request: the first matching active fault of each effect applies (the status, the
  * first-byte delay, the cut of the body, no response at all, the GOAWAY of the session).
@@ -141,12 +138,12 @@ export class OriginFaultPolicy {
       switch (fault.kind) {
         case 'http-status':
           if (decision.status || !this.roll(fault.probability)) continue;
-          decision.status = { status: fault.status, delayMs: msOf(fault.delay) };
+          decision.status = { status: fault.status, delayMs: fault.delay ?? 0 };
           break;
         case 'http-slow-first-byte':
           if (firstByteDelayed) continue;
           firstByteDelayed = true;
-          decision.firstByteDelayMs = msOf(fault.delay);
+          decision.firstByteDelayMs = fault.delay;
           break;
         case 'http-stall':
           if (decision.cut) continue;
