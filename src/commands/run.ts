@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
@@ -10,6 +10,7 @@ import { cacheDir } from '../paths.ts';
 import { Progress } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
+import { readRunFile, writeRunFile } from '../runner/run-file.ts';
 import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
 import type { Backend } from '../sandbox/backend.ts';
 import { dockerEngine, startDockerSandbox } from '../sandbox/docker/backend.ts';
@@ -50,12 +51,6 @@ export interface RunOutcome {
   resultsFile: string;
   interrupted: boolean;
   trials: number;
-}
-
-interface RunFile {
-  identity: RunIdentity;
-  shard: Shard | null;
-  [key: string]: unknown;
 }
 
 function timestamp(date = new Date()): string {
@@ -104,11 +99,10 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const defaultName = scenarios.length === 1 ? scenarios[0]!.name : 'run';
   const outDir = resolve(options.outDir ?? join('reports', `${defaultName}-${timestamp()}`));
   const resultsFile = join(outDir, 'results.jsonl');
-  const runFile = join(outDir, 'run.json');
   const done = new Set<string>();
   if (options.resume) {
-    if (!existsSync(runFile)) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
-    const previous = JSON.parse(readFileSync(runFile, 'utf8')) as RunFile;
+    const previous = readRunFile(outDir);
+    if (!previous) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
     const differences = identityDifferences(previous.identity, identity);
     const shardNow = options.shard ?? null;
     if (JSON.stringify(previous.shard) !== JSON.stringify(shardNow)) differences.push(`shard: ${JSON.stringify(previous.shard)} vs ${JSON.stringify(shardNow)}`);
@@ -123,25 +117,18 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   }
   mkdirSync(outDir, { recursive: true });
   if (!options.resume) {
-    writeFileSync(
-      runFile,
-      JSON.stringify(
-        {
-          identity,
-          shard: options.shard ?? null,
-          command: options.command ?? process.argv.slice(1).join(' '),
-          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus })),
-          backend: options.backend ?? 'netns',
-          ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
-          go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
-          toxiproxy: prereq.toxiproxyBinary,
-          machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
-          startedAt: new Date().toISOString(),
-        },
-        null,
-        2,
-      ),
-    );
+    writeRunFile(outDir, {
+      identity,
+      shard: options.shard ?? null,
+      command: options.command ?? process.argv.slice(1).join(' '),
+      scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus })),
+      backend: options.backend ?? 'netns',
+      ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
+      go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
+      toxiproxy: prereq.toxiproxyBinary,
+      machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+      startedAt: new Date().toISOString(),
+    });
   }
 
   const remaining = plan.filter((t) => !done.has(trialKey(t)));
