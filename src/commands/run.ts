@@ -169,7 +169,7 @@ function resumeFlags(options: RunOptions): string {
 }
 
 /** The toolchain's own hosts, for the $goproxy / $gosumdb / $module names of scenario files. */
-export function hostTokens(go: GoToolchain): HostTokens {
+function hostTokens(go: GoToolchain): HostTokens {
   return { goproxy: goproxyHosts(go.defaultGoproxy)[0] ?? '(no default proxy)', gosumdb: gosumdbHost(go.defaultGosumdb), module: CORPUS_MODULE_HOST };
 }
 

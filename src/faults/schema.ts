@@ -16,5 +16,5 @@ export const timed = { from: duration.optional(), until: duration.optional() };
 
 export const probability = z.number().min(0).max(1);
 
-export const ipv4 = z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'a loopback IPv4 address in 127.0.0.0/8 (traffic never leaves the machine)');
+const ipv4 = z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'a loopback IPv4 address in 127.0.0.0/8 (traffic never leaves the machine)');
 export const ipAddress = z.union([ipv4, z.literal('::1')]);

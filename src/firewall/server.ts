@@ -14,7 +14,7 @@ export interface FirewallRoute {
   port: number;
 }
 
-export type FirewallAction =
+type FirewallAction =
   | 'forwarded'
   | 'reset-unknown-sni'
   | 'dropped-no-sni'

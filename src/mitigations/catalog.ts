@@ -67,7 +67,7 @@ export const mitigationParamSchemas = [
   }),
 ] as const;
 
-export type MitigationParams = z.output<(typeof mitigationParamSchemas)[number]>;
+type MitigationParams = z.output<(typeof mitigationParamSchemas)[number]>;
 
 const simple = (kind: MitigationKind, description: string, extra: Partial<Mitigation> = {}): Mitigation => ({ name: kind, kind, description, env: {}, ...extra });
 
@@ -102,7 +102,7 @@ export const MITIGATIONS = Object.freeze({
   'go-proxy-timeout': simple('go-proxy-timeout', 'GO_PROXY_TIMEOUT=10s, advised in the field (no such variable exists in cmd/go)', { env: { GO_PROXY_TIMEOUT: '10s' } }),
 } satisfies Record<string, Mitigation>);
 
-export type MitigationKind =
+type MitigationKind =
   | 'baseline'
   | 'http2-off'
   | 'netdns-go'

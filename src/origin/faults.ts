@@ -5,7 +5,7 @@ import { activeAt, matchesPattern, windowOf, type Window } from '../faults/windo
 import type { Random } from '../random.ts';
 
 /** A glob on the request path (after percent-decoding): '*' matches any run of characters, '/' included. */
-export const pathGlob = z
+const pathGlob = z
   .string()
   .regex(/^[/*][\x21-\x7e]*$/, 'a request path glob starting with "/" or "*", such as "/golang.org/x/*", "*.zip" or "*/@v/list"');
 
@@ -38,11 +38,11 @@ export const originFaultSchemas = [
 ] as const;
 
 export type OriginFault = z.infer<(typeof originFaultSchemas)[number]>;
-export type OriginFaultKind = OriginFault['kind'];
+type OriginFaultKind = OriginFault['kind'];
 
 type H2ErrorName = 'NO_ERROR' | 'INTERNAL_ERROR' | 'PROTOCOL_ERROR' | 'CANCEL' | 'REFUSED_STREAM' | 'ENHANCE_YOUR_CALM';
 
-export function h2ErrorCode(name: H2ErrorName): number {
+function h2ErrorCode(name: H2ErrorName): number {
   return http2.constants[`NGHTTP2_${name}`];
 }
 

@@ -8,7 +8,7 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import { faultSchema } from '../faults/catalog.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
 
-export const SCENARIO_DEFAULTS = Object.freeze({
+const SCENARIO_DEFAULTS = Object.freeze({
   reps: 3,
   timeoutMs: 120_000,
   seed: 1,
@@ -125,7 +125,7 @@ function allowedFields(path: readonly PropertyKey[], input: unknown): string[] {
 }
 
 /** One line per problem: which field, what was given, what is allowed. */
-export function formatIssues(source: string, input: unknown, issues: readonly z.core.$ZodIssue[]): string {
+function formatIssues(source: string, input: unknown, issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { timed } from '../faults/schema.ts';
 
 /** A module path, or a pattern with "*" matching any run of characters ("/" included); case-sensitive. */
-export const modulePattern = z
+const modulePattern = z
   .string()
   .min(1)
   .regex(/^[A-Za-z0-9.*_~/+-]+$/, 'a module path, or a pattern with "*" such as "gomod.example/lib/*" or "*"');
