@@ -44,7 +44,7 @@ const runFileSchema = z.looseObject({
 
 export type RunFile = z.output<typeof runFileSchema>;
 
-const RUN_FILE = 'run.json';
+export const RUN_FILE = 'run.json';
 
 /** The run.json of a run folder; undefined when there is none. A malformed one is a one-line error. */
 export function readRunFile(dir: string): RunFile | undefined {
