@@ -1,3 +1,5 @@
+import { globMatches } from './glob.ts';
+
 /**
  * When a fault is active during a trial, measured from the moment `go` starts: from `from`
  * (default: at once) until `until` (default: the end of the trial). This is how faults change
@@ -25,11 +27,7 @@ export function activeAt(window: Window, elapsedMs: number): boolean {
 
 /** A host pattern: exact, or with '*' matching any run of characters ("*.golang.org", "*"). */
 export function matchesPattern(pattern: string, name: string): boolean {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  if (!p.includes('*')) return p === n;
-  const regex = new RegExp(`^${p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return regex.test(n);
+  return globMatches(pattern, name, { ignoreCase: true });
 }
 
 /** The clock of the trial in flight: ms since `go` started (-1 between trials). */

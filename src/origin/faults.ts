@@ -1,5 +1,6 @@
 import http2 from 'node:http2';
 import { z } from 'zod';
+import { globMatches } from '../faults/glob.ts';
 import { duration, pattern, probability, timed } from '../faults/schema.ts';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import type { Random } from '../random.ts';
@@ -48,9 +49,7 @@ function h2ErrorCode(name: H2ErrorName): number {
 
 /** Whether a request path matches a path glob; unlike host patterns, case-sensitive. */
 export function pathMatches(glob: string, path: string): boolean {
-  if (!glob.includes('*')) return glob === path;
-  const regex = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
-  return regex.test(path);
+  return globMatches(glob, path);
 }
 
 /** What a real proxy says with each status (the go command prints it as "server response"). */
