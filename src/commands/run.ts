@@ -19,6 +19,7 @@ import { createScratchDir } from '../sandbox/scratch.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
+import { asBaseOf, blocksPerSide, checkAgainst, interleaveBlocks } from '../runner/against.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
 
 export interface RunOptions {
@@ -41,6 +42,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** Where the hosts run: namespaces of this machine (default) or Docker containers. */
   backend?: Backend;
+  /** A base scenario run interleaved with the (one) candidate, in blocks: the control of `compare <report.json>`. */
+  against?: Scenario;
 }
 
 export type Backend = 'netns' | 'docker';
@@ -73,7 +76,8 @@ function effective(scenario: Scenario, options: RunOptions) {
  * in a fresh sandbox, trials in a seeded interleaved order; resumable and shardable.
  */
 export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
-  const { scenarios } = options;
+  if (options.against) checkAgainst(options.scenarios);
+  const scenarios = options.against ? [asBaseOf(options.against, options.scenarios[0]!), ...options.scenarios] : options.scenarios;
   if (scenarios.length === 0) throw new HarnessError('BAD_INPUT', 'no scenario to run');
   const names = scenarios.map((s) => s.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -102,7 +106,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     options.shard,
   );
 
-  const defaultName = scenarios.length === 1 ? scenarios[0]!.name : 'run';
+  const defaultName = scenarios.length === 1 || options.against ? options.scenarios[0]!.name : 'run';
   const outDir = resolve(options.outDir ?? join('reports', `${defaultName}-${timestamp()}`));
   const resultsFile = join(outDir, 'results.jsonl');
   const runFile = join(outDir, 'run.json');
@@ -150,8 +154,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const bar = new Progress(plan.length, plan.length - remaining.length);
   let interrupted = false;
   try {
-    for (const scenario of scenarios) {
-      const trials = remaining.filter((t) => t.scenario === scenario.name);
+    for (const { scenario, trials } of schedule(scenarios, remaining, Boolean(options.against))) {
       if (trials.length === 0) continue;
       interrupted = await runInSandbox(scenario, trials, { ...options, outDir }, { prereq, toolchains, resultsFile, bar });
       if (interrupted) break;
@@ -166,10 +169,19 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   if (interrupted) {
     const measured = records.length;
     progress(`interrupted: ${measured} of ${plan.length} trials kept in ${resultsFile}`);
-    progress(`resume with: npx gomod-chaos run ${scenarios.map((s) => s.file).join(' ')} --out ${outDir} --resume${resumeFlags(options)}`);
+    progress(`resume with: npx gomod-chaos run ${options.scenarios.map((s) => s.file).join(' ')} --out ${outDir} --resume${resumeFlags(options)}`);
   }
   progress(`report: ${outDir}`);
   return { outDir, resultsFile, interrupted, trials: records.length };
+}
+
+/** Sandboxes in order: one per scenario, or with --against the base and the candidate in alternating blocks. */
+function schedule(scenarios: readonly Scenario[], remaining: readonly PlannedTrial[], against: boolean): Array<{ scenario: Scenario; trials: PlannedTrial[] }> {
+  const of = (s: Scenario) => remaining.filter((t) => t.scenario === s.name);
+  if (!against) return scenarios.map((scenario) => ({ scenario, trials: of(scenario) }));
+  const [base, candidate] = scenarios as [Scenario, Scenario];
+  const blocks = blocksPerSide(Math.max(of(base).length, of(candidate).length));
+  return interleaveBlocks(of(base), of(candidate), blocks).map((b) => ({ scenario: b.side === 'base' ? base : candidate, trials: b.trials }));
 }
 
 function resumeFlags(options: RunOptions): string {
@@ -179,6 +191,7 @@ function resumeFlags(options: RunOptions): string {
   if (options.seed !== undefined) flags.push(`--seed ${options.seed}`);
   if (options.goVersions) flags.push(`--go ${options.goVersions.join(',')}`);
   if (options.shard) flags.push(`--shard ${options.shard.index}/${options.shard.count}`);
+  if (options.against) flags.push(`--against ${options.against.file}`);
   return flags.length ? ` ${flags.join(' ')}` : '';
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { CellReport, Interval, Report, ScenarioReport, Verdict } from './model.ts';
+import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
 
 /**
  * report.html: one self-contained file (every script and style inline, nothing loaded from the
@@ -173,14 +173,15 @@ function columns(): Column[] {
     },
     {
       head: 'verdict',
-      title: 'against the baseline: failures decide when they differ, otherwise time',
+      title: 'against the baseline: worse if time or failures are worse; inconclusive when the sample cannot decide (hover for the reason)',
       numeric: true,
       cell: (c) => {
         if (!c.vsBaseline) return { html: '<span class="verdict v-base">baseline</span>', sort: 0 };
         const v = c.vsBaseline;
-        const detail = `time ${v.timeVerdict} (Mann-Whitney p ${fmtP(v.mannWhitneyP)}, Holm ${fmtP(v.mannWhitneyPAdjusted)}); failures ${v.failureVerdict} (Fisher p ${fmtP(v.fisherP)}, Holm ${fmtP(v.fisherPAdjusted)})`;
+        const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${fmtP(v.mannWhitneyP)}, Holm ${fmtP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${fmtP(v.fisherP)}, Holm ${fmtP(v.fisherPAdjusted)})`;
+        const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
         return {
-          html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(v.timeVerdict)} · fail ${escapeHtml(v.failureVerdict)}</span>`,
+          html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(VERDICT_WORDS[v.timeVerdict])} · fail ${escapeHtml(VERDICT_WORDS[v.failureVerdict])}</span>${why}`,
           sort: VERDICT_ORDER[v.verdict],
         };
       },
@@ -242,12 +243,12 @@ function failureTotal(c: CellReport): number {
   return Object.values(c.failureClasses).reduce((a, b) => a + b, 0);
 }
 
-const VERDICT_ORDER: Record<Verdict, number> = { better: 1, '~': 2, worse: 3 };
+const VERDICT_ORDER: Record<Verdict, number> = { better: 1, 'no-difference': 2, inconclusive: 3, worse: 4 };
 function verdictClass(v: Verdict): string {
-  return v === 'better' ? 'v-better' : v === 'worse' ? 'v-worse' : 'v-same';
+  return v === 'better' ? 'v-better' : v === 'worse' ? 'v-worse' : v === 'inconclusive' ? 'v-unsure' : 'v-same';
 }
 function verdictText(v: Verdict): string {
-  return v === '~' ? '~ not shown to differ' : v;
+  return VERDICT_WORDS[v];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,6 +348,7 @@ td .ci { display: block; }
 .v-better { color: #fff; background: var(--better); }
 .v-worse { color: #fff; background: var(--worse); }
 .v-same { color: #fff; background: var(--same); }
+.v-unsure { color: var(--ink, #222); background: #f3e2b3; }
 .v-base { color: var(--muted); background: #e6e9ed; }
 .fc { display: inline-block; background: #fdecea; color: #8a1c1c; border-radius: 3px; padding: 0 5px; margin: 0 2px 2px 0; font-size: 12px; }
 @media (max-width: 900px) { body { padding: 16px; } .boxes { grid-template-columns: 1fr; } .charts { grid-template-columns: 1fr; } }

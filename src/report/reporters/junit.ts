@@ -16,7 +16,7 @@ export const junitReporter: Reporter = {
         const v = cell.vsBaseline;
         const failure =
           v?.verdict === 'worse'
-            ? `\n      <failure message="${xml(`regression against baseline: time ${v.timeVerdict}, failures ${v.failureVerdict}`)}">${xml(`${summary}; Mann-Whitney p(adj) ${v.mannWhitneyPAdjusted ?? '-'}, Fisher p(adj) ${v.fisherPAdjusted}`)}</failure>`
+            ? `\n      <failure message="${xml(`regression against baseline: time ${v.timeVerdict}, failures ${v.failureVerdict}`)}">${xml(`${summary}; time: ${v.timeReason}; failures: ${v.failureReason}; Mann-Whitney p(adj) ${v.mannWhitneyPAdjusted ?? '-'}, Fisher p(adj) ${v.fisherPAdjusted}`)}</failure>`
             : '';
         return `    <testcase classname="${xml(scenario.name)}" name="${xml(name)}" time="${seconds}">${failure}\n      <system-out>${xml(summary)}</system-out>\n    </testcase>`;
       });

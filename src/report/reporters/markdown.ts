@@ -1,4 +1,4 @@
-import type { Report } from '../model.ts';
+import { VERDICT_WORDS, type Report } from '../model.ts';
 import type { Reporter } from './reporter.ts';
 import { cellLabel, msInterval, ms, pct, ratioInterval, topFailures } from './format.ts';
 
@@ -10,7 +10,7 @@ export const markdownReporter: Reporter = {
     const multipleGo = goVersions.size > 1;
     const lines = [`# gomod-chaos: ${report.title}`, ''];
     const run = report.run as { command?: string; startedAt?: string; machine?: { cpus?: number; memoryGiB?: number; cpuModel?: string } };
-    lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${report.settings.threshold * 100}%.`);
+    lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${report.settings.threshold * 100}%; inconclusive when the sample cannot decide.`);
     if (run.command) lines.push('', `Command: \`${run.command}\``);
     if (report.skippedLines.length) lines.push('', `> ${report.skippedLines.length} line(s) of results.jsonl could not be read and were skipped: ${report.skippedLines.slice(0, 3).join('; ')}`);
     for (const scenario of report.scenarios) {
@@ -22,7 +22,7 @@ export const markdownReporter: Reporter = {
       );
       for (const cell of scenario.cells) {
         const success = cell.failureRate.value === null ? '-' : `${pct(1 - cell.failureRate.value)} [${pct(1 - (cell.failureRate.high ?? 0))}–${pct(1 - (cell.failureRate.low ?? 0))}] (${cell.ok}/${cell.n})`;
-        const verdict = cell.vsBaseline ? `**${cell.vsBaseline.verdict}**` : '(baseline)';
+        const verdict = verdictCell(cell);
         lines.push(
           `| ${cellLabel(cell, multipleGo)} | ${success} | ${msInterval(cell.time.median)} | ${ms(cell.time.p95)} | ${ratioInterval(cell.vsBaseline?.ratio)} | ${verdict} | ${cell.seen.dnsQueries.toFixed(1)} | ${cell.seen.connections.toFixed(1)} | ${pct(cell.seen.h2Share)} | ${topFailures(cell)} |`,
         );
@@ -33,3 +33,11 @@ export const markdownReporter: Reporter = {
     return lines.join('\n') + '\n';
   },
 };
+
+/** The verdict word, with the reason when the sample cannot decide; the baseline row says so only if it is one. */
+function verdictCell(cell: Report['scenarios'][number]['cells'][number]): string {
+  const v = cell.vsBaseline;
+  if (!v) return cell.mitigation === 'baseline' ? '(baseline)' : '(no baseline trial)';
+  const why = v.verdict === 'inconclusive' ? ` (${v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason})` : '';
+  return `**${VERDICT_WORDS[v.verdict]}**${why}`;
+}
