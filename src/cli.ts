@@ -25,7 +25,8 @@ const USAGE = `usage: gomod-chaos <command>
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
                        --backend docker runs each host in its own container (Docker engine);
                        --against runs a base scenario interleaved with the candidate (the
-                       control of \`compare <out>/report.json\`)
+                       control of \`compare <out>/report.json\`); exit 1 when a scenario's
+                       \`expect\` block is not met, 130 when interrupted
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
@@ -96,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
         ...(against ? { against } : {}),
       });
       if (against && !outcome.interrupted) process.stdout.write(`\n${compareReports([join(outcome.outDir, 'report.json')], {}).text}`);
-      return outcome.interrupted ? 130 : 0;
+      return outcome.interrupted ? 130 : outcome.failedExpectations.length ? 1 : 0;
     }
     case 'merge': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' } } });

@@ -19,6 +19,7 @@ import { createScratchDir } from '../sandbox/scratch.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
+import { describeFailure } from '../scenario/expect.ts';
 import { asBaseOf, blocksPerSide, checkAgainst, interleaveBlocks } from '../runner/against.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
 
@@ -54,6 +55,8 @@ export interface RunOutcome {
   resultsFile: string;
   interrupted: boolean;
   trials: number;
+  /** Expectations of the scenarios (their `expect` blocks) the run did not meet, one line each. */
+  failedExpectations: string[];
 }
 
 interface RunFile {
@@ -135,7 +138,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
           identity,
           shard: options.shard ?? null,
           command: options.command ?? process.argv.slice(1).join(' '),
-          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus })),
+          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, expect: s.expect })),
           backend: options.backend ?? 'netns',
           ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
           go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
@@ -171,8 +174,11 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     progress(`interrupted: ${measured} of ${plan.length} trials kept in ${resultsFile}`);
     progress(`resume with: npx gomod-chaos run ${options.scenarios.map((s) => s.file).join(' ')} --out ${outDir} --resume${resumeFlags(options)}`);
   }
+  const failedExpectations = report.scenarios.flatMap((s) => (s.expectations ?? []).filter((e) => !e.ok).map((e) => describeFailure(s.name, e)));
+  const checked = report.scenarios.reduce((n, s) => n + (s.expectations?.length ?? 0), 0);
+  if (checked) progress(failedExpectations.length ? `expectations: ${failedExpectations.length} of ${checked} FAILED:\n  ${failedExpectations.join('\n  ')}` : `expectations: all ${checked} met`);
   progress(`report: ${outDir}`);
-  return { outDir, resultsFile, interrupted, trials: records.length };
+  return { outDir, resultsFile, interrupted, trials: records.length, failedExpectations };
 }
 
 /** Sandboxes in order: one per scenario, or with --against the base and the candidate in alternating blocks. */

@@ -1,5 +1,6 @@
 import { createRandom, type Random } from '../random.ts';
 import type { TrialRecord } from '../runner/record.ts';
+import { checkExpectations, type Expectations } from '../scenario/expect.ts';
 import { medianInterval, quantile, wilson } from '../stats/tests.ts';
 import { REPORT_SCHEMA, type CellReport, type Report, type ReportSettings } from './model.ts';
 import { censoredTimes, compareCells, type Comparison } from './verdict.ts';
@@ -56,7 +57,7 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
 }
 
 /** The report of a run: per scenario, one cell per mitigation x go version, compared with baseline. */
-export function buildReport(records: readonly TrialRecord[], run: Record<string, unknown>, options: { title: string; settings?: Partial<ReportSettings>; skippedLines?: string[]; descriptions?: Record<string, string> }): Report {
+export function buildReport(records: readonly TrialRecord[], run: Record<string, unknown>, options: { title: string; settings?: Partial<ReportSettings>; skippedLines?: string[]; descriptions?: Record<string, string>; expectations?: Record<string, Expectations | undefined> }): Report {
   const settings: ReportSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const scenarios = [...new Set(records.map((r) => r.scenario))];
   const random = createRandom(settings.bootstrapSeed);
@@ -84,7 +85,8 @@ export function buildReport(records: readonly TrialRecord[], run: Record<string,
         if (base && base !== cell) pairs.push({ cell, base });
       }
       compareCells(pairs, settings, random);
-      return { name, description: options.descriptions?.[name] ?? '', cells };
+      const expect = options.expectations?.[name];
+      return { name, description: options.descriptions?.[name] ?? '', cells, ...(expect && Object.keys(expect).length ? { expectations: checkExpectations(expect, cells) } : {}) };
     }),
   };
   return report;

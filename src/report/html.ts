@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
 
 /**
@@ -28,7 +29,7 @@ export function renderHtml(report: Report): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="gomod-chaos">
 <title>${escapeHtml(report.title)} — gomod-chaos report</title>
-<style>${CSS}</style>
+<style>${CSS}${EXPECT_CSS}</style>
 </head>
 <body>
 <header>
@@ -121,6 +122,7 @@ function renderScenario(s: ScenarioReport, index: number, multiGo: boolean): str
   return `<section class="scenario" id="scenario-${index}" data-scenario="${index}">
 <h2>${escapeHtml(s.name)}</h2>
 <p class="description">${escapeHtml(s.description)}</p>
+${renderExpectations(s)}
 <div class="charts">${charts}${failures}</div>
 ${renderTable(s, index, multiGo)}
 </section>`;

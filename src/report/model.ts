@@ -3,6 +3,8 @@
  * against the scenario's baseline. Versioned: readers check `reportSchema`.
  * Times are milliseconds of go's own time; intervals are 95 % unless `settings.alpha` says otherwise.
  */
+import type { ExpectationResult } from '../scenario/expect.ts';
+
 export const REPORT_SCHEMA = 2;
 
 /**
@@ -83,6 +85,8 @@ export interface ScenarioReport {
   name: string;
   description: string;
   cells: CellReport[];
+  /** The scenario's `expect` block, checked against the cells (absent in reports without one). */
+  expectations?: ExpectationResult[];
 }
 
 export interface ReportSettings {

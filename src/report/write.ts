@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialRecord } from '../runner/record.ts';
 import { buildReport } from './build.ts';
+import type { Expectations } from '../scenario/expect.ts';
 import type { Report, ReportSettings } from './model.ts';
 import { readResults } from './results.ts';
 import { csvReporter } from './reporters/csv.ts';
@@ -27,12 +28,13 @@ export function writeReports(outDir: string, options: WriteOptions = {}): { repo
   const { records, problems } = readResults(join(outDir, 'results.jsonl'));
   const runFile = join(outDir, 'run.json');
   const run = existsSync(runFile) ? (JSON.parse(readFileSync(runFile, 'utf8')) as Record<string, unknown>) : {};
-  const scenarios = (run['scenarios'] as Array<{ name: string; description?: string }> | undefined) ?? [];
+  const scenarios = (run['scenarios'] as Array<{ name: string; description?: string; expect?: Expectations }> | undefined) ?? [];
   const title = options.title ?? (scenarios.length === 1 ? scenarios[0]!.name : `${scenarios.length || new Set(records.map((r) => r.scenario)).size} scenarios`);
   const report = buildReport(records, run, {
     title,
     skippedLines: problems,
     descriptions: Object.fromEntries(scenarios.map((s) => [s.name, s.description ?? ''])),
+    expectations: Object.fromEntries(scenarios.map((s) => [s.name, s.expect])),
     ...(options.settings ? { settings: options.settings } : {}),
   });
   let markdown = '';

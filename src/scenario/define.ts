@@ -1,6 +1,7 @@
 import type { CorpusOptions } from '../corpus/generate.ts';
 import type { Duration } from '../duration.ts';
 import type { MitigationInput } from '../mitigations/catalog.ts';
+import type { Expectations } from './expect.ts';
 import type { Fault } from './faults.ts';
 
 /** What a scenario file exports: `export default defineScenario({...})`. */
@@ -38,6 +39,11 @@ export interface ScenarioDefinition {
   timeout?: Duration;
   /** Seed of the trial order (and of any randomised fault). */
   seed?: number;
+  /**
+   * What the scenario shows, per cell, checked after the run (a failed one makes `run` exit 1):
+   * `{ baseline: { outcome: 'fail', failureClass: 'tcp-reset' }, 'mirror-list': { successRate: '>=0.95', medianMs: '<2000' } }`.
+   */
+  expect?: Expectations;
 }
 
 /** Typed identity: gives editors completion for every field; validation happens at load. */

@@ -8,6 +8,7 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationInput } from '../mitigations/catalog.ts';
 import type { ScenarioDefinition } from './define.ts';
 import { faultSchema, type Fault } from './faults.ts';
+import { expectSchema, type Expectations } from './expect.ts';
 import type { CorporateProxyOptions } from '../topology/fake-internet.ts';
 
 /** A validated scenario with every default filled in. */
@@ -26,6 +27,8 @@ export interface Scenario {
   reps: number;
   timeoutMs: number;
   seed: number;
+  /** What the scenario states it shows, per cell; checked after the run (src/scenario/expect.ts). */
+  expect: Expectations;
 }
 
 export const SCENARIO_DEFAULTS = Object.freeze({
@@ -62,6 +65,7 @@ const schema = z.strictObject({
     .refine((v) => (parseDuration(v) ?? 0) > 0, 'a duration such as 90000, "250ms", "90s" or "2m"')
     .optional(),
   seed: int(0, 2 ** 31 - 1).optional(),
+  expect: expectSchema.optional(),
 });
 
 function describeValue(input: unknown): string {
@@ -99,6 +103,7 @@ function allowedFields(path: readonly PropertyKey[], input: unknown): string[] {
   for (const key of path) {
     settle();
     if (node instanceof z.ZodArray) node = node.element;
+    else if (node instanceof z.ZodRecord) node = node.valueType;
     else if (node instanceof z.ZodObject) node = (node.shape as Record<PropertyKey, unknown>)[key];
     else return [];
     value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
@@ -161,6 +166,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
       if (unknown.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}].mirrors: got ${JSON.stringify(unknown)}; allowed: the scenario's mirrors ${JSON.stringify(def.mirrors ?? [])} (add them to \`mirrors\`)`);
     }
   }
+  const unknownCells = Object.keys(def.expect ?? {}).filter((k) => !cells.has(k));
+  if (unknownCells.length) throw new HarnessError('SCENARIO_INVALID', `${file}: expect: got ${JSON.stringify(unknownCells)}; allowed: the scenario's cells ${JSON.stringify([...cells.keys()])}`);
   return {
     name: def.name,
     description: def.description ?? '',
@@ -178,6 +185,7 @@ export function validateScenario(input: unknown, file: string): Scenario {
     reps: def.reps ?? SCENARIO_DEFAULTS.reps,
     timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,
     seed: def.seed ?? SCENARIO_DEFAULTS.seed,
+    expect: def.expect ?? {},
   };
 }
 

@@ -20,8 +20,13 @@ export const junitReporter: Reporter = {
             : '';
         return `    <testcase classname="${xml(scenario.name)}" name="${xml(name)}" time="${seconds}">${failure}\n      <system-out>${xml(summary)}</system-out>\n    </testcase>`;
       });
-      const failures = scenario.cells.filter((c) => c.vsBaseline?.verdict === 'worse').length;
-      return `  <testsuite name="${xml(scenario.name)}" tests="${scenario.cells.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
+      // each expectation of the scenario's `expect` block is a test case of its own
+      for (const e of scenario.expectations ?? []) {
+        const failure = e.ok ? '' : `\n      <failure message="${xml(`expectation failed: ${e.cell}: expected ${e.expected}, got ${e.actual}`)}">${xml(`expected ${e.expected}, got ${e.actual}`)}</failure>`;
+        cases.push(`    <testcase classname="${xml(scenario.name)}" name="${xml(`expect ${e.cell} ${e.field}`)}" time="0">${failure}\n    </testcase>`);
+      }
+      const failures = scenario.cells.filter((c) => c.vsBaseline?.verdict === 'worse').length + (scenario.expectations ?? []).filter((e) => !e.ok).length;
+      return `  <testsuite name="${xml(scenario.name)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
     });
     return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`gomod-chaos: ${report.title}`)}">\n${suites.join('\n')}\n</testsuites>\n`;
   },

@@ -27,6 +27,7 @@ export const markdownReporter: Reporter = {
           `| ${cellLabel(cell, multipleGo)} | ${success} | ${msInterval(cell.time.median)} | ${ms(cell.time.p95)} | ${ratioInterval(cell.vsBaseline?.ratio)} | ${verdict} | ${cell.seen.dnsQueries.toFixed(1)} | ${cell.seen.connections.toFixed(1)} | ${pct(cell.seen.h2Share)} | ${topFailures(cell)} |`,
         );
       }
+      lines.push(...expectationLines(scenario));
       const setups = scenario.cells.filter((c) => c.seen.mitigationSetupMs !== null);
       if (setups.length) lines.push('', `Setup work before go started (median): ${setups.map((c) => `${c.mitigation} ${ms(c.seen.mitigationSetupMs)}`).join(', ')}.`);
     }
@@ -40,4 +41,13 @@ function verdictCell(cell: Report['scenarios'][number]['cells'][number]): string
   if (!v) return cell.mitigation === 'baseline' ? '(baseline)' : '(no baseline trial)';
   const why = v.verdict === 'inconclusive' ? ` (${v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason})` : '';
   return `**${VERDICT_WORDS[v.verdict]}**${why}`;
+}
+
+/** The scenario's `expect` block as checked, failed ones first. */
+function expectationLines(scenario: Report['scenarios'][number]): string[] {
+  const results = scenario.expectations ?? [];
+  if (results.length === 0) return [];
+  const failed = results.filter((r) => !r.ok);
+  const head = failed.length ? `**Expectations: ${failed.length} of ${results.length} FAILED**` : `Expectations: all ${results.length} met`;
+  return ['', head, '', ...[...failed, ...results.filter((r) => r.ok)].map((r) => `- ${r.ok ? 'met' : '**FAILED**'} ${r.cell}: expected ${r.expected}, got ${r.actual}`)];
 }
