@@ -166,8 +166,7 @@ export function validateScenario(input: unknown, file: string): Scenario {
       if (unknown.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}].mirrors: got ${JSON.stringify(unknown)}; allowed: the scenario's mirrors ${JSON.stringify(def.mirrors ?? [])} (add them to \`mirrors\`)`);
     }
   }
-  const unknownCells = Object.keys(def.expect ?? {}).filter((k) => !cells.has(k));
-  if (unknownCells.length) throw new HarnessError('SCENARIO_INVALID', `${file}: expect: got ${JSON.stringify(unknownCells)}; allowed: the scenario's cells ${JSON.stringify([...cells.keys()])}`);
+  const expect = expectByCell(def.expect ?? {}, [...cells.keys()], file);
   return {
     name: def.name,
     description: def.description ?? '',
@@ -185,8 +184,22 @@ export function validateScenario(input: unknown, file: string): Scenario {
     reps: def.reps ?? SCENARIO_DEFAULTS.reps,
     timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,
     seed: def.seed ?? SCENARIO_DEFAULTS.seed,
-    expect: def.expect ?? {},
+    expect,
   };
+}
+
+/** Keys of `expect`: a cell's name, or a mitigation's name when it makes exactly one cell ('mirror-list'). */
+function expectByCell(expect: Expectations, cellNames: readonly string[], file: string): Expectations {
+  const out: Expectations = {};
+  for (const [key, value] of Object.entries(expect)) {
+    const matches = cellNames.includes(key) ? [key] : cellNames.filter((c) => c.startsWith(`${key}(`));
+    if (matches.length !== 1) {
+      const why = matches.length ? `names ${matches.length} cells; use one of their names` : 'allowed: the scenario\'s cells';
+      throw new HarnessError('SCENARIO_INVALID', `${file}: expect: got ${JSON.stringify(key)}; ${why} ${JSON.stringify(matches.length ? matches : cellNames)}`);
+    }
+    out[matches[0]!] = value;
+  }
+  return out;
 }
 
 /** Imports a scenario file (TypeScript or JavaScript) and validates its default export. */

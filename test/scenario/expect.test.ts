@@ -56,7 +56,11 @@ describe('scenario expectations', () => {
 
   it('is validated at load: a bad comparison, an unknown cell, an unknown field', () => {
     expect(loadError({ name: 'x', expect: { baseline: { successRate: 'most' } } })).toContain('s.ts: expect.baseline.successRate: got "most"; allowed: a comparison with a number');
-    expect(loadError({ name: 'x', mitigations: ['http2-off'], expect: { 'http2-of': { outcome: 'ok' } } })).toContain(`s.ts: expect: got ["http2-of"]; allowed: the scenario's cells ["baseline","http2-off"]`);
+    expect(loadError({ name: 'x', mitigations: ['http2-off'], expect: { 'http2-of': { outcome: 'ok' } } })).toContain(`s.ts: expect: got "http2-of"; allowed: the scenario's cells ["baseline","http2-off"]`);
+    const mirrors = { name: 'x', mirrors: ['goproxy.example'] };
+    expect(validateScenario({ ...mirrors, mitigations: ['mirror-list'], expect: { 'mirror-list': { outcome: 'ok' } } }, 's.ts').expect).toEqual({ 'mirror-list(goproxy.example,default)': { outcome: 'ok' } });
+    const two = { ...mirrors, mitigations: [{ name: 'mirror-list', mirrors: ['goproxy.example'], separator: [',', '|'] }], expect: { 'mirror-list': { outcome: 'ok' } } };
+    expect(loadError(two)).toContain('expect: got "mirror-list"; names 2 cells; use one of their names ["mirror-list(goproxy.example,default)","mirror-list(goproxy.example|default)"]');
     expect(loadError({ name: 'x', expect: { baseline: { outcom: 'ok' } } })).toMatch(/s\.ts: unknown field expect\.baseline\.outcom; allowed: outcome, failureClass, successRate, medianMs/);
     expect(loadError({ name: 'x', expect: { baseline: { outcome: 'broken' } } })).toContain('expect.baseline.outcome: got "broken"; allowed: one of "ok", "fail", "timeout"');
     expect(validateScenario({ name: 'x', expect: { baseline: { outcome: 'ok' } } }, 's.ts').expect).toEqual({ baseline: { outcome: 'ok' } });
