@@ -20,6 +20,7 @@ import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
 import { describeFailure } from '../scenario/expect.ts';
+import { checkFaultHosts } from '../scenario/fault-hosts.ts';
 import { asBaseOf, blocksPerSide, checkAgainst, interleaveBlocks } from '../runner/against.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
 
@@ -97,6 +98,8 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const prereq = checkPrerequisites({ installMissing: true });
   const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
   const goVersions = toolchains.map((t) => t.version);
+  // a fault that names no host of the fake internet would measure an unchanged network
+  for (const s of scenarios) checkFaultHosts(s.file, s.faults, publicHosts(toolchains[0]!, s.mirrors, s.sumdbMirrors).map((h) => h.name));
   const identity: RunIdentity = {
     scenarios: scenarios.map((s) => ({ name: s.name, fingerprint: scenarioFingerprint(s), ...effective(s, options) })),
     goVersions,
