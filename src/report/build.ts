@@ -3,6 +3,7 @@ import type { TrialRecord } from '../runner/record.ts';
 import { checkExpectations, type Expectations } from '../scenario/expect.ts';
 import { medianInterval, quantile, wilson } from '../stats/tests.ts';
 import { REPORT_SCHEMA, type CellReport, type Report, type ReportSettings } from './model.ts';
+import { faultsActedOf } from './faults-acted.ts';
 import { censoredTimes, compareCells, type Comparison } from './verdict.ts';
 
 export const DEFAULT_SETTINGS: Readonly<ReportSettings> = Object.freeze({ alpha: 0.05, threshold: 0.05, bootstrapResamples: 2_000, bootstrapSeed: 1 });
@@ -52,6 +53,7 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
       mitigationSetupMs: setup.some((v) => v >= 1) ? quantile(setup, 0.5) : null,
     },
     failureClasses,
+    faultsActed: faultsActedOf(records),
     durationsMs,
   };
 }

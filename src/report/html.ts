@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
+import { renderFaultsActed } from './html-faults.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
 
 /**
@@ -123,6 +124,7 @@ function renderScenario(s: ScenarioReport, index: number, multiGo: boolean): str
 <h2>${escapeHtml(s.name)}</h2>
 <p class="description">${escapeHtml(s.description)}</p>
 ${renderExpectations(s)}
+${renderFaultsActed(s)}
 <div class="charts">${charts}${failures}</div>
 ${renderTable(s, index, multiGo)}
 </section>`;

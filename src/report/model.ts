@@ -4,6 +4,7 @@
  * Times are milliseconds of go's own time; intervals are 95 % unless `settings.alpha` says otherwise.
  */
 import type { ExpectationResult } from '../scenario/expect.ts';
+import type { FaultsActed } from './faults-acted.ts';
 
 export const REPORT_SCHEMA = 2;
 
@@ -77,6 +78,8 @@ export interface CellReport {
     mitigationSetupMs: number | null;
   };
   failureClasses: Record<string, number>;
+  /** Per fault ("kind match"): times it acted over the cell's trials (absent for records without counters). */
+  faultsActed?: FaultsActed;
   /** Raw times of the successful trials, for plots. */
   durationsMs: number[];
 }

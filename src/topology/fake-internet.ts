@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientFiles, type ClientFiles, type ResolvOptions } from '../client/traps.ts';
 import { parseGosumdb } from '../client/toolchain.ts';
-import { windowOf, TrialClock } from '../faults/window.ts';
+import { faultLabel } from '../faults/acted.ts';
+import { matchesPattern, windowOf, TrialClock } from '../faults/window.ts';
 import { goproxySite, type Site } from '../origin/goproxy-site.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../scenario/faults.ts';
@@ -186,7 +187,11 @@ export class FakeInternet {
   /** What the hosts saw since the trial began. */
   async observe(): Promise<Observations> {
     const logs: HostLogs = Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
-    return observationsOf(logs, this.plan);
+    const seen = observationsOf(logs, this.plan);
+    // a WAN fault acts on every connection through its link: the connections the firewall forwarded to a matching host
+    const forwarded = (logs.firewall ?? []).filter((c) => c.action === 'forwarded');
+    for (const fault of this.trial?.wan ?? []) seen.faultsActed![faultLabel(fault)] = forwarded.filter((c) => c.sni !== undefined && matchesPattern(fault.match, c.sni)).length;
+    return seen;
   }
 
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */

@@ -67,6 +67,11 @@ export interface HostLogs {
   /** The origin's clock when the logs were taken (for requests still in flight). */
   originNow?: number;
   proxy?: ProxyLogEntry[];
+  /** Per fault label, how many times it acted this trial: one map per component (they merge by field). */
+  dnsActed?: Record<string, number>;
+  firewallActed?: Record<string, number>;
+  originActed?: Record<string, number>;
+  proxyActed?: Record<string, number>;
 }
 
 /**
@@ -108,7 +113,7 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
         begin: async (faults, random) => {
           if (!dead) resolver.policy.setFaults(faults.dns, random);
         },
-        logs: async () => (dead ? { deadDns: [...resolver.log] } : { dns: [...resolver.log] }),
+        logs: async () => (dead ? { deadDns: [...resolver.log] } : { dns: [...resolver.log], dnsActed: resolver.policy.acted.snapshot() }),
         end: async () => {
           resolver.policy.clear();
           resolver.log.length = 0;
@@ -129,7 +134,7 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
       return {
         ...base,
         begin: async (faults) => firewall.rules.setFaults(faults.firewall),
-        logs: async () => ({ firewall: [...firewall.connections] }),
+        logs: async () => ({ firewall: [...firewall.connections], firewallActed: firewall.rules.acted.snapshot() }),
         end: async () => {
           firewall.rules.clear();
           firewall.connections.length = 0;
@@ -163,7 +168,7 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
           origin.faults.setFaults(faults.origin, random);
           database?.setFaults(faults.sumdb);
         },
-        logs: async () => ({ handshakes: [...origin.handshakes], requests: origin.requests.map((r) => ({ ...r })), originNow: origin.now() }),
+        logs: async () => ({ handshakes: [...origin.handshakes], requests: origin.requests.map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot() }),
         end: async () => {
           origin.faults.clear();
           database?.clear();
@@ -186,7 +191,7 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
       return {
         ...base,
         begin: async (faults) => proxy.setFaults(faults.proxy),
-        logs: async () => ({ proxy: [...proxy.log] }),
+        logs: async () => ({ proxy: [...proxy.log], proxyActed: proxy.faultsActed() }),
         end: async () => {
           proxy.clearFaults();
           proxy.log.length = 0;
@@ -218,6 +223,13 @@ export interface Observations {
    * sum of their durations at the origin.
    */
   sumdb: { requests: number; lookups: number; tiles: number; timeMs: number };
+  /**
+   * Per fault ("kind match"), how many times it acted this trial: DNS answers changed, connections
+   * the firewall acted on, requests the origin changed, CONNECTs the proxy delayed or refused,
+   * connections through a faulted WAN link. Faults of the client and the checksum log are not counted.
+   * Absent in records written before the harness counted.
+   */
+  faultsActed?: Record<string, number>;
 }
 
 /** Turns the hosts' logs of one trial into the record's observations. */
@@ -246,6 +258,7 @@ export function observationsOf(logs: HostLogs, plan: Pick<NetworkPlan, 'hosts' |
     },
     firewall: countBy(connections.filter((c) => c.action !== 'forwarded'), (c) => c.action),
     proxy: { connects: tunnels.length, byStatus: countBy(tunnels, (t) => String(t.status)) },
+    faultsActed: { ...logs.dnsActed, ...logs.firewallActed, ...logs.originActed, ...logs.proxyActed },
     sumdb: {
       requests: sumdbRequests.length,
       lookups: sumdbRequests.filter((r) => r.kind === 'lookup').length,

@@ -1,3 +1,4 @@
+import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
 import { cellLabel, msInterval, pct, ratioInterval } from './format.ts';
 
@@ -18,7 +19,10 @@ export const junitReporter: Reporter = {
           v?.verdict === 'worse'
             ? `\n      <failure message="${xml(`regression against baseline: time ${v.timeVerdict}, failures ${v.failureVerdict}`)}">${xml(`${summary}; time: ${v.timeReason}; failures: ${v.failureReason}; Mann-Whitney p(adj) ${v.mannWhitneyPAdjusted ?? '-'}, Fisher p(adj) ${v.fisherPAdjusted}`)}</failure>`
             : '';
-        return `    <testcase classname="${xml(scenario.name)}" name="${xml(name)}" time="${seconds}">${failure}\n      <system-out>${xml(summary)}</system-out>\n    </testcase>`;
+        const warnings = neverActed(cell.faultsActed).map((label) => `warning: ${neverActedWarning(cell, label)}`);
+        const acted = Object.keys(cell.faultsActed ?? {}).length ? `; faults acted: ${actedSummary(cell.faultsActed)}` : '';
+        const err = warnings.length ? `\n      <system-err>${xml(warnings.join('\n'))}</system-err>` : '';
+        return `    <testcase classname="${xml(scenario.name)}" name="${xml(name)}" time="${seconds}">${failure}\n      <system-out>${xml(summary + acted)}</system-out>${err}\n    </testcase>`;
       });
       // each expectation of the scenario's `expect` block is a test case of its own
       for (const e of scenario.expectations ?? []) {

@@ -1,4 +1,5 @@
 import { VERDICT_WORDS, type Report } from '../model.ts';
+import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
 import { cellLabel, msInterval, ms, pct, ratioInterval, topFailures } from './format.ts';
 
@@ -27,7 +28,7 @@ export const markdownReporter: Reporter = {
           `| ${cellLabel(cell, multipleGo)} | ${success} | ${msInterval(cell.time.median)} | ${ms(cell.time.p95)} | ${ratioInterval(cell.vsBaseline?.ratio)} | ${verdict} | ${cell.seen.dnsQueries.toFixed(1)} | ${cell.seen.connections.toFixed(1)} | ${pct(cell.seen.h2Share)} | ${topFailures(cell)} |`,
         );
       }
-      lines.push(...expectationLines(scenario));
+      lines.push(...expectationLines(scenario), ...faultLines(scenario));
       const setups = scenario.cells.filter((c) => c.seen.mitigationSetupMs !== null);
       if (setups.length) lines.push('', `Setup work before go started (median): ${setups.map((c) => `${c.mitigation} ${ms(c.seen.mitigationSetupMs)}`).join(', ')}.`);
     }
@@ -50,4 +51,12 @@ function expectationLines(scenario: Report['scenarios'][number]): string[] {
   const failed = results.filter((r) => !r.ok);
   const head = failed.length ? `**Expectations: ${failed.length} of ${results.length} FAILED**` : `Expectations: all ${results.length} met`;
   return ['', head, '', ...[...failed, ...results.filter((r) => r.ok)].map((r) => `- ${r.ok ? 'met' : '**FAILED**'} ${r.cell}: expected ${r.expected}, got ${r.actual}`)];
+}
+
+/** Per cell, how many times each fault acted; a fault that never acted in a cell is a warning. */
+function faultLines(scenario: Report['scenarios'][number]): string[] {
+  const cells = scenario.cells.filter((c) => Object.keys(c.faultsActed ?? {}).length);
+  if (cells.length === 0) return [];
+  const warnings = cells.flatMap((c) => neverActed(c.faultsActed).map((label) => `> **warning**: ${neverActedWarning(c, label)}`));
+  return ['', `Faults acted (times, over the cell's trials): ${cells.map((c) => `${c.mitigation}: ${actedSummary(c.faultsActed)}`).join('; ')}.`, ...(warnings.length ? ['', ...warnings] : [])];
 }
