@@ -2,7 +2,7 @@ import type { CorpusOptions } from '../corpus/generate.ts';
 import type { Duration } from '../duration.ts';
 import type { MitigationInput } from '../mitigations/catalog.ts';
 import type { Expectations } from './expect.ts';
-import type { Fault } from './faults.ts';
+import type { Fault } from '../faults/catalog.ts';
 
 /** What a scenario file exports: `export default defineScenario({...})`. */
 export interface ScenarioDefinition {

@@ -1,7 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { HarnessError } from '../errors.ts';
 import { matchesPattern } from '../faults/window.ts';
-import { FAULT_KINDS, type Fault } from './faults.ts';
+import { FAULT_KINDS, type Fault } from '../faults/catalog.ts';
 
 /** Faults whose `match` is a module path, not a host (the checksum database's own log). */
 const MODULE_PATH_MATCH = new Set<string>(FAULT_KINDS.sumdb);

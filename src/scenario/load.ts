@@ -7,8 +7,8 @@ import { parseDuration } from '../duration.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationInput } from '../mitigations/catalog.ts';
 import type { ScenarioDefinition } from './define.ts';
-import { faultSchema, type Fault } from './faults.ts';
 import { expectSchema, type Expectations } from './expect.ts';
+import { faultSchema, type Fault } from '../faults/catalog.ts';
 import type { CorporateProxyOptions } from '../topology/fake-internet.ts';
 
 /** A validated scenario with every default filled in. */

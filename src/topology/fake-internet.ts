@@ -6,13 +6,16 @@ import { faultLabel } from '../faults/acted.ts';
 import { matchesPattern, windowOf, TrialClock } from '../faults/window.ts';
 import { goproxySite, type Site } from '../origin/goproxy-site.ts';
 import { createRandom } from '../random.ts';
-import type { LayeredFaults } from '../scenario/faults.ts';
+import { observationsOf, type Observations } from '../runner/observations.ts';
+import type { LayeredFaults } from '../faults/catalog.ts';
 import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
-import { HOST_ROLES, observationsOf, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type Observations, type PublicHost, type TrialHost } from './hosts.ts';
+import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type PublicHost, type TrialHost } from './hosts.ts';
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
 
-export type { CorporateProxyOptions, NetworkPlan, Observations, PublicHost, RunPki } from './hosts.ts';
+export type { CorporateProxyOptions, NetworkPlan, PublicHost } from './hosts.ts';
+// the record's observations are the runner's; re-exported for runner/trial.ts until it imports them from there
+export type { Observations } from '../runner/observations.ts';
 
 export interface FakeInternetOptions extends Omit<NetworkPlan, 'addresses'> {
   toxiproxyBinary: string;
@@ -184,14 +187,19 @@ export class FakeInternet {
     }
   }
 
-  /** What the hosts saw since the trial began. */
-  async observe(): Promise<Observations> {
+  /** What the hosts logged since the trial began. */
+  async hostLogs(): Promise<HostLogs> {
     const logs: HostLogs = Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
-    const seen = observationsOf(logs, this.plan);
     // a WAN fault acts on every connection through its link: the connections the firewall forwarded to a matching host
     const forwarded = (logs.firewall ?? []).filter((c) => c.action === 'forwarded');
-    for (const fault of this.trial?.wan ?? []) seen.faultsActed![faultLabel(fault)] = forwarded.filter((c) => c.sni !== undefined && matchesPattern(fault.match, c.sni)).length;
-    return seen;
+    const wan = this.trial?.wan ?? [];
+    if (wan.length) logs.wanActed = Object.fromEntries(wan.map((f) => [faultLabel(f), forwarded.filter((c) => c.sni !== undefined && matchesPattern(f.match, c.sni)).length]));
+    return logs;
+  }
+
+  /** What the hosts saw since the trial began (runner/trial.ts may call observationsOf(hostLogs()) itself). */
+  async observe(): Promise<Observations> {
+    return observationsOf(await this.hostLogs(), this.plan);
   }
 
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */

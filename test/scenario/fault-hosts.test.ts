@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../src/errors.ts';
 import { runCli } from '../helpers.ts';
 import { checkFaultHosts } from '../../src/scenario/fault-hosts.ts';
-import type { Fault } from '../../src/scenario/faults.ts';
+import type { Fault } from '../../src/faults/catalog.ts';
 
 const HOSTS = ['goproxy.example', 'proxy.golang.org', 'sum.golang.org', 'gomod.example'];
 
