@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { renderFaultsActed } from './html-faults.ts';
+import { fieldLines, partialNotice } from './run-facts.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
 
 /**
@@ -20,6 +21,7 @@ export function renderHtml(report: Report): string {
     report.scenarios.length > 1
       ? `<nav class="toc"><strong>Scenarios:</strong> ${report.scenarios.map((s, i) => `<a href="#scenario-${i}">${escapeHtml(s.name)}</a>`).join(' · ')}</nav>`
       : '';
+  const partial = partialNotice(report.run, report.trials);
   const skipped = report.skippedLines.length
     ? `<div class="warning" role="alert"><strong>${report.skippedLines.length} line(s) of results.jsonl could not be read and are not in this report:</strong><ul>${report.skippedLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`
     : '';
@@ -41,6 +43,7 @@ export function renderHtml(report: Report): string {
 <section class="box"><h2>Settings</h2>${renderSettings(report)}</section>
 </div>
 ${skipped}
+${partial ? `<div class="warning partial-run" role="alert"><strong>${escapeHtml(partial)}</strong></div>` : ''}
 ${toc}
 <noscript><p class="note">The charts and table sorting need JavaScript; the tables below are complete without it.</p></noscript>
 </header>
@@ -88,20 +91,16 @@ const RUN_KEYS = ['command', 'identity', 'go', 'machine', 'startedAt', 'shard', 
 
 function renderRun(run: Record<string, unknown>): string {
   const rows = RUN_KEYS.filter((k) => run[k] !== undefined && run[k] !== null).map(
-    (k) => `<dt>${escapeHtml(k)}</dt><dd${typeof run[k] === 'string' ? '' : ' class="json"'}>${escapeHtml(compact(run[k]))}</dd>`,
+    (k) => `<dt>${escapeHtml(k)}</dt><dd>${fieldLines(run[k]).map(escapeHtml).join('<br>')}</dd>`,
   );
   return rows.length ? `<dl>${rows.join('')}</dl>` : '<p class="note">run.json recorded nothing to show.</p>';
-}
-
-function compact(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
 function renderSettings(report: Report): string {
   const { alpha, threshold, bootstrapResamples, bootstrapSeed } = report.settings;
   return `<dl>
 <dt>alpha</dt><dd>${fmtNum(alpha)} (intervals ${fmtNum(Math.round((1 - alpha) * 1000) / 10)} %)</dd>
-<dt>threshold</dt><dd>${fmtNum(threshold)} (a ratio or failure-rate difference within ±${fmtNum(Math.round(threshold * 1000) / 10)} % is “~”)</dd>
+<dt>threshold</dt><dd>${fmtNum(threshold)} (the minimum effect: a ratio or failure-rate difference within ±${fmtNum(Math.round(threshold * 1000) / 10)} % is “no difference”)</dd>
 <dt>bootstrap</dt><dd>${bootstrapResamples} resamples, seed ${bootstrapSeed}</dd>
 <dt>report schema</dt><dd>${report.reportSchema}</dd>
 </dl>`;
@@ -154,10 +153,10 @@ function columns(): Column[] {
       },
     },
     {
-      head: 'failure rate',
-      title: '(fail + timeout) / n, with its Wilson interval',
+      head: 'success rate',
+      title: 'ok / n (1 - the failure rate), with its Wilson interval',
       numeric: true,
-      cell: (c) => ({ html: fmtInterval(c.failureRate, fmtPct), sort: c.failureRate.value }),
+      cell: (c) => ({ html: fmtInterval(successRate(c.failureRate), fmtPct), sort: c.failureRate.value === null ? null : 1 - c.failureRate.value }),
     },
     {
       head: 'median',
@@ -180,7 +179,7 @@ function columns(): Column[] {
       title: 'against the baseline: worse if time or failures are worse; inconclusive when the sample cannot decide (hover for the reason)',
       numeric: true,
       cell: (c) => {
-        if (!c.vsBaseline) return { html: '<span class="verdict v-base">baseline</span>', sort: 0 };
+        if (!c.vsBaseline) return { html: `<span class="verdict v-base">${c.mitigation === 'baseline' ? 'baseline' : 'no baseline trial'}</span>`, sort: 0 };
         const v = c.vsBaseline;
         const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${fmtP(v.mannWhitneyP)}, Holm ${fmtP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${fmtP(v.fisherP)}, Holm ${fmtP(v.fisherPAdjusted)})`;
         const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
@@ -263,6 +262,11 @@ const DASH = '<span class="na">—</span>';
 function fmtNum(v: number, digits?: number): string {
   if (!Number.isFinite(v)) return String(v);
   return digits === undefined ? String(v) : v.toFixed(digits);
+}
+
+function successRate(failure: Interval): Interval {
+  const flip = (v: number | null) => (v === null ? null : 1 - v);
+  return { value: flip(failure.value), low: flip(failure.high), high: flip(failure.low) };
 }
 
 function fmtPct(v: number): string {

@@ -169,7 +169,7 @@ describe('renderHtml', () => {
     expect(html).toContain('<span class="verdict v-same"');
     expect(html).toContain('<span class="verdict v-base">baseline</span>');
     expect(html).toContain('<span class="fc">dns-servfail ×6</span>');
-    expect(html).toContain('30 % <span class="ci">[11–60]</span>');
+    expect(html).toContain('70 % <span class="ci">[40–89]</span>'); // success rate: 1 - the failure rate 30 % [11–60]
     expect(html).toContain('2.00 s <span class="ci">[1.80–2.60]</span>');
     expect(html).toContain('0.75× <span class="ci">[0.68–0.83]</span>');
     // A failure chart only where something failed; run and settings boxes.

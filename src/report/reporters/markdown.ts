@@ -1,4 +1,5 @@
 import { VERDICT_WORDS, type Report } from '../model.ts';
+import { partialNotice } from '../run-facts.ts';
 import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
 import { cellLabel, msInterval, ms, pct, ratioInterval, topFailures } from './format.ts';
@@ -13,12 +14,14 @@ export const markdownReporter: Reporter = {
     const run = report.run as { command?: string; startedAt?: string; machine?: { cpus?: number; memoryGiB?: number; cpuModel?: string } };
     lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${report.settings.threshold * 100}%; inconclusive when the sample cannot decide.`);
     if (run.command) lines.push('', `Command: \`${run.command}\``);
+    const partial = partialNotice(report.run, report.trials);
+    if (partial) lines.push('', `> **${partial}**`);
     if (report.skippedLines.length) lines.push('', `> ${report.skippedLines.length} line(s) of results.jsonl could not be read and were skipped: ${report.skippedLines.slice(0, 3).join('; ')}`);
     for (const scenario of report.scenarios) {
       lines.push('', `## ${scenario.name}`, '');
       if (scenario.description) lines.push(scenario.description, '');
       lines.push(
-        '| mitigation | success [95% CI] | median [95% CI] | p95 | ratio to baseline [95% CI] | verdict | DNS q/trial | conns/trial | h2 share | failure classes |',
+        '| mitigation | success rate [95% CI] | median [95% CI] | p95 | ratio to baseline [95% CI] | verdict | DNS q/trial | conns/trial | h2 share | failure classes |',
         '|---|---|---|---|---|---|---|---|---|---|',
       );
       for (const cell of scenario.cells) {
