@@ -69,7 +69,8 @@ function judgeFailures(cell: CellReport, base: CellReport, p: number, family: nu
   const rateB = base.n ? failB / base.n : 0;
   if (p >= settings.alpha) return { verdict: 'no-difference', reason: `${counts}, Fisher p ${fmtP(p)} >= ${settings.alpha}` };
   if (Math.abs(rateC - rateB) <= settings.threshold) return { verdict: 'no-difference', reason: `${counts}, Fisher p ${fmtP(p)}, within the minimum effect ±${pctOf(settings.threshold)}` };
-  return { verdict: rateC > rateB ? 'worse' : 'better', reason: `${counts} (${pctOf(rateC)} vs ${pctOf(rateB)}), Fisher p ${fmtP(p)}, beyond the minimum effect ±${pctOf(settings.threshold)}` };
+  const withInterval = (rate: number, i: Interval) => `${pctOf(rate)} [${pctOf(i.low ?? 0)}–${pctOf(i.high ?? 1)}]`;
+  return { verdict: rateC > rateB ? 'worse' : 'better', reason: `${counts} (${withInterval(rateC, cell.failureRate)} vs ${withInterval(rateB, base.failureRate)}), Fisher p ${fmtP(p)}, beyond the minimum effect ±${pctOf(settings.threshold)}` };
 }
 
 function combine(time: Verdict, timeMeasurable: boolean, failures: Verdict): Verdict {

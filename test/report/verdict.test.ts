@@ -3,13 +3,14 @@ import { DEFAULT_SETTINGS } from '../../src/report/build.ts';
 import type { CellReport } from '../../src/report/model.ts';
 import { compareCells } from '../../src/report/verdict.ts';
 import { neededPerSide, smallestP } from '../../src/stats/power.ts';
+import { wilson } from '../../src/stats/tests.ts';
 
 function cell(times: number[], failed = 0): CellReport {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null;
   return {
     mitigation: 'baseline', goVersion: 'go1.26.8', n: times.length + failed, ok: times.length, fail: failed, timeout: 0, harnessError: 0,
-    failureRate: { value: failed / (times.length + failed), low: 0, high: 1 },
+    failureRate: wilson(failed, times.length + failed),
     time: { median: { value: median, low: null, high: null }, p90: null, p95: null, min: null, max: null, censored: 0 },
     vsBaseline: null,
     seen: { dnsQueries: 0, connections: 0, tlsHandshakes: 0, h1Requests: 0, h2Requests: 0, h2Share: null, proxyConnects: 0, mitigationSetupMs: null },
@@ -73,6 +74,6 @@ describe('power-aware verdicts', () => {
     expect(small.verdict).toBe('inconclusive'); // time cannot be measured: failures decide
     const big = judge(cell([], 8), cell(spread(200, 8)));
     expect(big).toMatchObject({ failureVerdict: 'worse', verdict: 'worse' });
-    expect(big.failureReason).toMatch(/^8\/8 vs 0\/8 failed \(100% vs 0%\), Fisher p 1\.6e-4, beyond the minimum effect ±5%$/);
+    expect(big.failureReason).toBe('8/8 vs 0/8 failed (100% [67.6%–100%] vs 0% [0%–32.4%]), Fisher p 1.6e-4, beyond the minimum effect ±5%'); // Wilson intervals
   });
 });
