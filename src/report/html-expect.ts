@@ -1,6 +1,5 @@
+import { escapeHtml } from './html.ts';
 import type { ScenarioReport } from './model.ts';
-
-const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The scenario's `expect` block as checked: a list, failed ones first and marked (report.html). */
 export function renderExpectations(s: ScenarioReport): string {
@@ -8,7 +7,7 @@ export function renderExpectations(s: ScenarioReport): string {
   if (results.length === 0) return '';
   const failed = results.filter((r) => !r.ok);
   const items = [...failed, ...results.filter((r) => r.ok)].map(
-    (r) => `<li class="${r.ok ? 'exp-ok' : 'exp-failed'}"><strong>${r.ok ? 'met' : 'FAILED'}</strong> ${esc(r.cell)}: expected ${esc(r.expected)}, got ${esc(r.actual)}</li>`,
+    (r) => `<li class="${r.ok ? 'exp-ok' : 'exp-failed'}"><strong>${r.ok ? 'met' : 'FAILED'}</strong> ${escapeHtml(r.cell)}: expected ${escapeHtml(r.expected)}, got ${escapeHtml(r.actual)}</li>`,
   );
   const head = failed.length ? `Expectations: ${failed.length} of ${results.length} FAILED` : `Expectations: all ${results.length} met`;
   return `<div class="expectations${failed.length ? ' warning' : ''}"${failed.length ? ' role="alert"' : ''}><h3>${head}</h3><ul>${items.join('')}</ul></div>`;
