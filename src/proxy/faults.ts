@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { ActedCounter } from '../faults/acted.ts';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
-import { parseDuration } from '../duration.ts';
 
 /** Faults of the corporate explicit proxy (HTTP CONNECT), matched against the CONNECT target host. */
 export const proxyFaultSchemas = [
@@ -48,7 +47,7 @@ export class ProxyPolicy {
     let totalMs = 0;
     for (const fault of this.active(host, elapsedMs)) {
       if (fault.kind !== 'proxy-latency') continue;
-      totalMs += parseDuration(fault.delay) ?? 0;
+      totalMs += fault.delay;
       this.acted.add(fault);
     }
     return totalMs;

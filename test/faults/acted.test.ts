@@ -11,8 +11,8 @@ describe('each component counts, per trial, how many times each fault acted', ()
   it('DNS: every answer a fault changed; a flaky fault only when its draw fails the query; truncation only over UDP', () => {
     const dns = new DnsPolicy();
     dns.setFaults([
-      { kind: 'dns-delay', match: 'proxy.golang.org', delay: '10ms' },
-      { kind: 'dns-delay', match: 'gomod.example', delay: '10ms' },
+      { kind: 'dns-delay', match: 'proxy.golang.org', delay: 10 },
+      { kind: 'dns-delay', match: 'gomod.example', delay: 10 },
       { kind: 'dns-truncate', match: 'sum.golang.org' },
       { kind: 'dns-flaky', match: 'flaky.example', probability: 0, failure: 'servfail' },
     ], createRandom(1));
@@ -34,7 +34,7 @@ describe('each component counts, per trial, how many times each fault acted', ()
     expect(firewall.acted.snapshot()).toEqual({ 'sni-reset *.golang.org': 1 });
 
     const proxy = new ProxyPolicy();
-    proxy.setFaults([{ kind: 'proxy-deny', match: 'sum.golang.org' }, { kind: 'proxy-latency', delay: '5ms' }]);
+    proxy.setFaults([{ kind: 'proxy-deny', match: 'sum.golang.org' }, { kind: 'proxy-latency', delay: 5 }]);
     proxy.latencyMs('proxy.golang.org', 0);
     proxy.refusal('sum.golang.org', undefined, 0);
     proxy.refusal('proxy.golang.org', undefined, 0);
