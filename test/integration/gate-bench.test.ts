@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchGate, formatGateBench } from '../../src/gate/bench.ts';
+import { benchGate, formatGateBench } from '../../bench/gate-lib.ts';
 
 // A small version of `npm run bench:gate` (real runs, bounded): two separate A/A runs, one A/A
 // run --against itself, and a planted DNS delay as large as the clean trial itself.
