@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureOutDir } from '../out-dir.ts';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
@@ -122,7 +123,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   } else if (existsSync(resultsFile) && readResults(resultsFile).records.length > 0) {
     throw new HarnessError('BAD_INPUT', `--out ${outDir} already holds results.jsonl: add --resume to continue that run, or choose another --out (nothing is overwritten)`);
   }
-  mkdirSync(outDir, { recursive: true });
+  ensureOutDir(outDir);
   if (!options.resume) {
     writeFileSync(
       runFile,

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
 import { parseDuration } from '../duration.ts';
-import { HarnessError, errorMessage } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
+import { importFailure, importScenario } from './import.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationInput } from '../mitigations/catalog.ts';
 import type { ScenarioDefinition } from './define.ts';
 import { faultSchema, type Fault } from './faults.ts';
@@ -189,10 +189,9 @@ export async function loadScenario(path: string): Promise<Scenario> {
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = await importScenario(file);
   } catch (err) {
-    const first = errorMessage(err).split('\n')[0];
-    throw new HarnessError('SCENARIO_LOAD', `cannot load scenario ${path}: ${first} (fix the file; it must \`export default defineScenario({...})\`)`);
+    throw new HarnessError('SCENARIO_LOAD', importFailure(path, file, err));
   }
   if (mod.default === undefined) {
     throw new HarnessError('SCENARIO_INVALID', `${path}: has no default export; write \`export default defineScenario({ name: '...' })\``);

@@ -19,7 +19,7 @@ describe('bad input', () => {
   });
 
   it('a syntax error in a scenario file', async () => {
-    expectOneLineError(await runCli(['run', 'test/fixtures/scenarios/syntax-error.ts']), /cannot load scenario test\/fixtures\/scenarios\/syntax-error\.ts: .*fix the file/);
+    expectOneLineError(await runCli(['run', 'test/fixtures/scenarios/syntax-error.ts']), /cannot load scenario test\/fixtures\/scenarios\/syntax-error\.ts:5:11: Unexpected token `,`.*fix the file/);
   });
 
   it('invalid fields in a scenario file name field, value and what is allowed', async () => {
