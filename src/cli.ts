@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { findGo } from './client/toolchain.ts';
 import { doctor } from './commands/doctor.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareReports } from './commands/compare.ts';
 import { merge } from './commands/merge.ts';
@@ -14,11 +14,14 @@ import { HarnessError, errorMessage } from './errors.ts';
 import { listing } from './commands/list.ts';
 import { loadScenario } from './scenario/load.ts';
 import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
+import { EXIT_CODES, commandHelp, commandNames, packageVersion } from './cli-help.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { listData } from './commands/list.ts';
 
 const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
-      [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
+      [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker] [--json]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
@@ -26,12 +29,16 @@ const USAGE = `usage: gomod-chaos <command>
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
-  compare <base report.json> <candidate report.json> [--threshold 5%] [--alpha 0.05]
+  compare <base report.json> <candidate report.json> [--threshold 5%] [--alpha 0.05] [--json]
                        verdict per cell; exit 1 on a significant regression (a CI gate)
-  doctor               what is installed, what is missing, how to fix it
+  doctor [--json]      what is installed, what is missing, how to fix it
   setup                install what the harness builds itself (Toxiproxy, with go install)
-  list                 scenarios, faults and mitigations this version knows
-`;
+  list [--json]        scenarios, faults and mitigations this version knows
+
+  Also: gomod-chaos --version; gomod-chaos <command> --help. With --json a command writes one
+  JSON document on stdout (progress stays on stderr).
+
+${EXIT_CODES}`;
 
 function positiveInt(flag: string, value: string | undefined, max = 1_000_000): number | undefined {
   if (value === undefined) return undefined;
@@ -42,6 +49,16 @@ function positiveInt(flag: string, value: string | undefined, max = 1_000_000): 
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const help = command !== undefined && (rest.includes('--help') || rest.includes('-h')) ? commandHelp(USAGE, command) : undefined;
+  if (help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const json = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   switch (command) {
     case 'run': {
       const { values, positionals } = parseArgs({
@@ -56,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
           go: { type: 'string' },
           shard: { type: 'string' },
           resume: { type: 'boolean' },
+          json: { type: 'boolean' },
         },
       });
       if (positionals.length === 0) throw new HarnessError('BAD_INPUT', 'run takes scenario files or folders: e.g. npx gomod-chaos run scenarios/clean.ts');
@@ -85,7 +103,9 @@ async function main(argv: string[]): Promise<number> {
         ...(shard ? { shard } : {}),
         ...(values.resume ? { resume: true } : {}),
         ...(values.backend !== undefined ? { backend: values.backend as Backend } : {}),
+        ...(values.json ? { quiet: true } : {}),
       });
+      if (values.json) json({ ...outcome, report: JSON.parse(readFileSync(join(outcome.outDir, 'report.json'), 'utf8')) as unknown });
       return outcome.interrupted ? 130 : 0;
     }
     case 'merge': {
@@ -106,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'compare': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { threshold: { type: 'string' }, alpha: { type: 'string' } } });
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { threshold: { type: 'string' }, alpha: { type: 'string' }, json: { type: 'boolean' } } });
       if (positionals.length !== 2) throw new HarnessError('BAD_INPUT', 'compare takes two reports: gomod-chaos compare <base report.json> <candidate report.json>');
       const fraction = (flag: string, v: string | undefined, max: number) => {
         if (v === undefined) return undefined;
@@ -117,20 +137,26 @@ async function main(argv: string[]): Promise<number> {
       const threshold = fraction('threshold', values.threshold, 10);
       const alpha = fraction('alpha', values.alpha, 1);
       const result = compareReports(positionals[0]!, positionals[1]!, { ...(threshold !== undefined ? { threshold } : {}), ...(alpha !== undefined ? { alpha } : {}) });
-      process.stdout.write(result.text);
+      if (values.json) json({ regressions: result.regressions, cells: result.cells });
+      else process.stdout.write(result.text);
       return result.regressions > 0 ? 1 : 0;
     }
-    case 'doctor':
-      return await doctor();
+    case 'doctor': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      return await doctor({ json: values.json === true });
+    }
     case 'setup': {
       const existing = locateToxiproxy();
       const tp = existing ?? installToxiproxy(findGo(), (l) => process.stderr.write(`${l}\n`));
       process.stdout.write(`toxiproxy-server: ${tp.path}\n`);
       return 0;
     }
-    case 'list':
-      process.stdout.write(listing());
+    case 'list': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      if (values.json) json(listData());
+      else process.stdout.write(listing());
       return 0;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -138,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, merge, report, compare, doctor, setup, list, help`);
+      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}${didYouMean(command, commandNames(USAGE))}; allowed: ${commandNames(USAGE).join(', ')}, help`);
   }
 }
 

@@ -18,9 +18,22 @@ function loadReport(path: string): Report {
   return report;
 }
 
+export interface ComparedCell {
+  scenario: string;
+  mitigation: string;
+  goVersion: string;
+  baseMedianMs: number | null;
+  candidateMedianMs: number | null;
+  baseFailureRate: number | null;
+  candidateFailureRate: number | null;
+  verdict: 'regression' | 'better' | 'same';
+}
+
 export interface CompareResult {
   regressions: number;
   text: string;
+  /** The same rows for `compare --json`. */
+  cells: ComparedCell[];
 }
 
 /**
@@ -52,13 +65,15 @@ export function compareReports(basePath: string, candidatePath: string, override
     '|---|---|---|---|---|---|---|---|',
   ];
   let regressions = 0;
+  const cells: ComparedCell[] = [];
   for (const { scenario, cell, base: b } of rows) {
     const v = cell.vsBaseline!;
     const verdict = v.verdict === 'worse' ? 'REGRESSION' : v.verdict === 'better' ? 'better' : '~';
     if (v.verdict === 'worse') regressions++;
+    cells.push({ scenario, mitigation: cell.mitigation, goVersion: cell.goVersion, baseMedianMs: b.time.median.value, candidateMedianMs: cell.time.median.value, baseFailureRate: b.failureRate.value, candidateFailureRate: cell.failureRate.value, verdict: v.verdict === 'worse' ? 'regression' : v.verdict === 'better' ? 'better' : 'same' });
     lines.push(`| ${scenario} | ${cell.mitigation} ${cell.goVersion} | ${ms(b.time.median.value)} | ${ms(cell.time.median.value)} | ${ratioInterval(v.ratio)} | ${pct(b.failureRate.value)} | ${pct(cell.failureRate.value)} | ${verdict} |`);
   }
   if (unmatched.length) lines.push('', `not in the base (not compared): ${unmatched.join('; ')}`);
   lines.push('', regressions ? `${regressions} regression(s)` : 'no regression');
-  return { regressions, text: lines.join('\n') + '\n' };
+  return { regressions, text: lines.join('\n') + '\n', cells };
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { didYouMean } from '../did-you-mean.ts';
 import { z } from 'zod';
 import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
 import { parseDuration } from '../duration.ts';
@@ -128,7 +129,9 @@ export function formatIssues(source: string, input: unknown, issues: readonly z.
       }
       else if (issue.code === 'too_small') allowed = `at least ${String(issue.minimum)}`;
       else if (issue.code === 'too_big') allowed = `at most ${String(issue.maximum)}`;
-      return `${source}: ${field}: got ${given}; allowed: ${allowed}`;
+      const value = valueAt(input, issue.path);
+      const hint = typeof value === 'string' ? didYouMean(value, [...allowed.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)) : '';
+      return `${source}: ${field}: got ${given}${hint}; allowed: ${allowed}`;
     })
     .join('\n');
 }
@@ -185,7 +188,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
 export async function loadScenario(path: string): Promise<Scenario> {
   const file = resolve(path);
   if (!existsSync(file)) {
-    throw new HarnessError('SCENARIO_NOT_FOUND', `scenario file not found: ${path} (try one of scenarios/*.ts, e.g. npx gomod-chaos run scenarios/clean.ts)`);
+    const hint = didYouMean(basename(path), siblingScenarios(dirname(file)));
+    throw new HarnessError('SCENARIO_NOT_FOUND', `scenario file not found: ${path}${hint} (try one of scenarios/*.ts, e.g. npx gomod-chaos run scenarios/clean.ts)`);
   }
   let mod: { default?: unknown };
   try {
@@ -197,6 +201,14 @@ export async function loadScenario(path: string): Promise<Scenario> {
     throw new HarnessError('SCENARIO_INVALID', `${path}: has no default export; write \`export default defineScenario({ name: '...' })\``);
   }
   return validateScenario(mod.default, path);
+}
+
+function siblingScenarios(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f));
+  } catch {
+    return [];
+  }
 }
 
 /** Scenario files named on the command line: files as given, folders as their *.ts / *.js files. */
