@@ -25,7 +25,7 @@ describe('bad input', () => {
   it('invalid fields in a scenario file name field, value and what is allowed', async () => {
     const result = await runCli(['run', 'test/fixtures/scenarios/bad-fields.ts']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('mitigations[1]: got "http3-on"; allowed: one of "baseline", "http2-off"');
+    expect(result.stderr).toContain('mitigations[1]: got "http3-on" (did you mean "http2-off"?); allowed: one of "baseline", "http2-off"');
     expect(result.stderr).toContain('timeout: got "soon"');
     expect(result.stderr).toContain('unknown field retries');
   });
