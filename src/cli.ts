@@ -17,6 +17,7 @@ import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
 import { EXIT_CODES, commandHelp, commandNames, packageVersion } from './cli-help.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { listData } from './commands/list.ts';
+import { init } from './commands/init.ts';
 
 const USAGE = `usage: gomod-chaos <command>
 
@@ -34,6 +35,10 @@ const USAGE = `usage: gomod-chaos <command>
   doctor [--json]      what is installed, what is missing, how to fix it
   setup                install what the harness builds itself (Toxiproxy, with go install)
   list [--json]        scenarios, faults and mitigations this version knows
+  init [DIR] [--shards N] [--force]
+                       write chaos/slow-link.ts (an example scenario) and a GitHub Actions workflow
+                       (.github/workflows/gomod-chaos.yml: a matrix of shards, merge, compare
+                       with the default branch's report, summary, fail on regression)
 
   Also: gomod-chaos --version; gomod-chaos <command> --help. With --json a command writes one
   JSON document on stdout (progress stays on stderr).
@@ -155,6 +160,15 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
       if (values.json) json(listData());
       else process.stdout.write(listing());
+      return 0;
+    }
+    case 'init': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { shards: { type: 'string' }, force: { type: 'boolean' } } });
+      if (positionals.length > 1) throw new HarnessError('BAD_INPUT', 'init takes at most one folder: gomod-chaos init [DIR]');
+      const shards = positiveInt('shards', values.shards, 256);
+      if (shards === 0) throw new HarnessError('BAD_INPUT', '--shards: got "0"; allowed: a whole number from 1 to 256');
+      const written = init(positionals[0] ?? '.', { version: packageVersion(), ...(shards ? { shards } : {}), force: values.force === true });
+      for (const f of written) process.stderr.write(`wrote ${f}\n`);
       return 0;
     }
     case undefined:
