@@ -18,7 +18,7 @@ function loadReport(path: string): Report {
   return report;
 }
 
-export interface ComparedCell {
+interface ComparedCell {
   scenario: string;
   mitigation: string;
   goVersion: string;
@@ -33,7 +33,7 @@ export interface CompareResult {
   regressions: number;
   text: string;
   /** The same rows for `compare --json`. */
-  cells: ComparedCell[];
+  cells: Array<ComparedCell>;
 }
 
 /**

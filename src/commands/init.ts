@@ -4,7 +4,7 @@ import { HarnessError } from '../errors.ts';
 import { ensureOutDir } from '../out-dir.ts';
 import { exampleScenario, workflow } from './init-templates.ts';
 
-export const DEFAULT_SHARDS = 4;
+const DEFAULT_SHARDS = 4;
 
 /** The module path of a go.mod in dir, if any ("for the user's project"). */
 function goModule(dir: string): string | undefined {

@@ -1,4 +1,4 @@
-import type { Fault } from './faults.ts';
+import type { Fault } from '../faults/catalog.ts';
 
 /**
  * Scenarios name the toolchain's own hosts symbolically, since they are read from `go env` and
@@ -12,7 +12,7 @@ export interface HostTokens {
 }
 
 
-export function resolveHostToken(value: string, tokens: HostTokens): string {
+function resolveHostToken(value: string, tokens: HostTokens): string {
   switch (value) {
     case '$goproxy':
       return tokens.goproxy;

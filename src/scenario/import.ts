@@ -26,7 +26,7 @@ function hookHarnessSpecifier(): void {
 }
 
 /** file:line:column of a syntax error, from the error's own frame or from `node --check`. */
-export function syntaxErrorLocation(file: string, err: unknown): string | undefined {
+function syntaxErrorLocation(file: string, err: unknown): string | undefined {
   const stack = err instanceof Error ? (err.stack ?? '') : '';
   // type stripping reports "<file>:<line>\n<source line>\n<spaces>^": the caret gives the column
   const own = /^(?:file:\/\/)?(\/[^\n]*):(\d+)\n(?:[^\n]*\n)+?( *)\^/.exec(stack);

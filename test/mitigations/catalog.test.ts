@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientDirs, clientEnvironment } from '../../src/client/environment.ts';
 import { clientFiles } from '../../src/client/traps.ts';
+import { ADDRESSES } from '../../src/topology/addresses.ts';
 import { expandMitigation, MITIGATIONS } from '../../src/mitigations/catalog.ts';
 import { validateScenario } from '../../src/scenario/load.ts';
 
@@ -28,11 +29,11 @@ describe('mitigation catalog', () => {
       ['concurrency(cmdgonetlimit=4)', { GODEBUG: 'cmdgonetlimit=4' }],
     ]);
     expect(expandMitigation({ name: 'mirror-list', mirrors: ['a.example'], separator: [',', '|'] }).map((m) => m.name)).toEqual(['mirror-list(a.example,default)', 'mirror-list(a.example|default)']);
-    expect(expandMitigation({ name: 'retry-wrapper', baseDeadline: '20s' })[0]!.retry).toEqual({ attempts: 3, baseDeadlineMs: 20_000, normalRttMs: 20 });
+    expect(validateScenario({ name: 'x', mitigations: [{ name: 'retry-wrapper', baseDeadline: '20s' }] }, 'x.ts').mitigations[1]!.retry).toEqual({ attempts: 3, baseDeadlineMs: 20_000, normalRttMs: 20 });
   });
 
   it('resolver options end up in the client resolv.conf, over a trap\'s own options', () => {
-    const files = clientFiles([{ kind: 'resolv-conf', nameservers: ['dead', 'fake'], options: { timeoutSec: 5, attempts: 2 } }], { timeoutSec: 1, rotate: true });
+    const files = clientFiles([{ kind: 'resolv-conf', nameservers: ['dead', 'fake'], options: { timeoutSec: 5, attempts: 2 } }], { timeoutSec: 1, rotate: true }, ADDRESSES);
     expect(files.resolvConf).toBe('nameserver 127.0.0.54\nnameserver 127.0.0.53\noptions timeout:1 attempts:2 rotate\n');
   });
 
