@@ -8,8 +8,10 @@ function closestName(given: string, known: readonly string[]): string | undefine
     const d = distance(given.toLowerCase(), name.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [name, d];
   }
-  // at most a third of the name wrong (2 edits for short names): "htp2-off", "rnu" yes; "foo" no
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) && bestDistance < best.length ? best : undefined;
+  // at most a third of the name wrong ("htp2-off", "clena.ts"), or the same letters swapped ("rnu")
+  if (best === undefined) return undefined;
+  const sameLetters = [...given.toLowerCase()].sort().join('') === [...best.toLowerCase()].sort().join('');
+  return bestDistance <= Math.max(1, Math.floor(best.length / 3)) || sameLetters ? best : undefined;
 }
 
 /** " (did you mean "x"?)" or nothing. */

@@ -147,7 +147,8 @@ function formatIssues(source: string, input: unknown, issues: readonly z.core.$Z
       else if (issue.code === 'too_small') allowed = `at least ${String(issue.minimum)}`;
       else if (issue.code === 'too_big') allowed = `at most ${String(issue.maximum)}`;
       const value = valueAt(input, issue.path);
-      const hint = typeof value === 'string' ? didYouMean(value, [...allowed.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)) : '';
+      // names out of a fixed list (an enum, a mitigation, a fault kind) get a "did you mean"
+      const hint = typeof value === 'string' && allowed.startsWith('one of ') ? didYouMean(value, [...allowed.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)) : '';
       return `${source}: ${field}: got ${given}${hint}; allowed: ${allowed}`;
     })
     .join('\n');
