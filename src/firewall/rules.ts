@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
+import { FaultSet } from '../faults/fault-set.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
 
 /**
@@ -22,18 +22,18 @@ export const firewallFaultSchemas = [
 export type FirewallFault = z.infer<(typeof firewallFaultSchemas)[number]>;
 
 export class FirewallRules {
-  private rules: Array<{ fault: FirewallFault; window: Window }> = [];
+  readonly faults = new FaultSet<FirewallFault>();
 
   setFaults(faults: readonly FirewallFault[]): void {
-    this.rules = faults.map((fault) => ({ fault, window: windowOf(fault) }));
+    this.faults.set(faults);
   }
 
   clear(): void {
-    this.rules = [];
+    this.faults.clear();
   }
 
   /** The first active rule for this SNI, if any. */
   ruleFor(sni: string, elapsedMs: number): FirewallFault | undefined {
-    return this.rules.find((r) => activeAt(r.window, elapsedMs) && matchesPattern(r.fault.match, sni))?.fault;
+    return this.faults.active(sni, elapsedMs)[0];
   }
 }
