@@ -10,6 +10,7 @@ import { ResultsWriter } from '../../runner/record.ts';
 import { containerAddresses } from '../../topology/addresses.ts';
 import { HOST_ROLES, type HostRole } from '../../topology/hosts.ts';
 import type { SandboxExit, SandboxHandle } from '../backend.ts';
+import type { SandboxBackend } from '../sandbox-backend.ts';
 import { processAlive } from '../scratch.ts';
 import type { DockerClientConfig, SandboxEvent, SandboxRunConfig } from '../run-config.ts';
 import { agentEntry, ensureImages, imageSource } from './images.ts';
@@ -116,7 +117,7 @@ async function createRunNetwork(client: ContainerRuntimeClient, name: string, la
   throw new HarnessError('DOCKER', `backend docker: could not create the run's internal network in 198.18.0.0/15: ${errorMessage(lastError)}`);
 }
 
-export interface DockerSandboxOptions {
+interface DockerSandboxOptions {
   /** GOROOT of the run's first toolchain (baked into the client image). */
   goroot: string;
   goVersion: string;
@@ -128,7 +129,7 @@ export interface DockerSandboxOptions {
  * network, one container per host, and the client container that runs the trials. Everything
  * carries the run's labels and is removed when the run ends, however it ends.
  */
-export function startDockerSandbox(config: SandboxRunConfig, options: DockerSandboxOptions, onEvent: (event: SandboxEvent) => void): SandboxHandle {
+function startDockerSandbox(config: SandboxRunConfig, options: DockerSandboxOptions, onEvent: (event: SandboxEvent) => void): SandboxHandle {
   const spawnedAt = performance.now();
   const runId = `gomod-chaos-${process.pid}-${Date.now().toString(36)}`;
   const labels = { [LABELS.run]: runId, [LABELS.pid]: String(process.pid), [LABELS.host]: hostname() };
@@ -286,3 +287,16 @@ export function startDockerSandbox(config: SandboxRunConfig, options: DockerSand
     exited,
   };
 }
+
+/** Docker containers on an internal network: needs an engine and an image source; IPv4 only. */
+export const dockerBackend: SandboxBackend = {
+  async preflight(scenarios) {
+    imageSource();
+    await dockerEngine();
+    for (const s of scenarios) {
+      const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
+      if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
+    }
+  },
+  start: ({ config, go, log }, onEvent) => startDockerSandbox(config, { goroot: dirname(dirname(go.binary)), goVersion: go.version, log }, onEvent),
+};
