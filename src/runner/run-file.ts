@@ -35,6 +35,8 @@ const runFileSchema = z.looseObject({
   backend: z.enum(BACKENDS).optional(),
   sandbox: z.string().optional(),
   go: z.array(z.looseObject({ version: z.string(), binary: z.string().optional(), cgoBuild: z.boolean().optional(), defaultGoproxy: z.string().optional(), defaultGosumdb: z.string().optional() })).optional(),
+  /** The client's Go telemetry in every trial ('off': nothing of a trial outlives it). */
+  client: z.object({ telemetry: z.string() }).optional(),
   toxiproxy: z.string().optional(),
   machine: z.record(z.string(), z.unknown()).optional(),
   startedAt: z.string().optional(),

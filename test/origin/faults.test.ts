@@ -452,7 +452,8 @@ describe('origin stop with faults in flight', () => {
       while (own.requests.length < 5) await sleep(20);
       const startedAt = performance.now();
       await own.stop();
-      expect(performance.now() - startedAt).toBeLessThan(1_000);
+      // at once, not after the 10 s of the slowest request (slack for a busy machine)
+      expect(performance.now() - startedAt).toBeLessThan(3_000);
       await Promise.allSettled(pending);
       await h1.destroy();
       expect(timeouts()).toBeLessThanOrEqual(timersBefore);

@@ -332,7 +332,8 @@ describe('connect proxy over real sockets', () => {
     await waitFor('the waiting request', () => doomed.log.length === 2 && doomed.log[1]!.target === 'other.example', 5_000);
     const stoppedAt = performance.now();
     await doomed.stop();
-    expect(performance.now() - stoppedAt).toBeLessThan(1_000);
+    // at once, not after the minute of latency (slack for a busy machine)
+    expect(performance.now() - stoppedAt).toBeLessThan(3_000);
     await Promise.all([open.client.closed, waiting.closed]);
     expect(doomed.log[1]).toMatchObject({ status: 0, fault: 'proxy-latency' });
   });
