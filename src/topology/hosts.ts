@@ -102,26 +102,39 @@ type HostFactory = (role: HostRole, plan: NetworkPlan, clock: TrialClock) => Pro
 
 const noClock = { startClock: async () => {} };
 
+/** The component contract every in-process host drives. */
+interface Component<L> {
+  clearFaults(): void;
+  drainLog(): L[];
+  stop(): Promise<void>;
+}
+
+/** A host around one component: `begin` hands it its layer's faults, `logsOf` names its log. */
+function componentHost<L>(role: HostRole, component: Component<L>, begin: TrialHost['begin'], logsOf: (seen: L[]) => HostLogs): TrialHost {
+  const log = trialLog(() => component.drainLog());
+  return {
+    role,
+    ...noClock,
+    begin,
+    logs: async () => logsOf(log.read()),
+    end: async () => {
+      component.clearFaults();
+      log.reset();
+    },
+    stop: () => component.stop(),
+  };
+}
+
 async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
   const a = plan.addresses;
   const dead = role === 'dns-dead';
   const zone = new Map(plan.hosts.map((h) => [h.name, { a: [a.firewall], aaaa: a.firewallV6 ? [a.firewallV6] : [] }]));
   const resolver = new FakeResolver({ address: dead ? a.deadResolver : a.resolver, port: a.dnsPort, ttlSec: 300, zone, clock, ...(dead ? { silent: true } : {}) });
   await resolver.start();
-  const queries = trialLog(() => resolver.drainLog());
-  return {
-    role,
-    ...noClock,
-    begin: async (faults, random) => {
-      if (!dead) resolver.setFaults(faults.dns, random);
-    },
-    logs: async () => (dead ? { deadDns: queries.read() } : { dns: queries.read() }),
-    end: async () => {
-      resolver.clearFaults();
-      queries.reset();
-    },
-    stop: () => resolver.stop(),
+  const begin: TrialHost['begin'] = async (faults, random) => {
+    if (!dead) resolver.setFaults(faults.dns, random);
   };
+  return componentHost(role, resolver, begin, (queries) => (dead ? { deadDns: queries } : { dns: queries }));
 }
 
 async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
@@ -135,18 +148,7 @@ async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialCloc
     clock,
   });
   await firewall.start();
-  const connections = trialLog(() => firewall.drainLog());
-  return {
-    role,
-    ...noClock,
-    begin: async (faults) => firewall.setFaults(faults.firewall),
-    logs: async () => ({ firewall: connections.read() }),
-    end: async () => {
-      firewall.clearFaults();
-      connections.reset();
-    },
-    stop: () => firewall.stop(),
-  };
+  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({ firewall: connections }));
 }
 
 async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
@@ -196,18 +198,7 @@ async function startProxy(role: HostRole, plan: NetworkPlan, clock: TrialClock):
   const a = plan.addresses;
   const proxy = new ConnectProxy({ address: a.corporateProxy, port: a.corporateProxyPort, resolver: { address: a.resolver, port: a.dnsPort }, sourceAddress: a.corporateProxy, clock });
   await proxy.start();
-  const tunnels = trialLog(() => proxy.drainLog());
-  return {
-    role,
-    ...noClock,
-    begin: async (faults) => proxy.setFaults(faults.proxy),
-    logs: async () => ({ proxy: tunnels.read() }),
-    end: async () => {
-      proxy.clearFaults();
-      tunnels.reset();
-    },
-    stop: () => proxy.stop(),
-  };
+  return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels }));
 }
 
 /** Each role's host, as it starts in this process (the docker agent starts the same ones). */
