@@ -1,6 +1,6 @@
 import type { Backend } from './backend.ts';
 import type { SandboxBackend } from './sandbox-backend.ts';
-import { dockerBackend } from './docker/backend.ts';
+import { dockerBackend } from './docker/sandbox.ts';
 import { netnsBackend } from './netns.ts';
 
 /** Every backend by its --backend name. */
