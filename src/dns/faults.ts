@@ -49,6 +49,8 @@ export interface DnsDecision {
 export class DnsPolicy {
   readonly faults = new FaultSet<DnsFault>();
   private random: Random | undefined;
+  /** How many answers each fault changed this trial. */
+  readonly acted = this.faults.acted;
 
   setFaults(faults: readonly DnsFault[], random: Random): void {
     this.faults.set(faults);
@@ -74,6 +76,8 @@ export class DnsPolicy {
     };
     for (const fault of this.faults.active(name, elapsedMs)) {
       if ('types' in fault && fault.types && !fault.types.includes(type as 'A' | 'AAAA')) continue;
+      // dns-flaky acts only when its draw fails the query, dns-truncate only over UDP
+      if (fault.kind !== 'dns-flaky' && !(fault.kind === 'dns-truncate' && transport !== 'udp')) this.acted.add(fault);
       switch (fault.kind) {
         case 'dns-nxdomain':
           return { ...decision, rcode: 'NXDOMAIN', answers: { a: [], aaaa: [] } };
@@ -85,6 +89,7 @@ export class DnsPolicy {
           return { ...decision, action: 'drop' };
         case 'dns-flaky':
           if ((this.random?.float() ?? 1) < fault.probability) {
+            this.acted.add(fault);
             if (fault.failure === 'drop') return { ...decision, action: 'drop' };
             return { ...decision, rcode: fault.failure === 'servfail' ? 'SERVFAIL' : 'NXDOMAIN', answers: { a: [], aaaa: [] } };
           }

@@ -1,3 +1,4 @@
+import { ActedCounter } from './acted.ts';
 import { matchesPattern } from './window.ts';
 
 /** What every fault has: a kind, and a window on the trial's timeline in milliseconds. */
@@ -22,8 +23,8 @@ interface Entry<F> {
  */
 export class FaultSet<F extends TimedFault> {
   private entries: Array<Entry<F>> = [];
-  /** How many times each fault kind acted this trial (components call `acted`). */
-  readonly actedCounts = new Map<F['kind'], number>();
+  /** How many times each fault acted this trial (components call `acted.add`); reset by `set`. */
+  readonly acted = new ActedCounter();
 
   private readonly patternOf: (fault: F) => string | undefined;
 
@@ -34,7 +35,7 @@ export class FaultSet<F extends TimedFault> {
 
   set(faults: readonly F[]): void {
     this.entries = faults.map((fault) => ({ fault, fromMs: fault.from ?? 0, untilMs: fault.until ?? Infinity }));
-    this.actedCounts.clear();
+    this.acted.reset(faults as ReadonlyArray<F & { match?: string }>);
   }
 
   clear(): void {
@@ -60,10 +61,5 @@ export class FaultSet<F extends TimedFault> {
         return host === undefined || pattern === undefined || matchesPattern(pattern, host);
       })
       .map((e) => e.fault);
-  }
-
-  /** Records that a fault did something to a request, a query or a connection. */
-  acted(fault: F): void {
-    this.actedCounts.set(fault.kind, (this.actedCounts.get(fault.kind) ?? 0) + 1);
   }
 }

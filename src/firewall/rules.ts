@@ -23,6 +23,8 @@ export type FirewallFault = z.infer<(typeof firewallFaultSchemas)[number]>;
 
 export class FirewallRules {
   readonly faults = new FaultSet<FirewallFault>();
+  /** How many connections each rule acted on this trial. */
+  readonly acted = this.faults.acted;
 
   setFaults(faults: readonly FirewallFault[]): void {
     this.faults.set(faults);
@@ -34,6 +36,8 @@ export class FirewallRules {
 
   /** The first active rule for this SNI, if any. */
   ruleFor(sni: string, elapsedMs: number): FirewallFault | undefined {
-    return this.faults.active(sni, elapsedMs)[0];
+    const fault = this.faults.active(sni, elapsedMs)[0];
+    if (fault) this.acted.add(fault);
+    return fault;
   }
 }

@@ -110,6 +110,9 @@ export class OriginFaultPolicy {
   /** Per HTTP/2 session, matching streams seen by each h2-goaway fault. */
   private streamCounts = new WeakMap<object, Map<OriginFault, number>>();
 
+  /** How many requests each fault acted on this trial. */
+  readonly acted = this.faults.acted;
+
   setFaults(faults: readonly OriginFault[], random: Random): void {
     this.faults.set(faults);
     this.random = random;
@@ -161,6 +164,7 @@ export class OriginFaultPolicy {
         }
       }
       decision.kinds.push(fault.kind);
+      this.acted.add(fault);
     }
     return decision;
   }

@@ -23,6 +23,8 @@ export interface ProxyRefusal {
 /** Decides what the proxy does with a CONNECT: how long it waits first, and whether it refuses. */
 export class ProxyPolicy {
   readonly faults = new FaultSet<ProxyFault>();
+  /** How many CONNECTs each fault delayed or refused this trial. */
+  readonly acted = this.faults.acted;
 
   setFaults(faults: readonly ProxyFault[]): void {
     this.faults.set(faults);
@@ -36,7 +38,9 @@ export class ProxyPolicy {
   latencyMs(host: string, elapsedMs: number): number {
     let totalMs = 0;
     for (const fault of this.active(host, elapsedMs)) {
-      if (fault.kind === 'proxy-latency') totalMs += fault.delay;
+      if (fault.kind !== 'proxy-latency') continue;
+      totalMs += fault.delay;
+      this.acted.add(fault);
     }
     return totalMs;
   }
@@ -50,11 +54,14 @@ export class ProxyPolicy {
     for (const fault of active) {
       if (fault.kind === 'proxy-auth-required' && !basicCredentialsMatch(proxyAuthorization, fault.username, fault.password)) {
         const reason = proxyAuthorization === undefined ? 'proxy authentication required' : 'proxy credentials rejected';
+        this.acted.add(fault);
         return { status: 407, kind: fault.kind, reason };
       }
     }
     for (const fault of active) {
-      if (fault.kind === 'proxy-deny') return { status: 403, kind: fault.kind, reason: `access to ${host} is denied by policy` };
+      if (fault.kind !== 'proxy-deny') continue;
+      this.acted.add(fault);
+      return { status: 403, kind: fault.kind, reason: `access to ${host} is denied by policy` };
     }
     return undefined;
   }

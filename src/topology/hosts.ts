@@ -58,6 +58,13 @@ export interface HostLogs {
   /** The origin's clock when the logs were taken (for requests still in flight). */
   originNow?: number;
   proxy?: ProxyLogEntry[];
+  /** Per fault label, how many times it acted this trial: one map per component (they merge by field). */
+  dnsActed?: Record<string, number>;
+  firewallActed?: Record<string, number>;
+  originActed?: Record<string, number>;
+  proxyActed?: Record<string, number>;
+  /** WAN faults: the connections the firewall forwarded to a matching host went through the faulted link (FakeInternet adds it). */
+  wanActed?: Record<string, number>;
 }
 
 /**
@@ -134,7 +141,7 @@ async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): P
   const begin: TrialHost['begin'] = async (faults, random) => {
     if (!dead) resolver.setFaults(faults.dns, random);
   };
-  return componentHost(role, resolver, begin, (queries) => (dead ? { deadDns: queries } : { dns: queries }));
+  return componentHost(role, resolver, begin, (queries) => (dead ? { deadDns: queries } : { dns: queries, dnsActed: resolver.policy.acted.snapshot() }));
 }
 
 async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
@@ -148,7 +155,7 @@ async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialCloc
     clock,
   });
   await firewall.start();
-  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({ firewall: connections }));
+  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({ firewall: connections, firewallActed: firewall.rules.acted.snapshot() }));
 }
 
 async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
@@ -182,7 +189,7 @@ async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock)
     // requests still in flight update their entries: copies are taken at each read
     logs: async () => {
       const seen = drains.read();
-      return { handshakes: seen.flatMap((d) => d.handshakes), requests: seen.flatMap((d) => d.requests).map((r) => ({ ...r })), originNow: origin.now() };
+      return { handshakes: seen.flatMap((d) => d.handshakes), requests: seen.flatMap((d) => d.requests).map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot() };
     },
     end: async () => {
       origin.clearFaults();
@@ -198,7 +205,7 @@ async function startProxy(role: HostRole, plan: NetworkPlan, clock: TrialClock):
   const a = plan.addresses;
   const proxy = new ConnectProxy({ address: a.corporateProxy, port: a.corporateProxyPort, resolver: { address: a.resolver, port: a.dnsPort }, sourceAddress: a.corporateProxy, clock });
   await proxy.start();
-  return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels }));
+  return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels, proxyActed: proxy.faultsActed() }));
 }
 
 /** Each role's host, as it starts in this process (the docker agent starts the same ones). */

@@ -24,12 +24,12 @@ describe('FaultSet', () => {
     const set = new FaultSet<F>();
     const fault: F = { kind: 'a', match: '*' };
     set.set([fault]);
-    set.acted(fault);
-    set.acted(fault);
-    expect(set.actedCounts.get('a')).toBe(2);
+    set.acted.add(fault);
+    set.acted.add(fault);
+    expect(set.acted.snapshot()).toEqual({ 'a *': 2 });
     set.clear();
     expect(set.all()).toEqual([]);
-    expect(set.actedCounts.size).toBe(0);
+    expect(set.acted.snapshot()).toEqual({});
     expect(set.active('x', 0)).toEqual([]);
   });
 
