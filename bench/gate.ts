@@ -4,7 +4,7 @@
  * one run (--against itself), and a planted one-off DNS delay (on the module proxy's name) caught
  * by `run --against` + `compare`, down to the smallest delay caught. Sizes via BENCH_* variables.
  */
-import { benchGate, formatGateBench } from '../dist/gate/bench.js';
+import { benchGate, formatGateBench } from './gate-lib.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[`BENCH_${name}`] ?? fallback);
 const opts = {

@@ -10,10 +10,10 @@ import { AGAINST_SUFFIX } from '../runner/against.ts';
  * same unchanged scenario stays within ±DEFAULT_DRIFT_BOUND (measured: 12 runs of clean at 20 reps
  * gave max/min of the run medians 1.32; `npm run bench:gate` measures it again and prints it).
  */
-export const DEFAULT_DRIFT_BOUND = 0.35;
+const DEFAULT_DRIFT_BOUND = 0.35;
 
 /** Exit codes of `compare` (documented in the README). */
-export const COMPARE_EXIT = { pass: 0, regression: 1, inconclusive: 3 } as const;
+const COMPARE_EXIT = { pass: 0, regression: 1, inconclusive: 3 } as const;
 
 function loadReport(path: string): Report {
   if (!existsSync(path)) throw new HarnessError('BAD_INPUT', `${path}: no such report (give the report.json of a run folder)`);

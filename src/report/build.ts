@@ -8,7 +8,7 @@ import { censoredTimes, compareCells, type Comparison } from './verdict.ts';
 
 export const DEFAULT_SETTINGS: Readonly<ReportSettings> = Object.freeze({ alpha: 0.05, threshold: 0.05, bootstrapResamples: 2_000, bootstrapSeed: 1 });
 
-export { censoredTimes, compareCells } from './verdict.ts';
+export { compareCells } from './verdict.ts';
 
 const mean = (values: readonly number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0);
 

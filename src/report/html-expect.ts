@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.ts';
+import { escapeHtml } from './escape-html.ts';
 import type { ScenarioReport } from './model.ts';
 
 /** The scenario's `expect` block as checked: a list, failed ones first and marked (report.html). */

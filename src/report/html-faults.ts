@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.ts';
+import { escapeHtml } from './escape-html.ts';
 import { actedSummary, neverActed, neverActedWarning } from './faults-acted.ts';
 import type { ScenarioReport } from './model.ts';
 

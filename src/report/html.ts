@@ -5,6 +5,7 @@ import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { renderFaultsActed } from './html-faults.ts';
 import { fieldLines, partialNotice } from './run-facts.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
+import { escapeHtml } from './escape-html.ts';
 
 /**
  * report.html: one self-contained file (every script and style inline, nothing loaded from the
@@ -57,10 +58,6 @@ ${scenarios}
 </body>
 </html>
 `;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** JSON for a `<script type="application/json">`: nothing in it can close the tag. */

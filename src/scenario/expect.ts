@@ -7,7 +7,7 @@ import { z } from 'zod';
 const COMPARISON = /^(<=|>=|<|>|==|=)\s*(-?\d+(?:\.\d+)?)$/;
 const comparison = (what: string) => z.string().regex(COMPARISON, `a comparison with a number, such as ">=0.95" or "<2000" (${what})`);
 
-export const cellExpectationSchema = z.strictObject({
+const cellExpectationSchema = z.strictObject({
   /** Every trial of the cell ends so (harness errors aside). */
   outcome: z.enum(['ok', 'fail', 'timeout']).optional(),
   /** Every failed or timed-out trial of the cell has this failure class. */
@@ -20,7 +20,7 @@ export const cellExpectationSchema = z.strictObject({
 
 export const expectSchema = z.record(z.string().min(1), cellExpectationSchema);
 
-export type CellExpectation = z.infer<typeof cellExpectationSchema>;
+type CellExpectation = z.infer<typeof cellExpectationSchema>;
 export type Expectations = z.infer<typeof expectSchema>;
 
 /** One checked statement: what the scenario expected, what the run measured. */

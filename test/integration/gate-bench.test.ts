@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchGate, formatGateBench } from '../../src/gate/bench.ts';
+import { benchGate, formatGateBench } from '../../bench/gate-lib.ts';
 
 // A small version of `npm run bench:gate` (real runs, bounded): two separate A/A runs and a
 // planted 1 s DNS delay, larger than the noise of a busy 2-core machine (clean trials there range

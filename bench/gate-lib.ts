@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareReports } from '../commands/compare.ts';
-import { runScenarios } from '../commands/run.ts';
-import { progress } from '../log.ts';
-import type { Report } from '../report/model.ts';
-import { validateScenario, type Scenario } from '../scenario/load.ts';
+import { compareReports } from '../src/commands/compare.ts';
+import { runScenarios } from '../src/commands/run.ts';
+import { progress } from '../src/log.ts';
+import type { Report } from '../src/report/model.ts';
+import { validateScenario, type Scenario } from '../src/scenario/load.ts';
 
 /** How well the compare gate separates a real change from noise, measured with real runs. */
 export interface GateBenchOptions {
