@@ -36,12 +36,27 @@ export interface CompareOptions {
   allowInconclusive?: boolean;
 }
 
+/** One compared cell, as `compare --json` prints it. */
+interface ComparedCell {
+  scenario: string;
+  mitigation: string;
+  goVersion: string;
+  baseMedianMs: number | null;
+  candidateMedianMs: number | null;
+  baseFailureRate: number | null;
+  candidateFailureRate: number | null;
+  verdict: 'regression' | 'better' | 'no difference shown' | 'inconclusive';
+  why: string;
+}
+
 export interface CompareResult {
   regressions: number;
   inconclusive: number;
   missing: string[];
   exitCode: number;
   text: string;
+  /** The same rows for `compare --json`. */
+  cells: ComparedCell[];
 }
 
 interface Row {
@@ -103,6 +118,7 @@ export function compareReports(paths: readonly string[], options: CompareOptions
     '|---|---|---|---|---|---|---|---|---|',
   ];
   const regressed: string[] = [];
+  const cells: ComparedCell[] = [];
   let inconclusive = 0;
   for (const { scenario, cell, base: b } of rows) {
     const v = cell.vsBaseline!;
@@ -111,6 +127,7 @@ export function compareReports(paths: readonly string[], options: CompareOptions
     if (v.verdict === 'worse') regressed.push(`${label(scenario, cell)}: ${worse.join('; ')}`);
     const why = v.verdict === 'worse' ? worse.map((w) => w.split(' ')[0]).join(' and ') + ' regressed' : [v.timeVerdict === v.verdict ? `time: ${v.timeReason}` : '', v.failureVerdict === v.verdict ? `failures: ${v.failureReason}` : ''].filter(Boolean).join('; ');
     const verdict = v.verdict === 'worse' ? 'REGRESSION' : VERDICT_WORDS[v.verdict];
+    cells.push({ scenario, mitigation: cell.mitigation, goVersion: cell.goVersion, baseMedianMs: b.time.median.value, candidateMedianMs: cell.time.median.value, baseFailureRate: b.failureRate.value, candidateFailureRate: cell.failureRate.value, verdict: v.verdict === 'worse' ? 'regression' : v.verdict === 'better' ? 'better' : v.verdict === 'inconclusive' ? 'inconclusive' : 'no difference shown', why });
     lines.push(`| ${scenario} | ${cell.mitigation} ${cell.goVersion} | ${ms(b.time.median.value)} | ${ms(cell.time.median.value)} | ${ratioInterval(v.ratio)} | ${pct(b.failureRate.value)} | ${pct(cell.failureRate.value)} | ${verdict} | ${why} |`);
   }
   if (missing.length) lines.push('', `MISSING from the candidate (not compared; a shard or an interrupted run?): ${missing.join('; ')}`);
@@ -119,5 +136,5 @@ export function compareReports(paths: readonly string[], options: CompareOptions
   const undecided = inconclusive + missing.length;
   const exitCode = regressed.length ? COMPARE_EXIT.regression : undecided && !options.allowInconclusive ? COMPARE_EXIT.inconclusive : COMPARE_EXIT.pass;
   lines.push('', `${regressed.length} regression(s), ${inconclusive} inconclusive, ${missing.length} missing, ${rows.length - regressed.length - inconclusive} decided without regression -> exit ${exitCode}${undecided && options.allowInconclusive ? ' (--allow-inconclusive)' : ''}`);
-  return { regressions: regressed.length, inconclusive, missing, exitCode, text: lines.join('\n') + '\n' };
+  return { regressions: regressed.length, inconclusive, missing, exitCode, text: lines.join('\n') + '\n', cells };
 }

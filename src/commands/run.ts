@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { ensureOutDir } from '../out-dir.ts';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
@@ -127,7 +128,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
  */
 function claimOutDir(outDir: string, options: RunOptions, identity: RunIdentity): () => void {
   if (options.resume && !existsSync(join(outDir, RUN_FILE))) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
-  mkdirSync(outDir, { recursive: true });
+  ensureOutDir(outDir);
   const release = lockOutDir(outDir);
   try {
     if (options.resume) {

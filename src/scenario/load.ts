@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, dirname, join, resolve } from 'node:path';
+import { didYouMean } from '../did-you-mean.ts';
 import { z } from 'zod';
 import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
 import { parseDuration, type Duration } from '../duration.ts';
-import { HarnessError, errorMessage } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
+import { importFailure, importScenario } from './import.ts';
 import { faultSchema } from '../faults/catalog.ts';
 import { expectSchema, type Expectations } from './expect.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
@@ -153,7 +154,10 @@ function formatIssues(source: string, input: unknown, issues: readonly z.core.$Z
       }
       else if (issue.code === 'too_small') allowed = `at least ${String(issue.minimum)}`;
       else if (issue.code === 'too_big') allowed = `at most ${String(issue.maximum)}`;
-      return `${source}: ${field}: got ${given}; allowed: ${allowed}`;
+      const value = valueAt(input, issue.path);
+      // names out of a fixed list (an enum, a mitigation, a fault kind) get a "did you mean"
+      const hint = typeof value === 'string' && allowed.startsWith('one of ') ? didYouMean(value, [...allowed.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)) : '';
+      return `${source}: ${field}: got ${given}${hint}; allowed: ${allowed}`;
     })
     .join('\n');
 }
@@ -213,19 +217,27 @@ function mitigationCells(def: ScenarioFields, file: string): Mitigation[] {
 export async function loadScenario(path: string): Promise<Scenario> {
   const file = resolve(path);
   if (!existsSync(file)) {
-    throw new HarnessError('SCENARIO_NOT_FOUND', `scenario file not found: ${path} (try one of scenarios/*.ts, e.g. npx gomod-chaos run scenarios/clean.ts)`);
+    const hint = didYouMean(basename(path), siblingScenarios(dirname(file)));
+    throw new HarnessError('SCENARIO_NOT_FOUND', `scenario file not found: ${path}${hint} (try one of scenarios/*.ts, e.g. npx gomod-chaos run scenarios/clean.ts)`);
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = await importScenario(file);
   } catch (err) {
-    const first = errorMessage(err).split('\n')[0];
-    throw new HarnessError('SCENARIO_LOAD', `cannot load scenario ${path}: ${first} (fix the file; it must \`export default defineScenario({...})\`)`);
+    throw new HarnessError('SCENARIO_LOAD', importFailure(path, file, err));
   }
   if (mod.default === undefined) {
     throw new HarnessError('SCENARIO_INVALID', `${path}: has no default export; write \`export default defineScenario({ name: '...' })\``);
   }
   return validateScenario(mod.default, path);
+}
+
+function siblingScenarios(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f));
+  } catch {
+    return [];
+  }
 }
 
 /** Scenario files named on the command line: files as given, folders as their *.ts / *.js files. */
