@@ -85,6 +85,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     for (const s of scenarios) {
       const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
       if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
+      if (s.components.length) throw new HarnessError('BAD_INPUT', `${s.name}: components (${s.components.map((c) => c.name).join(', ')}) run only on --backend netns for now (the docker backend has no image for them yet)`);
     }
   }
   const prereq = checkPrerequisites({ installMissing: true });
@@ -219,6 +220,8 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     toxiproxyBinary: ctx.prereq.toxiproxyBinary,
     resultsFile: ctx.resultsFile,
     scratchDir,
+    components: scenario.components,
+    phases: scenario.phases,
   };
   const onEvent = (event: SandboxEvent) => {
     options.onEvent?.(event);

@@ -2,6 +2,7 @@ import type { CorpusOptions } from '../corpus/generate.ts';
 import type { Duration } from '../duration.ts';
 import type { MitigationInput } from '../mitigations/catalog.ts';
 import type { Fault } from './faults.ts';
+import type { ComponentDefinition, PhaseDefinition } from '../components/schema.ts';
 
 /** What a scenario file exports: `export default defineScenario({...})`. */
 export interface ScenarioDefinition {
@@ -32,6 +33,13 @@ export interface ScenarioDefinition {
    * parameters; a list of values expands into one cell each: `{ name: 'concurrency', gomaxprocs: [1, 8] }`.
    */
   mitigations?: MitigationInput[];
+  /**
+   * Real programs of the fake internet, each from its own config template (see the README's
+   * "Real network software"): a corporate proxy, a module mirror, a resolver or an SNI gateway.
+   */
+  components?: ComponentDefinition[];
+  /** Phases run in order with the components' state kept between them (cold, warm, upstream-down...). */
+  phases?: PhaseDefinition[];
   /** Trials per mitigation. */
   reps?: number;
   /** Hard deadline per trial: `go` has no HTTP timeouts of its own. */

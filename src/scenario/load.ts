@@ -9,6 +9,8 @@ import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitiga
 import type { ScenarioDefinition } from './define.ts';
 import { faultSchema, type Fault } from './faults.ts';
 import type { CorporateProxyOptions } from '../topology/fake-internet.ts';
+import { componentSpecs, phaseSpecs } from '../components/load.ts';
+import { componentSchema, phaseSchema, type ComponentSpec, type PhaseSpec } from '../components/schema.ts';
 
 /** A validated scenario with every default filled in. */
 export interface Scenario {
@@ -23,6 +25,10 @@ export interface Scenario {
   /** Those of `mirrors` that also proxy the checksum database. */
   sumdbMirrors: string[];
   mitigations: Mitigation[];
+  /** Real programs in the fake internet (squid, nginx, haproxy...), wired by role. */
+  components: ComponentSpec[];
+  /** Phases run in order, the components' state carried over; empty: one phase. */
+  phases: PhaseSpec[];
   reps: number;
   timeoutMs: number;
   seed: number;
@@ -56,6 +62,8 @@ const schema = z.strictObject({
   mirrors: z.array(hostName).max(8).optional(),
   sumdbMirrors: z.array(hostName).max(8).optional(),
   mitigations: z.array(z.union([z.enum(MITIGATION_NAMES as [string, ...string[]]), z.discriminatedUnion('name', [...mitigationParamSchemas])])).min(1).optional(),
+  components: z.array(componentSchema).max(4).optional(),
+  phases: z.array(phaseSchema).min(1).max(10).optional(),
   reps: int(1, 10_000).optional(),
   timeout: z
     .union([z.number(), z.string()])
@@ -175,6 +183,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
     mirrors: def.mirrors ?? [],
     sumdbMirrors: def.sumdbMirrors ?? [],
     mitigations: [...cells.values()],
+    components: componentSpecs(parsed.data.components ?? [], file),
+    phases: phaseSpecs(parsed.data.phases ?? [], file),
     reps: def.reps ?? SCENARIO_DEFAULTS.reps,
     timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,
     seed: def.seed ?? SCENARIO_DEFAULTS.seed,

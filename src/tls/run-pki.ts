@@ -17,6 +17,7 @@ export async function createRunPki(hostNames: readonly string[]): Promise<RunPki
     caCertPem: ca.certPem,
     hostCertificates: await certificatesFor(ca, hostNames),
     inspectionCaCertPem: inspection.certPem,
+    inspectionCaKeyPem: inspection.keyPem,
     inspectionCertificates: await certificatesFor(inspection, hostNames),
   };
 }

@@ -19,6 +19,16 @@ export interface FakeInternetOptions extends Omit<NetworkPlan, 'addresses'> {
   workDir: string;
 }
 
+/** Real programs a run adds to the network (see components/set.ts): wired into the client, logged per trial. */
+export interface NetworkAttachment {
+  clientEnv(): Record<string, string>;
+  /** The client's nameserver instead of the fake resolver, when one of them is the resolver. */
+  nameserver(): string | undefined;
+  beginTrial(): Promise<void>;
+  logs(): NonNullable<Observations['components']>;
+  stop(): Promise<void>;
+}
+
 /** How the hosts of a fake internet were reached: started here, or already running elsewhere. */
 interface Wiring {
   plan: NetworkPlan;
@@ -53,6 +63,7 @@ export class FakeInternet {
   /** How to take back each WAN fault put in place this trial, by its index. */
   private wanUndo = new Map<number, () => Promise<void>>();
   private trial: LayeredFaults | undefined;
+  private attachment: NetworkAttachment | undefined;
 
   private constructor(plan: NetworkPlan, workDir: string) {
     this.plan = plan;
@@ -113,9 +124,15 @@ export class FakeInternet {
     }
   }
 
+  /** The run's real programs join the network: the client is wired to them from the next trial on. */
+  attach(attachment: NetworkAttachment): void {
+    this.attachment = attachment;
+  }
+
   /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied. */
   clientFiles(resolvOptions?: ResolvOptions): ClientFiles {
-    return clientFiles(this.trial?.client ?? [], resolvOptions, this.plan.addresses);
+    const nameserver = this.attachment?.nameserver();
+    return clientFiles(this.trial?.client ?? [], resolvOptions, nameserver ? { ...this.plan.addresses, resolver: nameserver } : this.plan.addresses);
   }
 
   /**
@@ -129,7 +146,7 @@ export class FakeInternet {
 
   /** Environment a client on this network has: the corporate proxy, when it is configured to use one. */
   networkEnv(): Record<string, string> {
-    return this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {};
+    return { ...(this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {}), ...this.attachment?.clientEnv() };
   }
 
   /** HTTPS_PROXY / HTTP_PROXY for the corporate proxy (when the scenario has one). */
@@ -145,6 +162,7 @@ export class FakeInternet {
    */
   async beginTrial(faults: LayeredFaults, seed: number): Promise<void> {
     this.trial = faults;
+    await this.attachment?.beginTrial();
     const random = createRandom(seed);
     // in order: hosts of this process share one random stream
     for (const host of this.trialHosts) await host.begin(faults, random, seed);
@@ -186,7 +204,8 @@ export class FakeInternet {
   /** What the hosts saw since the trial began. */
   async observe(): Promise<Observations> {
     const logs: HostLogs = Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
-    return observationsOf(logs, this.plan);
+    const seen = observationsOf(logs, this.plan);
+    return this.attachment ? { ...seen, components: this.attachment.logs() } : seen;
   }
 
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */
@@ -205,6 +224,7 @@ export class FakeInternet {
   async stop(): Promise<void> {
     for (const timer of this.trialTimers) clearTimeout(timer);
     await this.ipv6Blackhole?.disable().catch(() => {});
+    await this.attachment?.stop();
     await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop()]);
   }
 }

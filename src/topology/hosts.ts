@@ -26,6 +26,8 @@ export interface RunPki {
   hostCertificates: Record<string, KeyPairPem>;
   /** The corporate inspection CA (tls-mitm): not trusted by the client unless a mitigation says so. */
   inspectionCaCertPem: string;
+  /** Its key, for real proxies that sign certificates on the fly (squid's ssl_bump). */
+  inspectionCaKeyPem?: string;
   inspectionCertificates: Record<string, KeyPairPem>;
 }
 
@@ -51,6 +53,8 @@ export interface NetworkPlan {
    * is served under its name, with a key made for the run. Empty or "off": no database.
    */
   defaultGosumdb?: string | undefined;
+  /** Where public names resolve when not at the firewall: a real SNI gateway in front of it (IPv4 only). */
+  edge?: string | undefined;
 }
 
 /** The hosts a trial drives, besides the WAN (Toxiproxy has its own API). */
@@ -95,7 +99,7 @@ export function wanPort(plan: NetworkPlan, name: string): number {
 /** Starts one host in this process; its faults are timed by `clock`. */
 export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
   const a = plan.addresses;
-  const zone = () => new Map(plan.hosts.map((h) => [h.name, { a: [a.firewall], aaaa: a.firewallV6 ? [a.firewallV6] : [] }]));
+  const zone = () => new Map(plan.hosts.map((h) => [h.name, plan.edge ? { a: [plan.edge], aaaa: [] } : { a: [a.firewall], aaaa: a.firewallV6 ? [a.firewallV6] : [] }]));
   const base = { role, startClock: async () => {}, stop: async () => {} };
   switch (role) {
     case 'dns':
@@ -218,6 +222,8 @@ export interface Observations {
    * sum of their durations at the origin.
    */
   sumdb: { requests: number; lookups: number; tiles: number; timeMs: number };
+  /** Real programs of the run (scenario `components`): the lines each logged during the trial. */
+  components?: Record<string, { log: string[] }>;
 }
 
 /** Turns the hosts' logs of one trial into the record's observations. */
