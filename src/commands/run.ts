@@ -221,7 +221,7 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     resultsFile: ctx.resultsFile,
     scratchDir,
     components: scenario.components,
-    phases: scenario.phases,
+    phases: scenario.phases.map((p) => ({ ...p, faults: resolveFaultHosts(p.faults, hostTokens(ctx.toolchains[0]!)) })),
   };
   const onEvent = (event: SandboxEvent) => {
     options.onEvent?.(event);

@@ -55,6 +55,10 @@ export class Components implements NetworkAttachment {
   /** Whether each trial starts from fresh components (empty caches) or from the state before it. */
   resetEachTrial = false;
 
+  enterPhase(phase: { reset: 'each-trial' | 'none' }): void {
+    this.resetEachTrial = phase.reset === 'each-trial';
+  }
+
   /** Before a trial: a restart with empty state when resetting, then the trial's logs start here. */
   async beginTrial(): Promise<void> {
     this.assertAlive('before the trial');

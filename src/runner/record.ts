@@ -17,6 +17,8 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   trial: number;
   backend: 'netns' | 'docker';
   goVersion: string;
+  /** The scenario's phase (cold, warm...), for scenarios with `phases`. */
+  phase?: string;
   outcome: Outcome;
   failureClass: string | null;
   /** Time of the go process itself. */

@@ -25,6 +25,8 @@ export interface NetworkAttachment {
   /** The client's nameserver instead of the fake resolver, when one of them is the resolver. */
   nameserver(): string | undefined;
   beginTrial(): Promise<void>;
+  /** A phase begins: `reset` says whether each of its trials starts from fresh programs. */
+  enterPhase(phase: { reset: 'each-trial' | 'none' }): void;
   logs(): NonNullable<Observations['components']>;
   stop(): Promise<void>;
 }
@@ -127,6 +129,11 @@ export class FakeInternet {
   /** The run's real programs join the network: the client is wired to them from the next trial on. */
   attach(attachment: NetworkAttachment): void {
     this.attachment = attachment;
+  }
+
+  /** From the next trial on, the run's real programs behave as this phase says. */
+  enterPhase(phase: { reset: 'each-trial' | 'none' }): void {
+    this.attachment?.enterPhase(phase);
   }
 
   /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied. */
