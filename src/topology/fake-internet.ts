@@ -169,7 +169,11 @@ export class FakeInternet {
    */
   async beginTrial(faults: LayeredFaults, seed: number): Promise<void> {
     this.trial = faults;
-    await this.attachment?.beginTrial();
+    if (this.attachment) {
+      await this.attachment.beginTrial();
+      // a restarted program's readiness check (a DNS query, a request) is not the trial's traffic
+      await Promise.all(this.trialHosts.map((h) => h.end()));
+    }
     const random = createRandom(seed);
     // in order: hosts of this process share one random stream
     for (const host of this.trialHosts) await host.begin(faults, random, seed);
