@@ -79,13 +79,16 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new HarnessError('BAD_INPUT', `two scenarios are named ${JSON.stringify(duplicate)}: scenario names must be unique in a run`);
 
+  for (const s of scenarios) {
+    if (options.backend === 'docker' && s.components.length) throw new HarnessError('BAD_INPUT', `${s.name}: components (${s.components.map((c) => c.name).join(', ')}) run only on --backend netns for now (the docker backend has no image for them yet)`);
+    if (options.shard && s.phases.length) throw new HarnessError('BAD_INPUT', `${s.name}: a scenario with phases cannot be sharded (each phase starts from the state the one before left); run it without --shard`);
+  }
   if (options.backend === 'docker') {
     imageSource();
     await dockerEngine();
     for (const s of scenarios) {
       const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
       if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
-      if (s.components.length) throw new HarnessError('BAD_INPUT', `${s.name}: components (${s.components.map((c) => c.name).join(', ')}) run only on --backend netns for now (the docker backend has no image for them yet)`);
     }
   }
   const prereq = checkPrerequisites({ installMissing: true });
