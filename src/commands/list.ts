@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MITIGATIONS } from '../mitigations/catalog.ts';
-import { FAULT_KINDS } from '../scenario/faults.ts';
+import { FAULT_KINDS } from '../faults/catalog.ts';
 
 /** `gomod-chaos list`: the scenarios in ./scenarios, every fault by layer, every mitigation. */
 export function listing(scenarioDir = 'scenarios'): string {

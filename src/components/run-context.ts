@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { goproxyHosts, gosumdbHost } from '../client/toolchain.ts';
 import type { TopologyAddresses } from '../topology/addresses.ts';
-import type { RunPki } from '../topology/hosts.ts';
+import type { RunPki } from '../tls/run-pki.ts';
 import type { RunTemplateContext } from './set.ts';
 
 export interface RunFacts {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { faultSchema } from '../scenario/faults.ts';
+import { faultSchema } from '../faults/catalog.ts';
 
 /** What a real program does in the fake internet, and so where the harness wires it. */
 export const COMPONENT_ROLES = ['connect-proxy', 'mirror', 'resolver', 'sni-gateway'] as const;

@@ -91,7 +91,7 @@ describe('real network software in the fake internet (netns)', () => {
     }
   });
 
-  it('a component that dies during the run is a harness error naming it; nothing is left running', async () => {
+  it('a component that dies during a trial makes it a harness-error record naming it with its last lines; nothing is left running', async () => {
     const dies = validateScenario(
       {
         name: 'dying-proxy',
@@ -109,7 +109,10 @@ describe('real network software in the fake internet (netns)', () => {
       },
       'test',
     );
-    await expect(run(dies)).rejects.toThrow(/component flaky exited with 3 during the trial: .*flaky: giving up/);
+    // the trial it died in is the harness's failure, named, with its last lines
+    const [r] = await run(dies);
+    expect(r).toMatchObject({ outcome: 'harness-error', failureClass: 'harness' });
+    expect(r!.stderrTail).toMatch(/component flaky exited with 3 during the trial: .*flaky: giving up/);
     expectNothingLeft();
   });
 });
