@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,6 +64,16 @@ export class ComponentProcess {
     }
   }
 
+  /**
+   * Waits (at most a second) for the exit status of a program that is already dead but not yet
+   * reaped: its clients can see its sockets close before node hears of the exit.
+   */
+  async settle(): Promise<void> {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.exit || !isZombieOrGone(pid)) return;
+    await Promise.race([this.exited, sleep(1_000)]);
+  }
+
   /** Exit status when the program is gone though nobody stopped it. */
   died(): string | undefined {
     if (!this.exit || this.stopping) return undefined;
@@ -113,6 +123,15 @@ export class ComponentProcess {
       await sleep(100);
     }
     throw new HarnessError('COMPONENT_START', `component ${name} (${this.argv[0]}) was not ready within ${readyTimeoutMs} ms (${JSON.stringify(this.spec.ready)}): ${this.lastLines()}`);
+  }
+}
+
+function isZombieOrGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
   }
 }
 

@@ -72,7 +72,8 @@ export class Components implements NetworkAttachment {
   }
 
   /** The lines each component logged since the trial began; a component that died is a harness error. */
-  logs(): ComponentLogs {
+  async logs(): Promise<ComponentLogs> {
+    await Promise.all(this.running.map((p) => p.settle()));
     this.assertAlive('during the trial');
     const out: ComponentLogs = {};
     for (const p of this.running) out[p.spec.name] = { log: p.linesSince(this.marks.get(p.spec.name) ?? { lines: 0, logBytes: 0 }) };

@@ -30,7 +30,7 @@ export interface NetworkAttachment {
   beginTrial(): Promise<void>;
   /** A phase begins: `reset` says whether each of its trials starts from fresh programs. */
   enterPhase(phase: { reset: 'each-trial' | 'none' }): void;
-  logs(): NonNullable<Observations['components']>;
+  logs(): Promise<NonNullable<Observations['components']>>;
   stop(): Promise<void>;
 }
 
@@ -223,7 +223,7 @@ export class FakeInternet {
   /** What the hosts saw since the trial began (runner/trial.ts may call observationsOf(hostLogs()) itself). */
   async observe(): Promise<Observations> {
     const seen = observationsOf(await this.hostLogs(), this.plan);
-    return this.attachment ? { ...seen, components: this.attachment.logs() } : seen;
+    return this.attachment ? { ...seen, components: await this.attachment.logs() } : seen;
   }
 
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */
