@@ -2,9 +2,10 @@
  * npm run bench:real — the latency a real middlebox adds, side by side with the harness's own:
  * the same scenario cells through our CONNECT proxy and squid (CONNECT), and through our SNI
  * firewall alone, haproxy in front of it, and squid peeking at the SNI. The measure is the median
- * time of the real `go mod download` in the cell every policy lets through (the mirror), BENCH_REPS
- * trials each (default 15). The edge (our firewall, Toxiproxy, origin) is on every path, so
- * "added" is the difference to the firewall-only path measured in the same run.
+ * time of the real `go mod download` in the cell every policy lets through (the mirror):
+ * BENCH_ROUNDS rounds (default 4) of BENCH_REPS trials (default 4) per path, paths rotated per
+ * round. The edge (our firewall, Toxiproxy, origin) is on every path, so "added" is the
+ * difference to the firewall-only path measured in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ import { readResults } from '../src/report/results.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { quantile } from '../src/stats/tests.ts';
 
-const REPS = Number(process.env['BENCH_REPS'] ?? 15);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 4);
+const REPS = Number(process.env['BENCH_REPS'] ?? 4);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PATHS = [
   ['firewall only (ours, reference)', 'ours-sni-close.ts'],
@@ -27,20 +29,28 @@ const PATHS = [
 
 const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-bench-real-'));
 try {
-  const rows: Array<{ path: string; medianMs: number; p90Ms: number; n: number }> = [];
-  for (const [path, file] of PATHS) {
+  // every path runs in each round, in a rotated order, so machine drift spreads over all paths
+  const times = new Map<string, number[]>(PATHS.map(([path]) => [path, []]));
+  const scenarios = await Promise.all(PATHS.map(async ([path, file]) => {
     const scenario = await loadScenario(join(ROOT, 'scenarios/real', file));
     // only the cell every policy lets through
-    const mirrorOnly = { ...scenario, mitigations: scenario.mitigations.filter((m) => m.name.startsWith('mirror-list')) };
-    const run = await runScenarios({ scenarios: [mirrorOnly], outDir: join(out, scenario.name), quiet: true, reps: REPS });
-    const times = readResults(run.resultsFile).records.filter((r) => r.outcome === 'ok').map((r) => r.durationMs);
-    const medianMs = quantile(times, 0.5) ?? NaN;
-    rows.push({ path, medianMs, p90Ms: quantile(times, 0.9) ?? NaN, n: times.length });
-    process.stderr.write(`${path}: median ${medianMs.toFixed(0)} ms (n=${times.length})\n`);
+    return { path, scenario: { ...scenario, mitigations: scenario.mitigations.filter((m) => m.name.startsWith('mirror-list')) } };
+  }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < scenarios.length; i++) {
+      const { path, scenario } = scenarios[(i + round) % scenarios.length]!;
+      const run = await runScenarios({ scenarios: [scenario], outDir: join(out, `${scenario.name}-${round}`), quiet: true, reps: REPS });
+      times.get(path)!.push(...readResults(run.resultsFile).records.filter((r) => r.outcome === 'ok').map((r) => r.durationMs));
+    }
+    process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
+  const rows = PATHS.map(([path]) => {
+    const t = times.get(path)!;
+    return { path, medianMs: quantile(t, 0.5) ?? NaN, p90Ms: quantile(t, 0.9) ?? NaN, n: t.length };
+  });
   const reference = rows[0]!.medianMs;
   console.log(`| path | median go time | p90 | added vs firewall only | ok trials |\n|---|---|---|---|---|`);
-  for (const r of rows) console.log(`| ${r.path} | ${r.medianMs.toFixed(0)} ms | ${r.p90Ms.toFixed(0)} ms | ${r === rows[0] ? '-' : `${(r.medianMs - reference).toFixed(0)} ms`} | ${r.n}/${REPS} |`);
+  for (const r of rows) console.log(`| ${r.path} | ${r.medianMs.toFixed(0)} ms | ${r.p90Ms.toFixed(0)} ms | ${r === rows[0] ? '-' : `${(r.medianMs - reference).toFixed(0)} ms`} | ${r.n}/${ROUNDS * REPS} |`);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
