@@ -1,4 +1,5 @@
 import { findGo, inspectGo } from '../client/toolchain.ts';
+import { realSoftwareCheck } from '../components/doctor-check.ts';
 import { errorMessage } from '../errors.ts';
 import { probeNamespaces } from '../sandbox/netns.ts';
 import { dockerEngine } from '../sandbox/docker/backend.ts';
@@ -88,7 +89,7 @@ export async function dockerCheck(): Promise<DoctorCheck> {
 
 /** One line per prerequisite; exit 1 when the default backend cannot run. */
 export async function doctor(): Promise<number> {
-  const checks = [...runChecks(), await dockerCheck()];
+  const checks = [...runChecks(), realSoftwareCheck(), await dockerCheck()];
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const c of checks) {
     const mark = c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL';
