@@ -99,7 +99,12 @@ export class ComponentProcess {
   async stop(): Promise<void> {
     this.stopping = true;
     const pid = this.child?.pid;
-    if (pid === undefined || this.exit) return;
+    if (pid === undefined) return;
+    if (this.exit) {
+      // the program is gone; helpers it started in its group may not be
+      signalGroup(pid, 'SIGKILL');
+      return;
+    }
     signalGroup(pid, 'SIGTERM');
     const timer = sleep(STOP_GRACE_MS).then(() => 'late' as const);
     if ((await Promise.race([this.exited.then(() => 'gone' as const), timer])) === 'late') signalGroup(pid, 'SIGKILL');
