@@ -5,7 +5,7 @@ import { HarnessError } from '../errors.ts';
 import { DEFAULT_PORTS, type ComponentSpec, type componentSchema, type PhaseSpec, type phaseSchema } from './schema.ts';
 
 /** Components get their own loopback addresses in the sandbox: 127.0.10.1, .2 ... */
-export function componentAddress(index: number): string {
+function componentAddress(index: number): string {
   return `127.0.10.${index + 1}`;
 }
 

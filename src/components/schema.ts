@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { faultSchema } from '../faults/catalog.ts';
 
 /** What a real program does in the fake internet, and so where the harness wires it. */
-export const COMPONENT_ROLES = ['connect-proxy', 'mirror', 'resolver', 'sni-gateway'] as const;
+const COMPONENT_ROLES = ['connect-proxy', 'mirror', 'resolver', 'sni-gateway'] as const;
 export type ComponentRole = (typeof COMPONENT_ROLES)[number];
 
 /** The port each role listens on unless the component says otherwise. */
@@ -32,7 +32,6 @@ export const componentSchema = z.strictObject({
   readyTimeoutMs: z.number().int().min(100).max(120_000).optional(),
 });
 
-export type ComponentDefinition = z.input<typeof componentSchema>;
 
 /** A phase of a run: its trials run after the previous phase's, the components' state carried over. */
 export const phaseSchema = z.strictObject({
@@ -44,7 +43,6 @@ export const phaseSchema = z.strictObject({
   reps: z.number().int().min(1).max(10_000).optional(),
 });
 
-export type PhaseDefinition = z.input<typeof phaseSchema>;
 
 /** A component as the sandbox starts it: validated, its template read, its address assigned. */
 export interface ComponentSpec {
