@@ -10,10 +10,11 @@ import { ROOT } from '../../helpers.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-real-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
+let runs = 0;
 
 async function runShipped(file: string, reps: number): Promise<TrialRecord[]> {
   const scenario = await loadScenario(join(ROOT, 'scenarios/real', file));
-  const run = await runScenarios({ scenarios: [scenario], outDir: join(out, scenario.name), quiet: true, reps });
+  const run = await runScenarios({ scenarios: [scenario], outDir: join(out, `${scenario.name}-${++runs}`), quiet: true, reps });
   return readResults(run.resultsFile).records;
 }
 
