@@ -21,9 +21,10 @@ describe('a regression gate for a proxy config', () => {
     const scenario = await loadScenario(join(ROOT, 'scenarios/real/nginx-mirror.ts'));
     const good = await runScenarios({ scenarios: [scenario], outDir: join(out, 'v1'), quiet: true, reps: 5 });
     const bad = await runScenarios({ scenarios: [withConfig(scenario, 'nginx-mirror-simplified.conf')], outDir: join(out, 'v2'), quiet: true, reps: 5 });
-    const result = compareReports(join(good.outDir, 'report.json'), join(bad.outDir, 'report.json'));
+    const result = compareReports([join(good.outDir, 'report.json'), join(bad.outDir, 'report.json')]);
     expect(result.text).toMatch(/\| real-nginx-mirror\/upstream-down \| baseline \S+ \|.*\| 0% \| 100% \| REGRESSION \|/);
     expect(result.regressions).toBeGreaterThanOrEqual(1);
+    expect(result.exitCode).toBe(1);
     // the cold phase is the same config work either way: no regression claimed there
     expect(result.text).not.toMatch(/real-nginx-mirror\/cold \|.*REGRESSION/);
   });
