@@ -7,7 +7,8 @@
  * over time. Exit 1 when a check fails.
  *   --minutes N      how long to soak (default 30)
  *   --scenarios P    what to run (default scenarios/)
- *   --reps N         reps override (default: each scenario's own)
+ *   --reps N         reps per cell (default 2: whole runs of the library finish within the soak;
+ *                    "scenario" keeps each scenario's own)
  *   --seed N         seeds the interrupt times (default 1)
  */
 import { spawn } from 'node:child_process';
@@ -19,7 +20,7 @@ import { createRandom } from '../src/random.ts';
 import { readResults } from '../src/report/results.ts';
 import { trialKey } from '../src/runner/plan.ts';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, scenarios: { type: 'string', default: 'scenarios/' }, reps: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, scenarios: { type: 'string', default: 'scenarios/' }, reps: { type: 'string', default: '2' }, seed: { type: 'string', default: '1' } } });
 const minutes = Number(values.minutes);
 if (!(minutes > 0 && minutes <= 240)) throw new Error(`--minutes: got ${values.minutes}; allowed: 0 < N <= 240`);
 const random = createRandom(Number(values.seed));
@@ -80,21 +81,35 @@ const cmdline = (pid: number) => {
     return '';
   }
 };
-const netNamespaces = () => new Set(readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => { try { return [readlinkSync(`/proc/${p}/ns/net`)]; } catch { return []; } }));
-const ourMounts = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes('gomod-chaos'));
+/** Mounts of this machine's mount namespace on a run's scratch (the sandbox mounts its own, inside). */
+const ourMounts = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => cliPids.some((p) => l.includes(`gomod-chaos-run-${p}-`)));
 const scratchDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('gomod-chaos-run-'));
 
 interface Sample { atS: number; harnessMiB: number; innerMiB: number }
-interface Segment { run: number; code: number | null; interruptedAfterS: number | null; planned: number; kept: number; samples: Sample[] }
+interface Segment { run: number; code: number | null; interruptedAfterS: number | null; planned: number; kept: number; samples: Sample[]; announced: string[] }
+
+/** "scenario mitigation go #rep" of a progress line "[k/N] scenario mitigation go #rep: outcome ...". */
+const announcedTrial = (line: string) => /^\[\d+\/\d+\] (\S+) (\S+) (\S+) #(\d+): /.exec(line)?.slice(1, 5).join(' ');
+const recordLabel = (r: { scenario: string; mitigation: string; goVersion: string; rep: number }) => `${r.scenario} ${r.mitigation} ${r.goVersion} ${r.rep + 1}`;
 
 /** One invocation of the CLI, interrupted after `interruptMs` unless it ends first. */
 async function segment(run: number, dir: string, resume: boolean, interruptMs: number | null): Promise<Segment> {
-  const args = [CLI, 'run', values.scenarios, '--out', dir, ...(values.reps ? ['--reps', values.reps] : []), ...(resume ? ['--resume'] : [])];
+  const args = [CLI, 'run', values.scenarios, '--out', dir, ...(values.reps !== 'scenario' ? ['--reps', values.reps] : []), ...(resume ? ['--resume'] : [])];
   const [key, value] = MARK.split('=') as [string, string];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, [key]: value } });
   cliPids.push(child.pid!);
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  const announced: string[] = [];
+  let partial = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-20_000);
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const trial = announcedTrial(line);
+      if (trial) announced.push(trial);
+    }
+  });
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const started = Date.now();
   const samples: Sample[] = [];
@@ -108,11 +123,9 @@ async function segment(run: number, dir: string, resume: boolean, interruptMs: n
   clearTimeout(timer);
   const planned = Number(/(\d+) trials(?: \(shard [^)]*\))?, \d+ to run/.exec(stderr)?.[1] ?? NaN);
   if (code !== 0 && code !== 130) log(`run ${run}: exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return { run, code, interruptedAfterS: code === 130 && interruptMs !== null ? interruptMs / 1000 : null, planned, kept: existsSync(join(dir, 'results.jsonl')) ? readResults(join(dir, 'results.jsonl')).records.length : 0, samples };
+  return { run, code, interruptedAfterS: code === 130 && interruptMs !== null ? interruptMs / 1000 : null, planned, kept: existsSync(join(dir, 'results.jsonl')) ? readResults(join(dir, 'results.jsonl')).records.length : 0, samples, announced };
 }
 
-const netBefore = netNamespaces().size;
-const mountsBefore = ourMounts().length;
 const segments: Segment[] = [];
 const problems: string[] = [];
 /** What the checks found, by kind (all must be 0). */
@@ -123,6 +136,7 @@ try {
     runs++;
     const dir = join(out, `run-${runs}`);
     let resume = false;
+    let kept = new Set<string>();
     for (;;) {
       const leftMs = deadline - Date.now();
       if (leftMs <= 0) break;
@@ -131,6 +145,12 @@ try {
       const s = await segment(runs, dir, resume, interruptMs);
       segments.push(s);
       log(`run ${runs} segment ${segments.filter((x) => x.run === runs).length}: exit ${s.code}, ${s.kept}/${s.planned} trials kept${s.interruptedAfterS !== null ? `, interrupted after ${s.interruptedAfterS.toFixed(0)} s` : ''}`);
+      // lost: a trial the CLI announced as measured, or one kept before, missing from results.jsonl now
+      const now = new Set(existsSync(join(dir, 'results.jsonl')) ? readResults(join(dir, 'results.jsonl')).records.map(recordLabel) : []);
+      const lost = [...s.announced, ...kept].filter((t) => !now.has(t));
+      found.lost += lost.length;
+      if (lost.length) problems.push(`run ${runs}: ${lost.length} trial(s) lost after segment ${segments.filter((x) => x.run === runs).length}: ${lost.slice(0, 3).join('; ')}`);
+      kept = now;
       await sleep(1_000); // the kernel's teardown of the sandbox is asynchronous to the CLI's exit
       const left = leftoverProcesses();
       found.processes += left.length;
@@ -144,22 +164,22 @@ try {
     const planned = segments.find((s) => s.run === runs && Number.isFinite(s.planned))?.planned ?? NaN;
     const finished = segments.filter((s) => s.run === runs).at(-1)?.code === 0;
     found.duplicated += duplicated;
-    if (finished) found.lost += Math.max(0, planned - records.length);
+    if (finished && records.length < planned) found.lost += planned - records.length;
     if (duplicated) problems.push(`run ${runs}: ${duplicated} duplicated trial(s)`);
     if (finished && records.length !== planned) problems.push(`run ${runs}: ${records.length} trials recorded, ${planned} planned (lost ${planned - records.length})`);
     if (existsSync(join(dir, '.gomod-chaos.lock'))) found.locks++;
     if (existsSync(join(dir, '.gomod-chaos.lock'))) problems.push(`run ${runs}: its --out lock was left`);
   }
 } finally {
-  const netAfter = netNamespaces().size;
-  const mountsAfter = ourMounts().length;
   const leftScratch = scratchDirs().filter((n) => cliPids.includes(Number(/^gomod-chaos-run-(\d+)-/.exec(n)?.[1])));
-  found.netns = Math.max(0, netAfter - netBefore);
-  found.mounts = Math.max(0, mountsAfter - mountsBefore);
+  // a network namespace lives while a process holds it or it is bind-mounted: count those of our leftovers
+  const rootNet = readlinkSync('/proc/self/ns/net');
+  found.netns = new Set(leftoverProcesses().flatMap((p) => { try { return [readlinkSync(`/proc/${p}/ns/net`)]; } catch { return []; } }).filter((ns) => ns !== rootNet)).size;
+  found.mounts = ourMounts().length;
   found.scratch = leftScratch.length;
   if (leftScratch.length) problems.push(`scratch folder(s) left: ${leftScratch.join(', ')}`);
-  if (netAfter > netBefore) problems.push(`${netAfter - netBefore} network namespace(s) more than before`);
-  if (mountsAfter > mountsBefore) problems.push(`${mountsAfter - mountsBefore} mount(s) of ours left`);
+  if (found.netns) problems.push(`${found.netns} network namespace(s) of ours left`);
+  if (found.mounts) problems.push(`${found.mounts} mount(s) of ours left`);
   const docker = await dockerLeftovers();
   found.docker = docker.count;
   if (docker.count > 0) problems.push(`${docker.count} Docker container(s)/network(s) labelled gomod-chaos left`);
@@ -182,9 +202,11 @@ async function dockerLeftovers(): Promise<{ checked: boolean; count: number }> {
       req.on('error', reject);
       req.end();
     });
+    // only what runs of this soak made (the label carries the harness's pid): the machine may be shared
+    const ours = (o: unknown) => cliPids.includes(Number((o as { Labels?: Record<string, string> }).Labels?.['gomod-chaos.pid']));
     const filter = encodeURIComponent(JSON.stringify({ label: ['gomod-chaos.run'] }));
     const [containers, networks] = await Promise.all([get(`/containers/json?all=1&filters=${filter}`), get(`/networks?filters=${filter}`)]);
-    return { checked: true, count: containers.length + networks.length };
+    return { checked: true, count: containers.filter(ours).length + networks.filter(ours).length };
   } catch {
     return { checked: false, count: 0 };
   }
