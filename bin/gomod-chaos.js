@@ -12,8 +12,9 @@ const HANDED_OVER = 'GOMOD_CHAOS_HANDED_OVER';
 
 function handOver(node) {
   const env = Object.assign({}, process.env, { [HANDED_OVER]: '1' });
-  const child = spawn(node, [fileURLToPath(import.meta.url)].concat(process.argv.slice(2)), { stdio: 'inherit', env });
-  // Ctrl-C reaches both processes (same process group): the child handles it, this one waits.
+  // The child has its own process group, so a terminal's Ctrl-C reaches it once, forwarded from
+  // here (in the terminal's group it would get that SIGINT and this one: a "second Ctrl-C").
+  const child = spawn(node, [fileURLToPath(import.meta.url)].concat(process.argv.slice(2)), { stdio: 'inherit', env, detached: true });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code !== null ? code : 128 + (constants.signals[signal] || 0)));
   child.on('error', (err) => {
