@@ -12,10 +12,15 @@ const HANDED_OVER = 'GOMOD_CHAOS_HANDED_OVER';
 
 function handOver(node) {
   const env = Object.assign({}, process.env, { [HANDED_OVER]: '1' });
-  // The child has its own process group, so a terminal's Ctrl-C reaches it once, forwarded from
-  // here (in the terminal's group it would get that SIGINT and this one: a "second Ctrl-C").
-  const child = spawn(node, [fileURLToPath(import.meta.url)].concat(process.argv.slice(2)), { stdio: 'inherit', env, detached: true });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  // Same process group, so killing the group stops both. A terminal's Ctrl-C reaches the child
+  // directly; forwarding it too would be a "second Ctrl-C" (kill at once), so SIGINT is forwarded
+  // only without a terminal (a script's kill -INT of this pid).
+  const child = spawn(node, [fileURLToPath(import.meta.url)].concat(process.argv.slice(2)), { stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (!(signal === 'SIGINT' && process.stderr.isTTY)) child.kill(signal);
+    });
+  }
   child.on('exit', (code, signal) => process.exit(code !== null ? code : 128 + (constants.signals[signal] || 0)));
   child.on('error', (err) => {
     process.stderr.write(`gomod-chaos: cannot start ${node}: ${err.message}\n`);

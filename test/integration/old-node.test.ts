@@ -47,8 +47,9 @@ describe.skipIf(!oldNode)(`an old Node (${oldNode ?? 'none found'})`, () => {
     expectOneLine(run(oldNode!, ['bin/gomod-chaos.js', 'frobnicate']), /^gomod-chaos: unknown command "frobnicate"/);
   });
 
-  it('Ctrl-C (SIGINT to the process group) through the hand-over stops the run: 130, the measured trials kept, nothing left running', async () => {
-    const out = join(bare, 'interrupted');
+  /** Starts a run through the hand-over, signals it after two trials, returns the exit code and stderr. */
+  async function interruptedRun(name: string, signal: (pid: number) => void): Promise<{ code: number | null; stderr: string; below: number[] }> {
+    const out = join(bare, name);
     const child = spawn(oldNode!, ['bin/gomod-chaos.js', 'run', 'test/fixtures/scenarios/resume.ts', '--out', out], { cwd: ROOT, env: { ...ISOLATED, PATH: `${ISOLATED.PATH}:${dirname(goBinary())}` }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -56,11 +57,22 @@ describe.skipIf(!oldNode)(`an old Node (${oldNode ?? 'none found'})`, () => {
     const results = join(out, 'results.jsonl');
     await waitFor('two recorded trials', () => existsSync(results) && readFileSync(results, 'utf8').split('\n').length > 2);
     const below = descendants(child.pid!);
-    // as a terminal's Ctrl-C does: SIGINT to the whole foreground process group
-    process.kill(-child.pid!, 'SIGINT');
-    expect(await closed).toBe(130);
-    expect(stderr).toMatch(/interrupted: \d+ of 12 trials kept/);
-    await waitFor('every process below the hand-over gone', () => below.every((pid) => !existsSync(`/proc/${pid}`)));
+    signal(child.pid!);
+    return { code: await closed, stderr, below };
+  }
+
+  it('Ctrl-C (SIGINT to the process group) through the hand-over stops the run: 130, the measured trials kept, nothing left running', async () => {
+    const run = await interruptedRun('interrupted', (pid) => process.kill(-pid, 'SIGINT'));
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/interrupted: \d+ of 12 trials kept/);
+    await waitFor('every process below the hand-over gone', () => run.below.every((pid) => !existsSync(`/proc/${pid}`)));
+  });
+
+  it('SIGTERM to the hand-over process alone is passed on: the run stops the same way', async () => {
+    const run = await interruptedRun('terminated', (pid) => process.kill(pid, 'SIGTERM'));
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/interrupted: \d+ of 12 trials kept/);
+    await waitFor('every process below the hand-over gone', () => run.below.every((pid) => !existsSync(`/proc/${pid}`)));
   });
 
   it('without a Node 24 in node_modules: one line naming the version needed and how, exit 2', () => {
