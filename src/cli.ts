@@ -23,16 +23,23 @@ import { init } from './commands/init.ts';
 const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
-      [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker] [--json]
+      [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
+      [--against base.ts] [--json]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
-                       --backend docker runs each host in its own container (Docker engine)
+                       --backend docker runs each host in its own container (Docker engine);
+                       --against runs a base scenario interleaved with the candidate (the
+                       control of \`compare <out>/report.json\`); exit 1 when a scenario's
+                       \`expect\` block is not met, 130 when interrupted
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
-  compare <base report.json> <candidate report.json> [--threshold 5%] [--alpha 0.05] [--json]
-                       verdict per cell; exit 1 on a significant regression (a CI gate)
+  compare <base report.json> <candidate report.json> | <report.json of a run --against>
+      [--min-effect 5%] [--alpha 0.05] [--drift 35%] [--allow-inconclusive] [--json]
+                       verdict per cell (better, worse, no difference shown, inconclusive);
+                       exit 0 when every cell is decided without regression, 1 on a regression,
+                       3 when a cell is inconclusive or missing from the candidate
   doctor [--json]      what is installed, what is missing, how to fix it
   setup                install what the harness builds itself (Toxiproxy, with go install)
   list [--json]        scenarios, faults and mitigations this version knows
@@ -79,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
           go: { type: 'string' },
           shard: { type: 'string' },
           resume: { type: 'boolean' },
+          against: { type: 'string' },
           json: { type: 'boolean' },
         },
       });
@@ -98,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       const goVersions = values.go?.split(',').map((v) => v.trim()).filter(Boolean);
       const scenarios = [];
       for (const file of scenarioFiles(positionals)) scenarios.push(await loadScenario(file));
+      const against = values.against !== undefined ? await loadScenario(values.against) : undefined;
       const outcome = await runScenarios({
         scenarios,
         command: ['gomod-chaos', ...argv].join(' '),
@@ -109,10 +118,12 @@ async function main(argv: string[]): Promise<number> {
         ...(shard ? { shard } : {}),
         ...(values.resume ? { resume: true } : {}),
         ...(values.backend !== undefined ? { backend: values.backend as Backend } : {}),
+        ...(against ? { against } : {}),
         ...(values.json ? { quiet: true } : {}),
       });
       if (values.json) json({ ...outcome, report: JSON.parse(readFileSync(join(outcome.outDir, 'report.json'), 'utf8')) as unknown });
-      return outcome.interrupted ? 130 : 0;
+      else if (against && !outcome.interrupted) process.stdout.write(`\n${compareReports([join(outcome.outDir, 'report.json')], {}).text}`);
+      return outcome.interrupted ? 130 : outcome.failedExpectations.length ? 1 : 0;
     }
     case 'merge': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' } } });
@@ -132,20 +143,29 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'compare': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { threshold: { type: 'string' }, alpha: { type: 'string' }, json: { type: 'boolean' } } });
-      if (positionals.length !== 2) throw new HarnessError('BAD_INPUT', 'compare takes two reports: gomod-chaos compare <base report.json> <candidate report.json>');
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { threshold: { type: 'string' }, 'min-effect': { type: 'string' }, alpha: { type: 'string' }, drift: { type: 'string' }, 'allow-inconclusive': { type: 'boolean' }, json: { type: 'boolean' } },
+      });
+      if (positionals.length < 1 || positionals.length > 2) throw new HarnessError('BAD_INPUT', 'compare takes two reports (gomod-chaos compare <base report.json> <candidate report.json>) or the report of a run made with --against');
       const fraction = (flag: string, v: string | undefined, max: number) => {
         if (v === undefined) return undefined;
         const n = Number(v.endsWith('%') ? Number(v.slice(0, -1)) / 100 : v);
         if (!(n > 0 && n < max)) throw new HarnessError('BAD_INPUT', `--${flag}: got ${JSON.stringify(v)}; allowed: a number between 0 and ${max} (e.g. 0.05 or 5%)`);
         return n;
       };
-      const threshold = fraction('threshold', values.threshold, 10);
+      const threshold = fraction('min-effect', values['min-effect'] ?? values.threshold, 10);
       const alpha = fraction('alpha', values.alpha, 1);
-      const result = compareReports(positionals[0]!, positionals[1]!, { ...(threshold !== undefined ? { threshold } : {}), ...(alpha !== undefined ? { alpha } : {}) });
-      if (values.json) json({ regressions: result.regressions, cells: result.cells });
+      const driftBound = fraction('drift', values.drift, 10);
+      const result = compareReports(positionals, {
+        settings: { ...(threshold !== undefined ? { threshold } : {}), ...(alpha !== undefined ? { alpha } : {}) },
+        ...(driftBound !== undefined ? { driftBound } : {}),
+        ...(values['allow-inconclusive'] ? { allowInconclusive: true } : {}),
+      });
+      if (values.json) json({ exitCode: result.exitCode, regressions: result.regressions, inconclusive: result.inconclusive, missing: result.missing, cells: result.cells });
       else process.stdout.write(result.text);
-      return result.regressions > 0 ? 1 : 0;
+      return result.exitCode;
     }
     case 'doctor': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });

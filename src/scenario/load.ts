@@ -7,6 +7,7 @@ import { parseDuration, type Duration } from '../duration.ts';
 import { HarnessError } from '../errors.ts';
 import { importFailure, importScenario } from './import.ts';
 import { faultSchema } from '../faults/catalog.ts';
+import { expectSchema, type Expectations } from './expect.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
 
 const SCENARIO_DEFAULTS = Object.freeze({
@@ -71,6 +72,12 @@ const schema = z.strictObject({
     .default(SCENARIO_DEFAULTS.timeoutMs),
   /** Seed of the trial order (and of any randomised fault). */
   seed: int(0, 2 ** 31 - 1).default(SCENARIO_DEFAULTS.seed),
+  /**
+   * What the scenario shows, per cell, checked after the run (a failed one makes `run` exit 1):
+   * `{ baseline: { outcome: 'fail', failureClass: 'tcp-reset' }, 'mirror-list': { successRate: '>=0.95', medianMs: '<2000' } }`.
+   * A key is a cell's name, or a mitigation's name when it makes exactly one cell.
+   */
+  expect: expectSchema.default({}),
 });
 
 /** What a scenario file exports: `export default defineScenario({...})` (the schema's input). */
@@ -117,6 +124,7 @@ function allowedFields(path: readonly PropertyKey[], input: unknown): string[] {
   for (const key of path) {
     settle();
     if (node instanceof z.ZodArray) node = node.element;
+    else if (node instanceof z.ZodRecord) node = node.valueType;
     else if (node instanceof z.ZodObject) node = (node.shape as Record<PropertyKey, unknown>)[key];
     else return [];
     value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
@@ -159,7 +167,22 @@ export function validateScenario(input: unknown, file: string): Scenario {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new HarnessError('SCENARIO_INVALID', formatIssues(file, input, parsed.error.issues));
   const { timeout, mitigations, ...fields } = parsed.data;
-  return { ...fields, file, mitigations: mitigationCells(parsed.data, file), timeoutMs: timeout };
+  const cells = mitigationCells(parsed.data, file);
+  return { ...fields, file, mitigations: cells, timeoutMs: timeout, expect: expectByCell(fields.expect, cells.map((c) => c.name), file) };
+}
+
+/** Keys of `expect`: a cell's name, or a mitigation's name when it makes exactly one cell ('mirror-list'). */
+function expectByCell(expect: Expectations, cellNames: readonly string[], file: string): Expectations {
+  const out: Expectations = {};
+  for (const [key, value] of Object.entries(expect)) {
+    const matches = cellNames.includes(key) ? [key] : cellNames.filter((c) => c.startsWith(`${key}(`));
+    if (matches.length !== 1) {
+      const why = matches.length ? `names ${matches.length} cells; use one of their names` : "allowed: the scenario's cells";
+      throw new HarnessError('SCENARIO_INVALID', `${file}: expect: got ${JSON.stringify(key)}; ${why} ${JSON.stringify(matches.length ? matches : cellNames)}`);
+    }
+    out[matches[0]!] = value;
+  }
+  return out;
 }
 
 /** The scenario's mitigation cells (baseline first), checked against its mirrors. */
