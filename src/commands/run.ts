@@ -13,9 +13,8 @@ import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
 import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
 import type { Backend } from '../sandbox/backend.ts';
-import { dockerEngine, startDockerSandbox } from '../sandbox/docker/backend.ts';
-import { imageSource } from '../sandbox/docker/images.ts';
-import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
+import { SANDBOX_BACKENDS } from '../sandbox/backends.ts';
+import { namespaceMode } from '../sandbox/netns.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
 import { lockOutDir } from '../runner/out-lock.ts';
@@ -84,14 +83,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new HarnessError('BAD_INPUT', `two scenarios are named ${JSON.stringify(duplicate)}: scenario names must be unique in a run`);
 
-  if (options.backend === 'docker') {
-    imageSource();
-    await dockerEngine();
-    for (const s of scenarios) {
-      const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
-      if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
-    }
-  }
+  await SANDBOX_BACKENDS[options.backend ?? 'netns'].preflight(scenarios);
   const prereq = checkPrerequisites({ installMissing: true });
   const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
   const goVersions = toolchains.map((t) => t.version);
@@ -299,10 +291,7 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     else if (event.type === 'error') sandboxError = event;
     else if (event.type === 'done') interrupted ||= event.interrupted;
   };
-  const sandbox =
-    options.backend === 'docker'
-      ? startDockerSandbox(sandboxConfig, { goroot: dirname(dirname(ctx.toolchains[0]!.binary)), goVersion: ctx.toolchains[0]!.version, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent)
-      : startSandbox(sandboxConfig, onEvent);
+  const sandbox = SANDBOX_BACKENDS[options.backend ?? 'netns'].start({ config: sandboxConfig, go: ctx.toolchains[0]!, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent);
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
