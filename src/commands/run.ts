@@ -18,6 +18,7 @@ import { namespaceMode } from '../sandbox/netns.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
 import { lockOutDir } from '../runner/out-lock.ts';
+import { RunInterrupt } from './interrupt.ts';
 import { readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
 import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
@@ -83,6 +84,9 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new HarnessError('BAD_INPUT', `two scenarios are named ${JSON.stringify(duplicate)}: scenario names must be unique in a run`);
 
+  for (const s of scenarios) {
+    if (options.shard && s.phases.length) throw new HarnessError('BAD_INPUT', `${s.name}: a scenario with phases cannot be sharded (each phase starts from the state the one before left); run it without --shard`);
+  }
   await SANDBOX_BACKENDS[options.backend ?? 'netns'].preflight(scenarios);
   const prereq = checkPrerequisites({ installMissing: true });
   const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
@@ -197,19 +201,21 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   const { options, scenarios, outDir, resultsFile } = run;
   progress(`gomod-chaos: ${scenarios.length} scenario(s), ${planned} trials${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ''}, ${remaining.length} to run, ${run.goVersions.join(', ')} -> ${outDir}`);
   const bar = new Progress(planned, planned - remaining.length);
-  let interrupted = false;
+  const interrupt = new RunInterrupt((line) => bar.note(line));
   let failure: unknown;
   try {
     for (const { scenario, trials } of schedule(scenarios, remaining, Boolean(options.against))) {
+      if (interrupt.interrupted) break;
       if (trials.length === 0) continue;
-      interrupted = await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar });
-      if (interrupted) break;
+      await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar, interrupt });
     }
   } catch (err) {
     failure = err;
   } finally {
+    interrupt.dispose();
     bar.stop();
   }
+  const interrupted = interrupt.interrupted;
   if (failure && !existsSync(resultsFile)) throw failure;
   const { records, markdown, report } = writeReports(outDir, { title: run.defaultName });
   for (const p of report.skippedLines) progress(`warning: ${p}`);
@@ -256,10 +262,11 @@ interface RunContext {
   toolchains: GoToolchain[];
   resultsFile: string;
   bar: Progress;
+  interrupt: RunInterrupt;
 }
 
-/** One scenario's trials in one sandbox. Returns whether the run was interrupted. */
-async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<boolean> {
+/** One scenario's trials in one sandbox. */
+async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<void> {
   const corpus = await ensureCorpus(scenario.corpus, cacheDir());
   const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
   const e = effective(scenario, options);
@@ -283,6 +290,8 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     toxiproxyBinary: ctx.prereq.toxiproxyBinary,
     resultsFile: ctx.resultsFile,
     scratchDir,
+    components: scenario.components,
+    phases: scenario.phases.map((p) => ({ ...p, faults: resolveFaultHosts(p.faults, hostTokens(ctx.toolchains[0]!)) })),
   };
   const onEvent = (event: SandboxEvent) => {
     options.onEvent?.(event);
@@ -291,32 +300,25 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     else if (event.type === 'error') sandboxError = event;
     else if (event.type === 'done') interrupted ||= event.interrupted;
   };
+  if (ctx.interrupt.interrupted) {
+    // Ctrl-C while the scenario was prepared: no sandbox
+    rmSync(scratchDir, { recursive: true, force: true });
+    return;
+  }
   const sandbox = SANDBOX_BACKENDS[options.backend ?? 'netns'].start({ config: sandboxConfig, go: ctx.toolchains[0]!, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent);
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
-    interrupted = true;
-    if (interrupts === 1) {
-      ctx.bar.note('interrupt: stopping after killing the trial in flight (Ctrl-C again to kill at once)');
-      sandbox.requestStop();
-    } else sandbox.kill();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  ctx.interrupt.attach(sandbox);
   let exit;
   try {
     exit = await sandbox.exited;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    ctx.interrupt.detach();
     rmSync(scratchDir, { recursive: true, force: true });
   }
   if (sandboxError) {
     if (sandboxError.code === 'DOCKER' || sandboxError.code === 'BAD_INPUT') throw new HarnessError(sandboxError.code, `${scenario.name}: ${sandboxError.message}`);
     throw new HarnessError('COMPONENT_START', `${scenario.name}: the run failed inside the sandbox: ${sandboxError.message}`);
   }
-  if (exit.code !== 0 && !interrupted) {
+  if (exit.code !== 0 && !interrupted && !ctx.interrupt.interrupted) {
     throw new HarnessError('COMPONENT_START', `${scenario.name}: the sandbox exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.split('\n').slice(-3).join(' | ') || 'no output'}`);
   }
-  return interrupted;
 }
