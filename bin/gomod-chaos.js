@@ -12,9 +12,15 @@ const HANDED_OVER = 'GOMOD_CHAOS_HANDED_OVER';
 
 function handOver(node) {
   const env = Object.assign({}, process.env, { [HANDED_OVER]: '1' });
+  // Same process group, so killing the group stops both. A terminal's Ctrl-C reaches the child
+  // directly; forwarding it too would be a "second Ctrl-C" (kill at once), so SIGINT is forwarded
+  // only without a terminal (a script's kill -INT of this pid).
   const child = spawn(node, [fileURLToPath(import.meta.url)].concat(process.argv.slice(2)), { stdio: 'inherit', env });
-  // Ctrl-C reaches both processes (same process group): the child handles it, this one waits.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (!(signal === 'SIGINT' && process.stderr.isTTY)) child.kill(signal);
+    });
+  }
   child.on('exit', (code, signal) => process.exit(code !== null ? code : 128 + (constants.signals[signal] || 0)));
   child.on('error', (err) => {
     process.stderr.write(`gomod-chaos: cannot start ${node}: ${err.message}\n`);

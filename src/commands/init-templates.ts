@@ -14,7 +14,7 @@ export default defineScenario({
   corpus: { modules: 8, seed: 1 },
   faults: [{ kind: 'tcp-latency', match: '*', latency: '80ms', jitter: '10ms' }],
   mitigations: ['baseline', 'http2-off'],
-  reps: 4,
+  reps: 6,
   timeout: '90s',
 });
 `;
@@ -96,9 +96,11 @@ jobs:
           $GOMOD_CHAOS merge "$RESULTS"/gomod-chaos-shard-* --out "$RESULTS/merged"
           cat "$RESULTS/merged/report.md" >> "$GITHUB_STEP_SUMMARY"
           if [ -f "$RESULTS/baseline/report.json" ]; then
-            # exit 1 on a regression fails the job; 3 (inconclusive) and 2 (bad input) too
+            # a regression (exit 1) fails the job. Two separate runs have no control: a time
+            # difference within the between-run drift is inconclusive, shown in the table, and
+            # --allow-inconclusive keeps it from failing the job (drop it for a stricter gate)
             set -o pipefail
-            $GOMOD_CHAOS compare "$RESULTS/baseline/report.json" "$RESULTS/merged/report.json" | tee -a "$GITHUB_STEP_SUMMARY"
+            $GOMOD_CHAOS compare "$RESULTS/baseline/report.json" "$RESULTS/merged/report.json" --allow-inconclusive | tee -a "$GITHUB_STEP_SUMMARY"
           else
             echo "no baseline report yet: this run becomes the baseline once it is on the default branch" >> "$GITHUB_STEP_SUMMARY"
           fi

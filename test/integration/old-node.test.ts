@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers.ts';
+import { ROOT, descendants, waitFor } from '../helpers.ts';
 
 /** A Node older than 22.18 on this machine: the one npm runs on (npm test), or /usr/bin/node. */
 function findOldNode(): string | undefined {
@@ -18,6 +18,7 @@ function findOldNode(): string | undefined {
 }
 
 const oldNode = findOldNode();
+const goBinary = () => spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim();
 // only /usr/bin and /bin on PATH, as on a fresh machine: no Node 24 anywhere but node_modules
 const ISOLATED = { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
 const bare = mkdtempSync(join(tmpdir(), 'gomod-chaos-bare-'));
@@ -44,6 +45,34 @@ describe.skipIf(!oldNode)(`an old Node (${oldNode ?? 'none found'})`, () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: gomod-chaos/);
     expectOneLine(run(oldNode!, ['bin/gomod-chaos.js', 'frobnicate']), /^gomod-chaos: unknown command "frobnicate"/);
+  });
+
+  /** Starts a run through the hand-over, signals it after two trials, returns the exit code and stderr. */
+  async function interruptedRun(name: string, signal: (pid: number) => void): Promise<{ code: number | null; stderr: string; below: number[] }> {
+    const out = join(bare, name);
+    const child = spawn(oldNode!, ['bin/gomod-chaos.js', 'run', 'test/fixtures/scenarios/resume.ts', '--out', out], { cwd: ROOT, env: { ...ISOLATED, PATH: `${ISOLATED.PATH}:${dirname(goBinary())}` }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const results = join(out, 'results.jsonl');
+    await waitFor('two recorded trials', () => existsSync(results) && readFileSync(results, 'utf8').split('\n').length > 2);
+    const below = descendants(child.pid!);
+    signal(child.pid!);
+    return { code: await closed, stderr, below };
+  }
+
+  it('Ctrl-C (SIGINT to the process group) through the hand-over stops the run: 130, the measured trials kept, nothing left running', async () => {
+    const run = await interruptedRun('interrupted', (pid) => process.kill(-pid, 'SIGINT'));
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/interrupted: \d+ of 12 trials kept/);
+    await waitFor('every process below the hand-over gone', () => run.below.every((pid) => !existsSync(`/proc/${pid}`)));
+  });
+
+  it('SIGTERM to the hand-over process alone is passed on: the run stops the same way', async () => {
+    const run = await interruptedRun('terminated', (pid) => process.kill(pid, 'SIGTERM'));
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/interrupted: \d+ of 12 trials kept/);
+    await waitFor('every process below the hand-over gone', () => run.below.every((pid) => !existsSync(`/proc/${pid}`)));
   });
 
   it('without a Node 24 in node_modules: one line naming the version needed and how, exit 2', () => {
