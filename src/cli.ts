@@ -12,6 +12,7 @@ import { scenarioFiles } from './scenario/load.ts';
 import { parseDuration } from './duration.ts';
 import { HarnessError, errorMessage } from './errors.ts';
 import { listing } from './commands/list.ts';
+import { snapshotCommand } from './commands/snapshot.ts';
 import { loadScenario } from './scenario/load.ts';
 import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
 
@@ -19,10 +20,12 @@ const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
       [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
+      [--project DIR]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
-                       --backend docker runs each host in its own container (Docker engine)
+                       --backend docker runs each host in its own container (Docker engine);
+                       --project runs them against a Go project's snapshot (see snapshot)
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
@@ -31,6 +34,8 @@ const USAGE = `usage: gomod-chaos <command>
   doctor               what is installed, what is missing, how to fix it
   setup                install what the harness builds itself (Toxiproxy, with go install)
   list                 scenarios, faults and mitigations this version knows
+  snapshot <project>   resolve a Go project's module graph once through your GOPROXY into the
+                       harness cache (keyed by go.mod + go.sum); runs with --project serve it
 `;
 
 function positiveInt(flag: string, value: string | undefined, max = 1_000_000): number | undefined {
@@ -56,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
           go: { type: 'string' },
           shard: { type: 'string' },
           resume: { type: 'boolean' },
+          project: { type: 'string' },
         },
       });
       if (positionals.length === 0) throw new HarnessError('BAD_INPUT', 'run takes scenario files or folders: e.g. npx gomod-chaos run scenarios/clean.ts');
@@ -85,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
         ...(shard ? { shard } : {}),
         ...(values.resume ? { resume: true } : {}),
         ...(values.backend !== undefined ? { backend: values.backend as Backend } : {}),
+        ...(values.project !== undefined ? { project: values.project } : {}),
       });
       return outcome.interrupted ? 130 : 0;
     }
@@ -131,6 +138,12 @@ async function main(argv: string[]): Promise<number> {
     case 'list':
       process.stdout.write(listing());
       return 0;
+    case 'snapshot': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) throw new HarnessError('BAD_INPUT', 'snapshot takes one project folder (the one with go.mod): gomod-chaos snapshot ./my-service');
+      process.stdout.write(await snapshotCommand(positionals[0]!));
+      return 0;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -138,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, merge, report, compare, doctor, setup, list, help`);
+      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, merge, report, compare, doctor, setup, list, snapshot, help`);
   }
 }
 

@@ -19,7 +19,9 @@ import { createScratchDir } from '../sandbox/scratch.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
+import { workloadLabel } from '../workload/schema.ts';
 import { checkPrerequisites, publicHosts } from './prepare.ts';
+import { projectSnapshot } from './snapshot.ts';
 
 export interface RunOptions {
   scenarios: Scenario[];
@@ -41,6 +43,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** Where the hosts run: namespaces of this machine (default) or Docker containers. */
   backend?: Backend;
+  /** A Go project every scenario runs against (instead of its own project or corpus). */
+  project?: string;
 }
 
 export type Backend = 'netns' | 'docker';
@@ -73,7 +77,7 @@ function effective(scenario: Scenario, options: RunOptions) {
  * in a fresh sandbox, trials in a seeded interleaved order; resumable and shardable.
  */
 export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
-  const { scenarios } = options;
+  const scenarios = options.project === undefined ? options.scenarios : options.scenarios.map((s) => ({ ...s, project: resolve(options.project!) }));
   if (scenarios.length === 0) throw new HarnessError('BAD_INPUT', 'no scenario to run');
   const names = scenarios.map((s) => s.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -131,7 +135,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
           identity,
           shard: options.shard ?? null,
           command: options.command ?? process.argv.slice(1).join(' '),
-          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus })),
+          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, project: s.project ?? null, workload: workloadLabel(s.workload) })),
           backend: options.backend ?? 'netns',
           ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
           go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
@@ -196,7 +200,7 @@ interface RunContext {
 
 /** One scenario's trials in one sandbox. Returns whether the run was interrupted. */
 async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<boolean> {
-  const corpus = await ensureCorpus(scenario.corpus, cacheDir());
+  const corpus = scenario.project ? await projectSnapshot(scenario.project) : await ensureCorpus(scenario.corpus, cacheDir());
   const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
   const e = effective(scenario, options);
   const scratchDir = createScratchDir();

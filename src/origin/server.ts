@@ -99,6 +99,10 @@ export class Origin {
     if (!first) throw new Error('origin needs at least one host');
     const server = http2.createSecureServer({
       allowHTTP1: true,
+      // node answers ENHANCE_YOUR_CALM once a session buffers more than maxSessionMemory (10 MB by
+      // default): a real project's zips (tens of MB in flight on one h2 connection) would hit it,
+      // which no real module proxy does
+      maxSessionMemory: 1024,
       cert: first.certificate.certPem,
       key: first.certificate.keyPem,
       SNICallback: (servername, cb) => {

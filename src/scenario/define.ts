@@ -2,6 +2,7 @@ import type { CorpusOptions } from '../corpus/generate.ts';
 import type { Duration } from '../duration.ts';
 import type { MitigationInput } from '../mitigations/catalog.ts';
 import type { Fault } from './faults.ts';
+import type { Workload } from '../workload/schema.ts';
 
 /** What a scenario file exports: `export default defineScenario({...})`. */
 export interface ScenarioDefinition {
@@ -38,6 +39,17 @@ export interface ScenarioDefinition {
   timeout?: Duration;
   /** Seed of the trial order (and of any randomised fault). */
   seed?: number;
+  /**
+   * A real Go project (its go.mod folder, relative to this file) instead of the synthetic corpus:
+   * its module graph is snapshotted once through your GOPROXY and served by the fake internet.
+   */
+  project?: string;
+  /**
+   * What the client runs: 'download' (go mod download, the default), 'build' (go build ./...),
+   * 'test' (compile the tests), 'get-u', 'list-updates', 'install', 'toolchain', or a script
+   * `async ({ $, project, env }) => { await $\`go vet ./...\` }` with zx's $ bound to the trial.
+   */
+  workload?: Workload;
 }
 
 /** Typed identity: gives editors completion for every field; validation happens at load. */

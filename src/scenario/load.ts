@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
@@ -9,6 +9,7 @@ import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitiga
 import type { ScenarioDefinition } from './define.ts';
 import { faultSchema, type Fault } from './faults.ts';
 import type { CorporateProxyOptions } from '../topology/fake-internet.ts';
+import { workloadSchema, type Workload } from '../workload/schema.ts';
 
 /** A validated scenario with every default filled in. */
 export interface Scenario {
@@ -26,6 +27,10 @@ export interface Scenario {
   reps: number;
   timeoutMs: number;
   seed: number;
+  /** A real Go project (absolute) whose snapshot replaces the corpus; undefined: the synthetic corpus. */
+  project: string | undefined;
+  /** What the client runs in each trial. */
+  workload: Workload;
 }
 
 export const SCENARIO_DEFAULTS = Object.freeze({
@@ -62,6 +67,8 @@ const schema = z.strictObject({
     .refine((v) => (parseDuration(v) ?? 0) > 0, 'a duration such as 90000, "250ms", "90s" or "2m"')
     .optional(),
   seed: int(0, 2 ** 31 - 1).optional(),
+  project: z.string().min(1).optional(),
+  workload: workloadSchema.optional(),
 });
 
 function describeValue(input: unknown): string {
@@ -178,6 +185,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
     reps: def.reps ?? SCENARIO_DEFAULTS.reps,
     timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,
     seed: def.seed ?? SCENARIO_DEFAULTS.seed,
+    project: def.project === undefined ? undefined : resolve(dirname(resolve(file)), def.project),
+    workload: def.workload ?? 'download',
   };
 }
 

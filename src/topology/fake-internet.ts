@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { clientFiles, type ClientFiles, type ResolvOptions } from '../client/traps.ts';
 import { parseGosumdb } from '../client/toolchain.ts';
 import { windowOf, TrialClock } from '../faults/window.ts';
-import { goproxySite, type Site } from '../origin/goproxy-site.ts';
+import type { Site } from '../origin/goproxy-site.ts';
+import { corpusSite } from '../project/site.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../scenario/faults.ts';
 import { Wan } from '../wan/toxiproxy.ts';
@@ -99,7 +100,7 @@ export class FakeInternet {
       await mkdir(workDir, { recursive: true });
       await writeFile(internet.caFile, plan.pki.caCertPem);
       await writeFile(internet.inspectionCaFile, plan.pki.inspectionCaCertPem + plan.pki.caCertPem);
-      internet.corpusSite = await goproxySite(plan.corpus.proxyDir);
+      internet.corpusSite = await corpusSite(plan.corpus);
       await startHosts(internet);
       const a = plan.addresses;
       await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${a.origin}:${a.httpsPort}` })));
