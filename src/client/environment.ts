@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
 export interface ClientDirs {
@@ -38,4 +39,18 @@ export function clientEnvironment(goBinary: string, dirs: ClientDirs, caFile: st
     SSL_CERT_DIR: dirs.emptyCertDir,
     ...extra,
   };
+}
+
+/** What the client's Go telemetry does in every trial (recorded in run.json). */
+export const CLIENT_TELEMETRY = 'off';
+
+/**
+ * Telemetry off in the trial's home, as `go telemetry off` writes it: cmd/go then neither
+ * writes counters under $HOME/.config/go/telemetry nor starts the detached child that uploads
+ * them, so nothing of the trial outlives it and no machine-wide state enters the measurement.
+ */
+export async function disableTelemetry(dirs: ClientDirs): Promise<void> {
+  const dir = join(dirs.home, '.config', 'go', 'telemetry');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'mode'), CLIENT_TELEMETRY);
 }

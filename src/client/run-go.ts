@@ -30,7 +30,10 @@ export interface GoRunResult {
   spawnError: string | undefined;
 }
 
-// Runs in a mount namespace of its own: the client's resolv.conf and hosts exist only for it.
+// Runs in a mount namespace of its own (the client's resolv.conf and hosts exist only for it) and
+// a pid namespace of its own, whose pid 1 is go: when go exits the kernel kills whatever go
+// started, even a child that left go's process group (cmd/go's detached telemetry uploader), and
+// unshare returns only after all of them are gone. A trial ends with nothing of it running.
 const CLIENT_SCRIPT = 'mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/hosts && shift 2 && exec "$@"';
 
 /**
@@ -39,7 +42,7 @@ const CLIENT_SCRIPT = 'mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /
  */
 export function runGo(options: GoRunOptions): Promise<GoRunResult> {
   let command = 'unshare';
-  let argv = ['--mount', '--propagation', 'private', '--', 'sh', '-c', CLIENT_SCRIPT, 'gomod-chaos-client', options.resolvConf, options.hostsFile, options.goBinary, ...options.args];
+  let argv = ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child=SIGKILL', '--', 'sh', '-c', CLIENT_SCRIPT, 'gomod-chaos-client', options.resolvConf, options.hostsFile, options.goBinary, ...options.args];
   if (options.hostFilesInPlace) {
     copyFileSync(options.resolvConf, '/etc/resolv.conf');
     copyFileSync(options.hostsFile, '/etc/hosts');
@@ -80,9 +83,10 @@ export function runGo(options: GoRunOptions): Promise<GoRunResult> {
       // The group may still hold children go started (git, ...): they die with the trial.
       killGroup();
     });
-    child.once('close', (code, signal) => {
+    child.once('close', async (code, signal) => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      if (child.pid !== undefined) await groupGone(child.pid);
       resolve({
         exitCode: code,
         signal,
@@ -95,4 +99,17 @@ export function runGo(options: GoRunOptions): Promise<GoRunResult> {
       });
     });
   });
+}
+
+/** Waits (bounded) until no process of the group is left, killing what is. */
+async function groupGone(pgid: number, limitMs = 5_000): Promise<void> {
+  const until = performance.now() + limitMs;
+  while (performance.now() < until) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      return; // ESRCH: the group is empty
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

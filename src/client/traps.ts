@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { ipAddress } from '../faults/schema.ts';
-import { ADDRESSES, type TopologyAddresses } from '../topology/addresses.ts';
 
 /**
  * Nameservers a resolv.conf can list: the run's resolver, one that never answers (a dead
  * server: queries time out) and an address where nothing listens (queries are refused at once).
  */
-function nameserverAddresses(addresses: Pick<TopologyAddresses, 'resolver' | 'deadResolver' | 'refusingResolver'>) {
+export interface ResolverAddresses {
+  resolver: string;
+  deadResolver: string;
+  refusingResolver: string;
+}
+
+function nameserverAddresses(addresses: ResolverAddresses) {
   return { fake: addresses.resolver, dead: addresses.deadResolver, refusing: addresses.refusingResolver };
 }
 
@@ -42,11 +47,11 @@ export interface ClientFiles {
 }
 
 /** The client's resolv.conf and hosts for a trial: the clean ones, changed by traps and mitigation options. */
-export function clientFiles(traps: readonly ClientTrap[], mitigationOptions: ResolvOptions = {}, addresses: Pick<TopologyAddresses, 'resolver' | 'deadResolver' | 'refusingResolver'> = ADDRESSES): ClientFiles {
+export function clientFiles(traps: readonly ClientTrap[], mitigationOptions: ResolvOptions | undefined, addresses: ResolverAddresses): ClientFiles {
   const conf = traps.find((t): t is Extract<ClientTrap, { kind: 'resolv-conf' }> => t.kind === 'resolv-conf');
   const known = nameserverAddresses(addresses);
   const nameservers = (conf?.nameservers ?? ['fake']).map((n) => known[n]);
-  const options = { ...conf?.options, ...mitigationOptions };
+  const options = { ...conf?.options, ...(mitigationOptions ?? {}) };
   const lines = nameservers.map((ns) => `nameserver ${ns}`);
   if (conf?.search?.length) lines.push(`search ${conf.search.join(' ')}`);
   const opts: string[] = [];

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MITIGATIONS } from '../mitigations/catalog.ts';
-import { FAULT_KINDS } from '../scenario/faults.ts';
+import { FAULT_KINDS } from '../faults/catalog.ts';
 
 /** The workload a scenario file names (read from its text, as the description is). */
 function workloadOf(text: string): string {

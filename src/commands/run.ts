@@ -11,16 +11,20 @@ import { Progress } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
 import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
+import type { Backend } from '../sandbox/backend.ts';
 import { dockerEngine, startDockerSandbox } from '../sandbox/docker/backend.ts';
 import { imageSource } from '../sandbox/docker/images.ts';
 import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
+import { lockOutDir } from '../runner/out-lock.ts';
+import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
+import { publicHosts } from '../topology/public-hosts.ts';
 import { workloadLabel } from '../workload/schema.ts';
-import { checkPrerequisites, publicHosts } from './prepare.ts';
+import { checkPrerequisites } from './prepare.ts';
 import { projectSnapshot } from './snapshot.ts';
 
 export interface RunOptions {
@@ -46,9 +50,6 @@ export interface RunOptions {
   /** A Go project every scenario runs against (instead of its own project or corpus). */
   project?: string;
 }
-
-export type Backend = 'netns' | 'docker';
-export const BACKENDS: readonly Backend[] = ['netns', 'docker'];
 
 export interface RunOutcome {
   outDir: string;
@@ -109,73 +110,132 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const defaultName = scenarios.length === 1 ? scenarios[0]!.name : 'run';
   const outDir = resolve(options.outDir ?? join('reports', `${defaultName}-${timestamp()}`));
   const resultsFile = join(outDir, 'results.jsonl');
-  const runFile = join(outDir, 'run.json');
-  const done = new Set<string>();
-  if (options.resume) {
-    if (!existsSync(runFile)) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
-    const previous = JSON.parse(readFileSync(runFile, 'utf8')) as RunFile;
-    const differences = identityDifferences(previous.identity, identity);
-    const shardNow = options.shard ?? null;
-    if (JSON.stringify(previous.shard) !== JSON.stringify(shardNow)) differences.push(`shard: ${JSON.stringify(previous.shard)} vs ${JSON.stringify(shardNow)}`);
-    if (differences.length) {
-      throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds a different run (${differences.join('; ')}): resume with the same scenarios and flags, or choose another --out`);
-    }
-    const { records, problems } = readResults(resultsFile);
-    for (const p of problems) progress(`warning: ${p}`);
-    for (const r of records) done.add(trialKey(r));
-  } else if (existsSync(resultsFile) && readResults(resultsFile).records.length > 0) {
-    throw new HarnessError('BAD_INPUT', `--out ${outDir} already holds results.jsonl: add --resume to continue that run, or choose another --out (nothing is overwritten)`);
+  const release = claimOutDir(outDir, options, identity);
+  try {
+    const done = finishedTrials(outDir, options);
+    if (!options.resume) writeRunFile(outDir, options, { identity, scenarios, toolchains, prereq });
+    return await runPlan(plan.filter((t) => !done.has(trialKey(t))), plan.length, { options, scenarios, outDir, resultsFile, defaultName, goVersions, prereq, toolchains });
+  } finally {
+    release();
   }
-  mkdirSync(outDir, { recursive: true });
-  if (!options.resume) {
-    writeFileSync(
-      runFile,
-      JSON.stringify(
-        {
-          identity,
-          shard: options.shard ?? null,
-          command: options.command ?? process.argv.slice(1).join(' '),
-          scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, project: s.project ?? null, workload: workloadLabel(s.workload) })),
-          backend: options.backend ?? 'netns',
-          ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
-          go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
-          toxiproxy: prereq.toxiproxyBinary,
-          machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
-          startedAt: new Date().toISOString(),
-        },
-        null,
-        2,
-      ),
-    );
-  }
+}
 
-  const remaining = plan.filter((t) => !done.has(trialKey(t)));
-  progress(`gomod-chaos: ${scenarios.length} scenario(s), ${plan.length} trials${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ''}, ${remaining.length} to run, ${goVersions.join(', ')} -> ${outDir}`);
-  const bar = new Progress(plan.length, plan.length - remaining.length);
+/**
+ * Makes --out and takes its lock: a second run on the same folder is refused, never mixed.
+ * Refuses to resume a different run, or to add to a folder that holds another run's results.
+ */
+function claimOutDir(outDir: string, options: RunOptions, identity: RunIdentity): () => void {
+  const runFile = join(outDir, 'run.json');
+  if (options.resume && !existsSync(runFile)) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
+  mkdirSync(outDir, { recursive: true });
+  const release = lockOutDir(outDir);
+  try {
+    if (options.resume) {
+      const previous = JSON.parse(readFileSync(runFile, 'utf8')) as RunFile;
+      const differences = identityDifferences(previous.identity, identity);
+      const shardNow = options.shard ?? null;
+      if (JSON.stringify(previous.shard) !== JSON.stringify(shardNow)) differences.push(`shard: ${JSON.stringify(previous.shard)} vs ${JSON.stringify(shardNow)}`);
+      if (differences.length) {
+        throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds a different run (${differences.join('; ')}): resume with the same scenarios and flags, or choose another --out`);
+      }
+    } else if (existsSync(join(outDir, 'results.jsonl')) && readResults(join(outDir, 'results.jsonl')).records.length > 0) {
+      throw new HarnessError('BAD_INPUT', `--out ${outDir} already holds results.jsonl: add --resume to continue that run, or choose another --out (nothing is overwritten)`);
+    }
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return release;
+}
+
+/** Trials already in results.jsonl (on --resume): they are kept and not run again. */
+function finishedTrials(outDir: string, options: RunOptions): Set<string> {
+  const done = new Set<string>();
+  if (!options.resume) return done;
+  const { records, problems } = readResults(join(outDir, 'results.jsonl'));
+  for (const p of problems) progress(`warning: ${p}`);
+  for (const r of records) done.add(trialKey(r));
+  return done;
+}
+
+interface RunFacts {
+  identity: RunIdentity;
+  scenarios: Scenario[];
+  toolchains: GoToolchain[];
+  prereq: ReturnType<typeof checkPrerequisites>;
+}
+
+function writeRunFile(outDir: string, options: RunOptions, facts: RunFacts): void {
+  const { identity, scenarios, toolchains, prereq } = facts;
+  writeFileSync(
+    join(outDir, 'run.json'),
+    JSON.stringify(
+      {
+        identity,
+        shard: options.shard ?? null,
+        command: options.command ?? process.argv.slice(1).join(' '),
+        scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, project: s.project ?? null, workload: workloadLabel(s.workload) })),
+        backend: options.backend ?? 'netns',
+        ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
+        go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
+        // the client's Go telemetry in every trial: off, so nothing of a trial outlives it
+        client: { telemetry: CLIENT_TELEMETRY },
+        toxiproxy: prereq.toxiproxyBinary,
+        machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+        startedAt: new Date().toISOString(),
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+interface PlanRun {
+  options: RunOptions;
+  scenarios: Scenario[];
+  outDir: string;
+  resultsFile: string;
+  defaultName: string;
+  goVersions: string[];
+  prereq: ReturnType<typeof checkPrerequisites>;
+  toolchains: GoToolchain[];
+}
+
+/**
+ * Runs the remaining trials, scenario by scenario, then writes the reports. A failure of a
+ * sandbox itself stops the run, but only after the reports of what was measured are written and
+ * the resume command is printed.
+ */
+async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun): Promise<RunOutcome> {
+  const { options, scenarios, outDir, resultsFile } = run;
+  progress(`gomod-chaos: ${scenarios.length} scenario(s), ${planned} trials${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ''}, ${remaining.length} to run, ${run.goVersions.join(', ')} -> ${outDir}`);
+  const bar = new Progress(planned, planned - remaining.length);
   let interrupted = false;
+  let failure: unknown;
   try {
     for (const scenario of scenarios) {
       const trials = remaining.filter((t) => t.scenario === scenario.name);
       if (trials.length === 0) continue;
-      interrupted = await runInSandbox(scenario, trials, { ...options, outDir }, { prereq, toolchains, resultsFile, bar });
+      interrupted = await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar });
       if (interrupted) break;
     }
+  } catch (err) {
+    failure = err;
   } finally {
     bar.stop();
   }
-
-  const { records, markdown, report } = writeReports(outDir, { title: defaultName });
+  if (failure && !existsSync(resultsFile)) throw failure;
+  const { records, markdown, report } = writeReports(outDir, { title: run.defaultName });
   for (const p of report.skippedLines) progress(`warning: ${p}`);
-  if (!options.quiet) process.stdout.write(markdown);
-  if (interrupted) {
-    const measured = records.length;
-    progress(`interrupted: ${measured} of ${plan.length} trials kept in ${resultsFile}`);
+  if (!options.quiet && !failure) process.stdout.write(markdown);
+  if (interrupted || failure) {
+    progress(`${failure ? 'stopped by a failure of the sandbox' : 'interrupted'}: ${records.length} of ${planned} trials kept in ${resultsFile}`);
     progress(`resume with: npx gomod-chaos run ${scenarios.map((s) => s.file).join(' ')} --out ${outDir} --resume${resumeFlags(options)}`);
   }
   progress(`report: ${outDir}`);
+  if (failure) throw failure;
   return { outDir, resultsFile, interrupted, trials: records.length };
 }
-
 function resumeFlags(options: RunOptions): string {
   const flags: string[] = [];
   if (options.reps !== undefined) flags.push(`--reps ${options.reps}`);

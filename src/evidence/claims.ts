@@ -21,6 +21,11 @@ export interface EvidenceData {
   records: readonly TrialRecord[];
 }
 
+/**
+ * The cells a claim's rule reads. `cell` and `records` are what the verdict rests on: a rule that
+ * read one the run never measured gets "not measured", whatever it computed. `context` and
+ * `contextRecords` only add to the evidence text.
+ */
 class Lookup {
   private readonly data: EvidenceData;
   readonly missing: string[] = [];
@@ -30,12 +35,22 @@ class Lookup {
   }
 
   cell(scenario: string, mitigation: string): CellReport | undefined {
-    const found = this.data.report.scenarios.find((s) => s.name === scenario)?.cells.find((c) => c.mitigation === mitigation || c.mitigation.startsWith(`${mitigation}(`));
+    const found = this.context(scenario, mitigation);
     if (!found) this.missing.push(`${scenario}/${mitigation}`);
     return found;
   }
 
   records(scenario: string, mitigation: string): TrialRecord[] {
+    const found = this.contextRecords(scenario, mitigation);
+    if (found.length === 0) this.missing.push(`${scenario}/${mitigation}`);
+    return found;
+  }
+
+  context(scenario: string, mitigation: string): CellReport | undefined {
+    return this.data.report.scenarios.find((s) => s.name === scenario)?.cells.find((c) => c.mitigation === mitigation || c.mitigation.startsWith(`${mitigation}(`));
+  }
+
+  contextRecords(scenario: string, mitigation: string): TrialRecord[] {
     return this.data.records.filter((r) => r.scenario === scenario && (r.mitigation === mitigation || r.mitigation.startsWith(`${mitigation}(`)));
   }
 }
@@ -115,7 +130,7 @@ export const CLAIMS: readonly ClaimDefinition[] = [
       const failed = l.records('dns-timeouts', 'baseline').filter((r) => r.failureClass === 'dns-timeout');
       const perLookupMs = quantile(failed.map((r) => r.durationMs / Math.max(1, r.dns.queries / 4)), 0.5);
       const queries = quantile(failed.map((r) => r.dns.queries), 0.5);
-      const tuned = l.records('dns-timeouts', 'resolver-options').filter((r) => r.failureClass === 'dns-timeout');
+      const tuned = l.contextRecords('dns-timeouts', 'resolver-options').filter((r) => r.failureClass === 'dns-timeout');
       const tunedMs = quantile(tuned.map((r) => r.durationMs / Math.max(1, r.dns.queries / 4)), 0.5);
       if (perLookupMs === null) return { verdict: 'not measured', evidence: 'no dns-timeout trial in dns-timeouts', scenarios: ['dns-timeouts'] };
       const matches = perLookupMs > 2_500 && perLookupMs < 4_000;
@@ -185,7 +200,7 @@ export const CLAIMS: readonly ClaimDefinition[] = [
       const direct = base.reduce((s, r) => s + (r.firewall['reset-direct-egress'] ?? 0), 0);
       return {
         verdict: base.length === 0 ? 'not measured' : connects === 0 ? 'refuted' : 'confirmed',
-        evidence: `With the proxy announced only by PAC, go made ${connects} CONNECT requests and ${direct} direct connections (reset by the gateway) in ${base.length} trials: it reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY only (golang/go#21943). ${cellText('HTTPS_PROXY set by hand', l.cell('pac-only-proxy', 'proxy-env'))}.`,
+        evidence: `With the proxy announced only by PAC, go made ${connects} CONNECT requests and ${direct} direct connections (reset by the gateway) in ${base.length} trials: it reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY only (golang/go#21943). ${cellText('HTTPS_PROXY set by hand', l.context('pac-only-proxy', 'proxy-env'))}.`,
         scenarios: ['pac-only-proxy'],
       };
     },
@@ -199,7 +214,7 @@ export const CLAIMS: readonly ClaimDefinition[] = [
       const same = c && c.ok === 0;
       return {
         verdict: !c ? 'not measured' : same ? 'refuted' : 'confirmed',
-        evidence: `${cellText('TLS inspection, GOFLAGS=-insecure', c)} (failure classes ${JSON.stringify(c?.failureClasses ?? {})}). The -insecure flag was removed in Go 1.17; GOFLAGS entries a command does not define are ignored. ${cellText('trusting the inspection CA', l.cell('corp-tls-inspection', 'corp-ca-trust'))}.`,
+        evidence: `${cellText('TLS inspection, GOFLAGS=-insecure', c)} (failure classes ${JSON.stringify(c?.failureClasses ?? {})}). The -insecure flag was removed in Go 1.17; GOFLAGS entries a command does not define are ignored. ${cellText('trusting the inspection CA', l.context('corp-tls-inspection', 'corp-ca-trust'))}.`,
         scenarios: ['corp-tls-inspection'],
       };
     },
@@ -213,7 +228,7 @@ export const CLAIMS: readonly ClaimDefinition[] = [
       const hung = c ? c.timeout === c.n : false;
       return {
         verdict: !c ? 'not measured' : hung ? 'refuted' : 'confirmed',
-        evidence: `${cellText('stalled mirror with GO_PROXY_TIMEOUT=10s', c)}: ${c?.timeout ?? 0} of ${c?.n ?? 0} trials hung until the harness deadline, like baseline (${okOf(l.cell('stalled-mirror', 'baseline'))}). cmd/go has no HTTP timeout and reads no such variable. ${cellText('RTT-adaptive retry wrapper', l.cell('stalled-mirror', 'retry-wrapper'))}.`,
+        evidence: `${cellText('stalled mirror with GO_PROXY_TIMEOUT=10s', c)}: ${c?.timeout ?? 0} of ${c?.n ?? 0} trials hung until the harness deadline, like baseline (${okOf(l.context('stalled-mirror', 'baseline'))}). cmd/go has no HTTP timeout and reads no such variable. ${cellText('RTT-adaptive retry wrapper', l.context('stalled-mirror', 'retry-wrapper'))}.`,
         scenarios: ['stalled-mirror'],
       };
     },
@@ -224,7 +239,7 @@ export const CLAIMS: readonly ClaimDefinition[] = [
     source: 'Article 1 (diagnosis), Article 2, claim 5',
     rule: (l) => {
       const blocked = [l.cell('corp-sni-filter', 'mirror-list'), l.cell('filtering-resolver', 'mirror-list'), l.cell('dns-poisoned', 'mirror-list')];
-      const slow = l.cell('mirror-slow-404', 'mirror-list');
+      const slow = l.context('mirror-slow-404', 'mirror-list');
       const helps = blocked.filter((c) => verdictOf(c) === 'better').length;
       return {
         verdict: helps > 0 ? 'only when the default proxy is blocked and the mirror is not' : 'refuted',
@@ -256,9 +271,9 @@ export const CLAIMS: readonly ClaimDefinition[] = [
     source: 'Article 2, claims 8 and 12',
     rule: (l) => {
       const cells = [
-        ['links cut mid-zip', l.cell('reset-mid-zip', 'retry-wrapper'), l.cell('reset-mid-zip', 'baseline')],
-        ['stalled mirror', l.cell('stalled-mirror', 'retry-wrapper'), l.cell('stalled-mirror', 'baseline')],
-        ['h2 error storm', l.cell('h2-error-storm', 'retry-wrapper'), l.cell('h2-error-storm', 'baseline')],
+        ['links cut mid-zip', l.cell('reset-mid-zip', 'retry-wrapper'), l.context('reset-mid-zip', 'baseline')],
+        ['stalled mirror', l.cell('stalled-mirror', 'retry-wrapper'), l.context('stalled-mirror', 'baseline')],
+        ['h2 error storm', l.cell('h2-error-storm', 'retry-wrapper'), l.context('h2-error-storm', 'baseline')],
       ] as const;
       const helps = cells.filter(([, c]) => c?.vsBaseline?.failureVerdict === 'better' || verdictOf(c) === 'better').length;
       return {
@@ -270,8 +285,16 @@ export const CLAIMS: readonly ClaimDefinition[] = [
   },
 ];
 
+/** Each claim from the cells its rule needs; a claim missing any of them is "not measured". */
 export function judgeClaims(data: EvidenceData): { results: ClaimResult[]; missing: string[] } {
-  const lookup = new Lookup(data);
-  const results = CLAIMS.map(({ id, claim, source, rule }) => ({ id, claim, source, ...rule(lookup) }));
-  return { results, missing: [...new Set(lookup.missing)] };
+  const missing = new Set<string>();
+  const results = CLAIMS.map(({ id, claim, source, rule }): ClaimResult => {
+    const lookup = new Lookup(data);
+    const judged = rule(lookup);
+    const absent = [...new Set(lookup.missing)];
+    for (const m of absent) missing.add(m);
+    if (absent.length === 0) return { id, claim, source, ...judged };
+    return { id, claim, source, verdict: 'not measured', evidence: `Not measured: the run has no trials of ${absent.join(', ')}.`, scenarios: judged.scenarios };
+  });
+  return { results, missing: [...missing] };
 }

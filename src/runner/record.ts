@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { Observations } from '../topology/fake-internet.ts';
+import type { Backend } from '../sandbox/backend.ts';
+import type { Observations } from './observations.ts';
 
 export const RECORD_SCHEMA = 1;
 
@@ -15,7 +16,7 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   rep: number;
   /** Position of this trial in the run's (shuffled) order. */
   trial: number;
-  backend: 'netns' | 'docker';
+  backend: Backend;
   goVersion: string;
   outcome: Outcome;
   failureClass: string | null;

@@ -1,14 +1,15 @@
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDownloadJson } from '../client/download-output.ts';
-import { clientDirs, clientEnvironment } from '../client/environment.ts';
+import { clientDirs, clientEnvironment, disableTelemetry, type ClientDirs } from '../client/environment.ts';
 import { runGo, type GoRunResult } from '../client/run-go.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
 import { prepareClient, type PreparedClient } from '../mitigations/apply.ts';
 import { createRandom } from '../random.ts';
-import type { LayeredFaults } from '../scenario/faults.ts';
-import type { FakeInternet, Observations } from '../topology/fake-internet.ts';
+import type { LayeredFaults } from '../faults/catalog.ts';
+import type { FakeInternet } from '../topology/fake-internet.ts';
+import type { Observations } from './observations.ts';
 import { errorMessage } from '../errors.ts';
 import { classifyFailure } from './classify.ts';
 import { RECORD_SCHEMA, type TrialRecord } from './record.ts';
@@ -36,16 +37,90 @@ export interface TrialContext {
   backend: 'netns' | 'docker';
 }
 
+export type TrialResult = TrialRecord & { aborted: boolean };
+
 const STDERR_TAIL_BYTES = 2_000;
 
-/** One trial: fresh client state, the real `go mod download -json`, what every component saw. */
-export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<TrialRecord & { aborted: boolean }> {
-  const wallStart = performance.now();
-  const startedAt = new Date().toISOString();
+/** The fields of a record that say what happened, after the fields every record has. */
+type Verdict = Pick<TrialRecord, 'outcome' | 'failureClass' | 'durationMs' | 'mitigationSetupMs' | 'attempts' | 'exitCode' | 'modules' | 'stderrTail'> & { aborted: boolean };
+
+interface Started {
+  wallStart: number;
+  startedAt: string;
+}
+
+/** A trial ready to run: fresh client state, faults in place, the mitigation set up. */
+interface PreparedTrial {
+  dirs: ClientDirs;
+  workDir: string;
+  client: PreparedClient;
+  resolvConf: string;
+  hostsFile: string;
+}
+
+/** What the client's commands did. */
+interface Execution {
+  result: GoRunResult;
+  attempts: number;
+  goMs: number;
+  /** The retry wrapper gave up (its own deadline, attempts used up) before the harness deadline. */
+  wrapperGaveUp: boolean;
+}
+
+/**
+ * One trial: fresh client state, the real `go mod download -json`, what every component saw.
+ * Never throws: whatever goes wrong in the harness during the trial (setup, a component, log
+ * reads, the reset after it) becomes this trial's `harness-error` record, and the run goes on.
+ */
+export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<TrialResult> {
+  const started: Started = { wallStart: performance.now(), startedAt: new Date().toISOString() };
   const trialDir = join(ctx.scratchDir, `trial-${spec.trial}`);
+  let result: TrialResult;
+  try {
+    result = await measure(spec, ctx, trialDir, started);
+  } catch (err) {
+    result = await harnessError(spec, ctx, started, 'harness', `the harness failed during this trial: ${errorMessage(err)}`);
+  }
+  // back to a clean network before the next trial; a network that cannot be reset makes this
+  // trial's figures doubtful, so it is recorded as the harness's failure too
+  try {
+    await ctx.internet.endTrial();
+  } catch (err) {
+    if (result.outcome !== 'harness-error') {
+      result = { ...result, outcome: 'harness-error', failureClass: 'trial-reset', stderrTail: `the network could not be reset after this trial: ${errorMessage(err)}`.slice(-STDERR_TAIL_BYTES) };
+    }
+  }
+  await removeScratch(trialDir);
+  return result;
+}
+
+async function measure(spec: TrialSpec, ctx: TrialContext, trialDir: string, started: Started): Promise<TrialResult> {
+  let prepared: PreparedTrial;
+  try {
+    prepared = await prepareTrial(spec, ctx, trialDir);
+  } catch (err) {
+    if (!(err instanceof MitigationSetupError)) throw err;
+    // a mitigation that cannot even be set up is the harness's failure, recorded like any trial
+    return harnessError(spec, ctx, started, 'mitigation-setup', `${spec.mitigation.name} could not be set up: ${errorMessage(err.cause)}`);
+  }
+  let execution: Execution;
+  try {
+    execution = await executeTrial(spec, ctx, prepared);
+  } finally {
+    await prepared.client.stop();
+  }
+  const seen = await ctx.internet.observe();
+  return { ...recordBase(spec, ctx.backend, started, seen), ...classifyTrial(execution, prepared.client) };
+}
+
+class MitigationSetupError extends Error {}
+
+/** Fresh client state, the trial's faults and clock, then the mitigation's own setup. */
+async function prepareTrial(spec: TrialSpec, ctx: TrialContext, trialDir: string): Promise<PreparedTrial> {
   const dirs = clientDirs(trialDir);
   const workDir = join(trialDir, 'work');
   await Promise.all([dirs.home, dirs.gopath, dirs.gocache, dirs.tmp, dirs.emptyCertDir].map((d) => mkdir(d, { recursive: true })));
+  await disableTelemetry(dirs);
   await cp(ctx.corpus.workloadDir, workDir, { recursive: true });
   // every trial draws its own random faults, reproducibly: seed and position in the run
   const trialSeed = spec.seed * 100_003 + spec.trial;
@@ -57,94 +132,73 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   try {
     client = await prepareClient(spec.mitigation, { internet: ctx.internet, defaultGoproxy: ctx.defaultGoproxy, corpusSite: ctx.internet.corpusSite, random: createRandom(trialSeed) });
   } catch (err) {
-    // a mitigation that cannot even be set up is the harness's failure, recorded like any trial
-    const seen = await ctx.internet.observe();
-    await ctx.internet.endTrial();
-    await rm(trialDir, { recursive: true, force: true });
-    return {
-      ...recordBase(spec, ctx.backend, startedAt, wallStart, seen),
-      outcome: 'harness-error',
-      failureClass: 'mitigation-setup',
-      durationMs: 0,
-      mitigationSetupMs: 0,
-      attempts: 0,
-      exitCode: null,
-      modules: 0,
-      stderrTail: `${spec.mitigation.name} could not be set up: ${errorMessage(err)}`.slice(-STDERR_TAIL_BYTES),
-      aborted: false,
-    };
+    throw new MitigationSetupError('mitigation setup', { cause: err });
   }
   const resolvConf = join(trialDir, 'resolv.conf');
   const hostsFile = join(trialDir, 'hosts');
-  await writeFile(resolvConf, client.files.resolvConf);
-  await writeFile(hostsFile, client.files.hosts);
+  try {
+    await writeFile(resolvConf, client.files.resolvConf);
+    await writeFile(hostsFile, client.files.hosts);
+  } catch (err) {
+    await client.stop();
+    throw err;
+  }
+  return { dirs, workDir, client, resolvConf, hostsFile };
+}
 
+/** The client's command under the trial's hard deadline (again, under the retry wrapper). */
+async function executeTrial(spec: TrialSpec, ctx: TrialContext, prepared: PreparedTrial): Promise<Execution> {
+  const { client } = prepared;
   const goRun = (deadlineMs: number) =>
     runGo({
       goBinary: spec.goBinary,
       args: ['mod', 'download', '-json'],
-      cwd: workDir,
-      env: clientEnvironment(spec.goBinary, dirs, ctx.internet.caFile, client.env),
-      resolvConf,
-      hostsFile,
+      cwd: prepared.workDir,
+      env: clientEnvironment(spec.goBinary, prepared.dirs, ctx.internet.caFile, client.env),
+      resolvConf: prepared.resolvConf,
+      hostsFile: prepared.hostsFile,
       hostFilesInPlace: ctx.backend === 'docker',
       deadlineMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-  let result: GoRunResult;
+  // the retry wrapper kills go at its own deadline and tries again, keeping the module cache;
+  // the trial's hard deadline still bounds the whole
+  const maxAttempts = client.retry?.attempts ?? 1;
   let attempts = 0;
   let goMs = 0;
-  let wrapperGaveUp = false;
-  try {
-    // the retry wrapper kills go at its own deadline and tries again, keeping the module cache;
-    // the trial's hard deadline still bounds the whole
-    const maxAttempts = client.retry?.attempts ?? 1;
-    for (;;) {
-      attempts++;
-      const remainingMs = spec.timeoutMs - goMs;
-      const wrapperDeadline = client.retry ? Math.min(client.retry.attemptDeadlineMs, remainingMs) : remainingMs;
-      result = await goRun(wrapperDeadline);
-      goMs += result.durationMs;
-      const failed = result.timedOut || result.exitCode !== 0;
-      if (!failed || attempts >= maxAttempts || result.aborted || result.spawnError || goMs >= spec.timeoutMs) break;
+  for (;;) {
+    attempts++;
+    const remainingMs = spec.timeoutMs - goMs;
+    const result = await goRun(client.retry ? Math.min(client.retry.attemptDeadlineMs, remainingMs) : remainingMs);
+    goMs += result.durationMs;
+    const failed = result.timedOut || result.exitCode !== 0;
+    if (!failed || attempts >= maxAttempts || result.aborted || result.spawnError || goMs >= spec.timeoutMs) {
+      return { result, attempts, goMs, wrapperGaveUp: Boolean(client.retry && result.timedOut && goMs < spec.timeoutMs) };
     }
-    // the wrapper gave up (its own deadline, attempts used up) before the harness deadline
-    wrapperGaveUp = Boolean(client.retry && result.timedOut && goMs < spec.timeoutMs);
-  } finally {
-    await client.stop();
   }
-  const seen = await ctx.internet.observe();
-  await ctx.internet.endTrial();
+}
+
+/** Outcome and failure class from what go printed and how it ended. */
+function classifyTrial(execution: Execution, client: PreparedClient): Verdict {
+  const { result } = execution;
   const downloaded = parseDownloadJson(result.stdout);
   const moduleErrors = downloaded.filter((m) => m.Error).map((m) => m.Error as string);
   const diagnostics = [result.stderr.trim(), ...moduleErrors].filter(Boolean).join('\n');
-
-  let outcome: TrialRecord['outcome'];
-  let failureClass: string | null = null;
-  if (result.spawnError) {
-    outcome = 'harness-error';
-    failureClass = 'spawn';
-  } else if (wrapperGaveUp) {
-    outcome = 'fail';
-    failureClass = 'retry-exhausted';
-  } else if (result.timedOut) {
-    outcome = 'timeout';
-    failureClass = 'deadline';
-  } else if (result.exitCode === 0 && moduleErrors.length === 0) {
-    outcome = 'ok';
-  } else {
-    outcome = 'fail';
-    failureClass = classifyFailure(diagnostics);
-  }
-  await rm(trialDir, { recursive: true, force: true });
-
+  const [outcome, failureClass]: [TrialRecord['outcome'], string | null] = result.spawnError
+    ? ['harness-error', 'spawn']
+    : execution.wrapperGaveUp
+      ? ['fail', 'retry-exhausted']
+      : result.timedOut
+        ? ['timeout', 'deadline']
+        : result.exitCode === 0 && moduleErrors.length === 0
+          ? ['ok', null]
+          : ['fail', classifyFailure(diagnostics)];
   return {
-    ...recordBase(spec, ctx.backend, startedAt, wallStart, seen),
     outcome,
     failureClass,
-    durationMs: Math.round(goMs * 10) / 10,
+    durationMs: Math.round(execution.goMs * 10) / 10,
     mitigationSetupMs: Math.round(client.setupMs * 10) / 10,
-    attempts,
+    attempts: execution.attempts,
     exitCode: result.exitCode,
     modules: downloaded.filter((m) => !m.Error && m.Zip).length,
     stderrTail: (result.spawnError ?? diagnostics).slice(-STDERR_TAIL_BYTES),
@@ -152,8 +206,49 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   };
 }
 
+/** The record of a trial the harness itself could not carry out. */
+async function harnessError(spec: TrialSpec, ctx: TrialContext, started: Started, failureClass: string, message: string): Promise<TrialResult> {
+  // what the components saw is kept when they can still say it
+  const seen = await ctx.internet.observe().catch(() => EMPTY_OBSERVATIONS);
+  return {
+    ...recordBase(spec, ctx.backend, started, seen),
+    outcome: 'harness-error',
+    failureClass,
+    durationMs: 0,
+    mitigationSetupMs: 0,
+    attempts: 0,
+    exitCode: null,
+    modules: 0,
+    stderrTail: message.slice(-STDERR_TAIL_BYTES),
+    aborted: false,
+  };
+}
+
+/**
+ * Removes a trial's scratch: every process of the trial is gone by now (its pid namespace died
+ * with go), yet a busy disk may still hold a file open for a moment, so removal retries. It never
+ * fails the run: the run's scratch is a tmpfs that vanishes with the sandbox anyway.
+ */
+async function removeScratch(trialDir: string): Promise<void> {
+  try {
+    await rm(trialDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (err) {
+    process.stderr.write(`warning: trial scratch ${trialDir} not removed: ${errorMessage(err)}\n`);
+  }
+}
+
+const EMPTY_OBSERVATIONS: Observations = {
+  dns: { queries: 0, byName: {}, failed: 0 },
+  tcp: { connections: 0 },
+  tls: { handshakes: 0, sni: {} },
+  http: { requests: 0, h1: 0, h2: 0, byStatus: {}, bytes: 0 },
+  firewall: {},
+  proxy: { connects: 0, byStatus: {} },
+  sumdb: { requests: 0, lookups: 0, tiles: 0, timeMs: 0 },
+};
+
 /** The fields every record has, whatever happened in the trial. */
-function recordBase(spec: TrialSpec, backend: TrialContext['backend'], startedAt: string, wallStart: number, seen: Observations) {
+function recordBase(spec: TrialSpec, backend: TrialContext['backend'], started: Started, seen: Observations) {
   return {
     schema: RECORD_SCHEMA as typeof RECORD_SCHEMA,
     scenario: spec.scenario,
@@ -162,10 +257,10 @@ function recordBase(spec: TrialSpec, backend: TrialContext['backend'], startedAt
     trial: spec.trial,
     backend,
     goVersion: spec.goVersion,
-    wallMs: Math.round((performance.now() - wallStart) * 10) / 10,
+    wallMs: Math.round((performance.now() - started.wallStart) * 10) / 10,
     bytes: seen.http.bytes,
     ...seen,
-    startedAt,
+    startedAt: started.startedAt,
     seed: spec.seed,
   };
 }

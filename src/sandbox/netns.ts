@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { SandboxExit, SandboxHandle } from './backend.ts';
 import type { SandboxEvent, SandboxRunConfig } from './run-config.ts';
 
 export type NamespaceMode = 'root' | 'rootless';
@@ -44,21 +45,6 @@ export function probeNamespaces(): NamespaceProbe {
     ? `${mode === 'root' ? 'root' : 'rootless (user namespace)'}: net+mount+pid namespaces, loopback up`
     : (result.error?.message ?? result.stderr.trim().split('\n').pop() ?? `exit ${result.status}`);
   return { ok, mode, detail };
-}
-
-export interface SandboxExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderrTail: string;
-}
-
-export interface SandboxHandle {
-  pid: number | undefined;
-  /** Asks for a clean stop: the trial in flight is killed and not recorded. */
-  requestStop(): void;
-  /** Kills the sandbox at once (and with it everything inside). */
-  kill(): void;
-  exited: Promise<SandboxExit>;
 }
 
 function innerEntry(): string {

@@ -2,9 +2,10 @@ import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
 import type { PlannedTrial } from '../runner/plan.ts';
 import type { TrialRecord } from '../runner/record.ts';
-import type { Fault } from '../scenario/faults.ts';
+import type { Fault } from '../faults/catalog.ts';
 import type { TopologyAddresses } from '../topology/addresses.ts';
-import type { CorporateProxyOptions, HostRole, PublicHost, RunPki } from '../topology/hosts.ts';
+import type { RunPki } from '../tls/run-pki.ts';
+import type { CorporateProxyOptions, HostRole, PublicHost } from '../topology/hosts.ts';
 
 /** Everything the process inside the sandbox needs, decided and validated outside it. */
 export interface SandboxRunConfig {

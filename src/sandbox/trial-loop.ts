@@ -1,4 +1,4 @@
-import { layerFaults } from '../scenario/faults.ts';
+import { layerFaults } from '../faults/catalog.ts';
 import type { TrialRecord } from '../runner/record.ts';
 import { runTrial } from '../runner/trial.ts';
 import type { FakeInternet } from '../topology/fake-internet.ts';

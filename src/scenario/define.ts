@@ -1,7 +1,7 @@
 import type { CorpusOptions } from '../corpus/generate.ts';
 import type { Duration } from '../duration.ts';
 import type { MitigationInput } from '../mitigations/catalog.ts';
-import type { Fault } from './faults.ts';
+import type { Fault } from '../faults/catalog.ts';
 import type { Workload } from '../workload/schema.ts';
 
 /** What a scenario file exports: `export default defineScenario({...})`. */

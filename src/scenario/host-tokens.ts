@@ -1,4 +1,4 @@
-import type { Fault } from './faults.ts';
+import type { Fault } from '../faults/catalog.ts';
 
 /**
  * Scenarios name the toolchain's own hosts symbolically, since they are read from `go env` and

@@ -1,5 +1,13 @@
-import type { RunPki } from '../topology/fake-internet.ts';
-import { createCertificateAuthority, type CertificateAuthority } from './ca.ts';
+import { createCertificateAuthority, type CertificateAuthority, type KeyPairPem } from './ca.ts';
+
+/** The run's PKI, made outside the sandbox (see createRunPki below). */
+export interface RunPki {
+  caCertPem: string;
+  hostCertificates: Record<string, KeyPairPem>;
+  /** The corporate inspection CA (tls-mitm): not trusted by the client unless a mitigation says so. */
+  inspectionCaCertPem: string;
+  inspectionCertificates: Record<string, KeyPairPem>;
+}
 
 async function certificatesFor(ca: CertificateAuthority, hostNames: readonly string[]): Promise<RunPki['hostCertificates']> {
   const out: RunPki['hostCertificates'] = {};

@@ -6,13 +6,16 @@ import { windowOf, TrialClock } from '../faults/window.ts';
 import type { Site } from '../origin/goproxy-site.ts';
 import { corpusSite } from '../project/site.ts';
 import { createRandom } from '../random.ts';
-import type { LayeredFaults } from '../scenario/faults.ts';
+import { observationsOf, type Observations } from '../runner/observations.ts';
+import type { LayeredFaults } from '../faults/catalog.ts';
 import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
-import { HOST_ROLES, observationsOf, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type Observations, type PublicHost, type TrialHost } from './hosts.ts';
+import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type PublicHost, type TrialHost } from './hosts.ts';
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
 
-export type { CorporateProxyOptions, NetworkPlan, Observations, PublicHost, RunPki } from './hosts.ts';
+export type { CorporateProxyOptions, NetworkPlan, PublicHost } from './hosts.ts';
+// the record's observations are the runner's; re-exported for runner/trial.ts until it imports them from there
+export type { Observations } from '../runner/observations.ts';
 
 export interface FakeInternetOptions extends Omit<NetworkPlan, 'addresses'> {
   toxiproxyBinary: string;
@@ -184,10 +187,14 @@ export class FakeInternet {
     }
   }
 
-  /** What the hosts saw since the trial began. */
+  /** What the hosts logged since the trial began. */
+  async hostLogs(): Promise<HostLogs> {
+    return Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
+  }
+
+  /** What the hosts saw since the trial began (runner/trial.ts may call observationsOf(hostLogs()) itself). */
   async observe(): Promise<Observations> {
-    const logs: HostLogs = Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
-    return observationsOf(logs, this.plan);
+    return observationsOf(await this.hostLogs(), this.plan);
   }
 
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */

@@ -1,4 +1,4 @@
-import { gosumdbHost, parseGosumdb } from '../client/toolchain.ts';
+import { parseGosumdb } from '../client/toolchain.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import { FakeResolver, type DnsQueryLogEntry } from '../dns/server.ts';
 import type { TrialClock } from '../faults/window.ts';
@@ -8,9 +8,9 @@ import { corpusSite as siteOfCorpus } from '../project/site.ts';
 import { Origin, type OriginHandshakeLogEntry, type OriginRequestLogEntry } from '../origin/server.ts';
 import { ConnectProxy, type ProxyLogEntry } from '../proxy/connect-proxy.ts';
 import type { Random } from '../random.ts';
-import type { LayeredFaults } from '../scenario/faults.ts';
+import type { LayeredFaults } from '../faults/catalog.ts';
 import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
-import type { KeyPairPem } from '../tls/ca.ts';
+import type { RunPki } from '../tls/run-pki.ts';
 import type { TopologyAddresses } from './addresses.ts';
 
 export interface PublicHost {
@@ -19,15 +19,6 @@ export interface PublicHost {
   role: 'goproxy' | 'sumdb' | 'vcs';
   /** A module proxy that also proxies the checksum database (/sumdb/<name>/supported answers 200). */
   proxiesSumdb?: boolean;
-}
-
-/** The run's PKI, made outside the sandbox (see tls/run-pki.ts). */
-export interface RunPki {
-  caCertPem: string;
-  hostCertificates: Record<string, KeyPairPem>;
-  /** The corporate inspection CA (tls-mitm): not trusted by the client unless a mitigation says so. */
-  inspectionCaCertPem: string;
-  inspectionCertificates: Record<string, KeyPairPem>;
 }
 
 export interface CorporateProxyOptions {
@@ -196,79 +187,4 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
       };
     }
   }
-}
-
-function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
-  return out;
-}
-
-/** What the components saw during one trial. */
-export interface Observations {
-  dns: { queries: number; byName: Record<string, number>; failed: number };
-  tcp: { connections: number };
-  tls: { handshakes: number; sni: Record<string, number> };
-  http: { requests: number; h1: number; h2: number; byStatus: Record<string, number>; bytes: number };
-  /** Connections the firewall did not simply pass, by what it did. */
-  firewall: Record<string, number>;
-  proxy: { connects: number; byStatus: Record<string, number> };
-  /**
-   * Requests for the checksum database at the origin, at its own host or through a proxy's
-   * /sumdb/<name>/ path (not counting the /supported probe), whatever the answer; `timeMs` is the
-   * sum of their durations at the origin.
-   */
-  sumdb: { requests: number; lookups: number; tiles: number; timeMs: number };
-}
-
-/** Turns the hosts' logs of one trial into the record's observations. */
-export function observationsOf(logs: HostLogs, plan: Pick<NetworkPlan, 'hosts' | 'defaultGosumdb'>): Observations {
-  const queries = [...(logs.dns ?? []), ...(logs.deadDns ?? [])];
-  const connections = logs.firewall ?? [];
-  const handshakes = logs.handshakes ?? [];
-  const requests = logs.requests ?? [];
-  const tunnels = logs.proxy ?? [];
-  const originNow = logs.originNow ?? 0;
-  const kindOf = sumdbRequestKind(plan);
-  const sumdbRequests = requests.flatMap((r) => {
-    const kind = kindOf(r.host, r.path);
-    return kind ? [{ kind, ms: r.durationMs >= 0 ? r.durationMs : originNow - r.atMs }] : [];
-  });
-  return {
-    dns: { queries: queries.length, byName: countBy(queries, (q) => `${q.name} ${q.type}`), failed: queries.filter((q) => q.rcode !== 'NOERROR').length },
-    tcp: { connections: connections.length },
-    tls: { handshakes: handshakes.length, sni: countBy(handshakes, (h) => h.sni ?? '(none)') },
-    http: {
-      requests: requests.length,
-      h1: requests.filter((r) => r.protocol === 'h1').length,
-      h2: requests.filter((r) => r.protocol === 'h2').length,
-      byStatus: countBy(requests, (r) => String(r.status)),
-      bytes: requests.reduce((sum, r) => sum + r.bytes, 0),
-    },
-    firewall: countBy(connections.filter((c) => c.action !== 'forwarded'), (c) => c.action),
-    proxy: { connects: tunnels.length, byStatus: countBy(tunnels, (t) => String(t.status)) },
-    sumdb: {
-      requests: sumdbRequests.length,
-      lookups: sumdbRequests.filter((r) => r.kind === 'lookup').length,
-      tiles: sumdbRequests.filter((r) => r.kind === 'tile').length,
-      timeMs: Math.round(sumdbRequests.reduce((sum, r) => sum + r.ms, 0) * 10) / 10,
-    },
-  };
-}
-
-/** What a request asks of the checksum database, directly or through a proxy; undefined when nothing. */
-function sumdbRequestKind(plan: Pick<NetworkPlan, 'hosts' | 'defaultGosumdb'>): (host: string, path: string) => 'lookup' | 'tile' | 'other' | undefined {
-  const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
-  if (!sumdb) return () => undefined;
-  const sumdbHost = gosumdbHost(plan.defaultGosumdb ?? '');
-  const proxies = new Set(plan.hosts.filter((h) => h.role === 'goproxy' && h.proxiesSumdb).map((h) => h.name));
-  const prefix = `/sumdb/${sumdb.name}/`;
-  return (host, path) => {
-    let rest: string;
-    if (host === sumdbHost) rest = path;
-    else if (proxies.has(host) && path.startsWith(prefix)) rest = path.slice(prefix.length - 1);
-    else return undefined;
-    if (rest === '/supported') return undefined;
-    return rest.startsWith('/lookup/') ? 'lookup' : rest.startsWith('/tile/') ? 'tile' : 'other';
-  };
 }

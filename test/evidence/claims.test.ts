@@ -19,10 +19,16 @@ const judge = (records: TrialRecord[]) => {
 };
 
 describe('claims judged from trial records', () => {
-  it('every claim gives a verdict, even from a run that has none of its scenarios', () => {
-    const results = judge([record('clean', 'baseline', 0)]);
+  it('a claim whose cells the run never measured is "not measured", never refuted', () => {
+    const results = judge([record('clean', 'baseline', 0), record('clean', 'http2-off', 1)]);
     expect(results.map((r) => r.id)).toEqual(CLAIMS.map((c) => c.id));
-    for (const r of results) expect(r.verdict).toMatch(/^(confirmed|refuted|only .+|not measured)$/);
+    for (const r of results) expect({ id: r.id, verdict: r.verdict }).toEqual({ id: r.id, verdict: 'not measured' });
+    expect(results.find((r) => r.id === 'http2-off')!.evidence).toContain('h2-error-storm/http2-off');
+  });
+
+  it('a cell read only for context does not make a measured claim "not measured"', () => {
+    const records = Array.from({ length: 3 }, (_, i) => record('corp-tls-inspection', 'goflags-insecure', i, { outcome: 'fail', failureClass: 'tls-untrusted' }));
+    expect(judge(records).find((r) => r.id === 'goflags-insecure')).toMatchObject({ verdict: 'refuted' });
   });
 
   it('PAC: no CONNECT and direct connections reset means go ignored the PAC proxy', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientDirs, clientEnvironment } from '../../src/client/environment.ts';
 import { clientFiles } from '../../src/client/traps.ts';
+import { ADDRESSES } from '../../src/topology/addresses.ts';
 import { expandMitigation, MITIGATIONS } from '../../src/mitigations/catalog.ts';
 import { validateScenario } from '../../src/scenario/load.ts';
 
@@ -32,7 +33,7 @@ describe('mitigation catalog', () => {
   });
 
   it('resolver options end up in the client resolv.conf, over a trap\'s own options', () => {
-    const files = clientFiles([{ kind: 'resolv-conf', nameservers: ['dead', 'fake'], options: { timeoutSec: 5, attempts: 2 } }], { timeoutSec: 1, rotate: true });
+    const files = clientFiles([{ kind: 'resolv-conf', nameservers: ['dead', 'fake'], options: { timeoutSec: 5, attempts: 2 } }], { timeoutSec: 1, rotate: true }, ADDRESSES);
     expect(files.resolvConf).toBe('nameserver 127.0.0.54\nnameserver 127.0.0.53\noptions timeout:1 attempts:2 rotate\n');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientFiles } from '../../src/client/traps.ts';
 import { ADDRESSES, containerAddresses } from '../../src/topology/addresses.ts';
-import { observationsOf } from '../../src/topology/hosts.ts';
+import { observationsOf } from '../../src/runner/observations.ts';
 
 const ips = { dns: '198.18.7.2', dnsDead: '198.18.7.3', firewall: '198.18.7.4', wan: '198.18.7.5', origin: '198.18.7.6', proxy: '198.18.7.7' };
 
@@ -15,7 +15,7 @@ describe('addresses per backend', () => {
 
   it("the client's resolv.conf names the backend's nameservers", () => {
     const trap = [{ kind: 'resolv-conf' as const, nameservers: ['dead' as const, 'refusing' as const, 'fake' as const] }];
-    expect(clientFiles(trap).resolvConf).toMatch(/^nameserver 127\.0\.0\.54\nnameserver 127\.0\.0\.55\nnameserver 127\.0\.0\.53\n/);
+    expect(clientFiles(trap, {}, ADDRESSES).resolvConf).toMatch(/^nameserver 127\.0\.0\.54\nnameserver 127\.0\.0\.55\nnameserver 127\.0\.0\.53\n/);
     expect(clientFiles(trap, {}, containerAddresses(ips)).resolvConf).toMatch(/^nameserver 198\.18\.7\.3\nnameserver 198\.18\.7\.5\nnameserver 198\.18\.7\.2\n/);
   });
 });

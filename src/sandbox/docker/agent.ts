@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { TrialClock } from '../../faults/window.ts';
 import { createRandom } from '../../random.ts';
-import type { LayeredFaults } from '../../scenario/faults.ts';
+import type { LayeredFaults } from '../../faults/catalog.ts';
 import { FakeInternet } from '../../topology/fake-internet.ts';
 import { HOST_ROLES, startHost, type HostRole, type NetworkPlan, type TrialHost } from '../../topology/hosts.ts';
 import type { DockerClientConfig, SandboxEvent } from '../run-config.ts';

@@ -9,7 +9,7 @@ import { HarnessError, errorMessage } from '../../errors.ts';
 import { ResultsWriter } from '../../runner/record.ts';
 import { containerAddresses } from '../../topology/addresses.ts';
 import { HOST_ROLES, type HostRole } from '../../topology/hosts.ts';
-import type { SandboxExit, SandboxHandle } from '../netns.ts';
+import type { SandboxExit, SandboxHandle } from '../backend.ts';
 import { processAlive } from '../scratch.ts';
 import type { DockerClientConfig, SandboxEvent, SandboxRunConfig } from '../run-config.ts';
 import { agentEntry, ensureImages, imageSource } from './images.ts';

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { Random } from '../../random.ts';
-import type { LayeredFaults } from '../../scenario/faults.ts';
+import type { LayeredFaults } from '../../faults/catalog.ts';
 import type { HostLogs, HostRole, NetworkPlan, TrialHost } from '../../topology/hosts.ts';
 
 /** What the harness and the containers' agents (agent.ts) agree on. */

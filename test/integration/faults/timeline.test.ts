@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { only, runFaultScenario } from '../../fault-run.ts';
+import { findGo, goproxyHosts, gosumdbHost, inspectGo } from '../../../src/client/toolchain.ts';
+import { only, runFaultScenario, SMALL_CORPUS } from '../../fault-run.ts';
 
-const P = 'proxy.golang.org';
+const toolchain = inspectGo(findGo());
+const P = goproxyHosts(toolchain.defaultGoproxy)[0]!;
+const SUMDB = gosumdbHost(toolchain.defaultGosumdb)!;
 const SLOW = { kind: 'tcp-latency', match: P, latency: '60ms' } as const;
 
 /** Faults that change during a trial, timed from the moment go starts. */
@@ -28,8 +31,23 @@ describe('faults on a timeline', () => {
     expect(until.durationMs).toBeLessThan(always.durationMs * 0.8);
   });
 
-  it('DNS that starts failing later: a lookup before the fault succeeds', async () => {
-    const r = only(await runFaultScenario({ faults: [{ kind: 'dns-nxdomain', match: P, from: '5s' }] }));
-    expect(r.outcome).toBe('ok');
+  it('DNS that starts failing later: a lookup before the fault succeeds, a lookup after it fails', async () => {
+    // Every name fails from 400 ms on. go looks the proxy up at once (well before 400 ms) and then
+    // the checksum database's host only after a TLS handshake and a go.mod fetch, each at least
+    // one 400 ms-late response from the proxy: so at least 800 ms in, well after the fault began.
+    const r = only(await runFaultScenario({
+      corpus: { ...SMALL_CORPUS, goSum: 'none' },
+      faults: [
+        { kind: 'tcp-latency', match: P, latency: '400ms' },
+        { kind: 'http-status', match: P, status: 404, path: '/sumdb/*' },
+        { kind: 'dns-nxdomain', match: '*', from: '400ms' },
+      ],
+    }));
+    expect(r).toMatchObject({ outcome: 'fail', failureClass: 'sumdb-unreachable' });
+    expect(r.stderrTail).toContain(`lookup ${SUMDB}`);
+    expect(r.stderrTail).toContain('no such host');
+    // the proxy's lookup came before the fault: go reached the proxy and got its go.mod files
+    expect(r.http.byStatus['200']).toBeGreaterThan(0);
+    expect(r.durationMs).toBeGreaterThanOrEqual(800);
   });
 });
