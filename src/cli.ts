@@ -14,6 +14,7 @@ import { parseDuration } from './duration.ts';
 import { HarnessError, errorMessage } from './errors.ts';
 import { listing } from './commands/list.ts';
 import { snapshotCommand } from './commands/snapshot.ts';
+import { WORKLOAD_NAMES, type WorkloadName } from './workload/schema.ts';
 import { loadScenario } from './scenario/load.ts';
 import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
 
@@ -21,12 +22,13 @@ const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
       [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
-      [--project DIR]
+      [--project DIR] [--workload download|build|test]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
                        --backend docker runs each host in its own container (Docker engine);
-                       --project runs them against a Go project's snapshot (see snapshot)
+                       --project runs them against a Go project's snapshot (see snapshot);
+                       --workload overrides what the client runs
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
@@ -46,6 +48,11 @@ function positiveInt(flag: string, value: string | undefined, max = 1_000_000): 
   return n;
 }
 
+function workloadName(value: string): WorkloadName {
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(value)) throw new HarnessError('BAD_INPUT', `--workload: got ${JSON.stringify(value)}; allowed: ${WORKLOAD_NAMES.map((n) => `"${n}"`).join(', ')} (scripts go in the scenario file)`);
+  return value as WorkloadName;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -63,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
           shard: { type: 'string' },
           resume: { type: 'boolean' },
           project: { type: 'string' },
+          workload: { type: 'string' },
         },
       });
       if (positionals.length === 0) throw new HarnessError('BAD_INPUT', 'run takes scenario files or folders: e.g. npx gomod-chaos run scenarios/clean.ts');
@@ -93,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.resume ? { resume: true } : {}),
         ...(values.backend !== undefined ? { backend: values.backend as Backend } : {}),
         ...(values.project !== undefined ? { project: values.project } : {}),
+        ...(values.workload !== undefined ? { workload: workloadName(values.workload) } : {}),
       });
       return outcome.interrupted ? 130 : 0;
     }

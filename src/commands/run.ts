@@ -23,7 +23,7 @@ import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
 import { publicHosts } from '../topology/public-hosts.ts';
-import { workloadLabel } from '../workload/schema.ts';
+import { workloadLabel, workloadRef, type WorkloadName } from '../workload/schema.ts';
 import { checkPrerequisites } from './prepare.ts';
 import { projectSnapshot } from './snapshot.ts';
 
@@ -49,6 +49,8 @@ export interface RunOptions {
   backend?: Backend;
   /** A Go project every scenario runs against (instead of its own project or corpus). */
   project?: string;
+  /** The workload every scenario runs (instead of its own). */
+  workload?: WorkloadName;
 }
 
 export interface RunOutcome {
@@ -78,7 +80,11 @@ function effective(scenario: Scenario, options: RunOptions) {
  * in a fresh sandbox, trials in a seeded interleaved order; resumable and shardable.
  */
 export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
-  const scenarios = options.project === undefined ? options.scenarios : options.scenarios.map((s) => ({ ...s, project: resolve(options.project!) }));
+  const scenarios = options.scenarios.map((s) => ({
+    ...s,
+    ...(options.project !== undefined ? { project: resolve(options.project) } : {}),
+    ...(options.workload !== undefined ? { workload: options.workload } : {}),
+  }));
   if (scenarios.length === 0) throw new HarnessError('BAD_INPUT', 'no scenario to run');
   const names = scenarios.map((s) => s.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -88,6 +94,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     imageSource();
     await dockerEngine();
     for (const s of scenarios) {
+      if (typeof s.workload === 'function') throw new HarnessError('BAD_INPUT', `${s.name}: a script workload runs only on --backend netns (its scenario file is not in the client container); use a named workload ('download', 'build', 'test') with docker`);
       const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
       if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
     }
@@ -268,6 +275,9 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
   let sandboxError: Extract<SandboxEvent, { type: 'error' }> | undefined;
   const sandboxConfig = {
     scenario: scenario.name,
+    workload: workloadRef(scenario.workload, resolve(scenario.file)),
+    // the docker client container cannot see the harness cache: its trials compile from cold
+    ...(scenario.workload !== 'download' && options.backend !== 'docker' ? { buildCacheDir: join(cacheDir(), 'gocache') } : {}),
     corpus,
     mitigations: scenario.mitigations,
     faults: resolveFaultHosts(scenario.faults, hostTokens(ctx.toolchains[0]!)),

@@ -101,6 +101,8 @@ export interface SnapshotLog {
   (line: string): void;
 }
 
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
 /** Runs `go mod download -json all` in `workDir` into `modCache`; throws one error naming each module go could not fetch. */
 async function downloadAll(goBinary: string, workDir: string, modCache: string, projectDir: string): Promise<void> {
   const env = { ...process.env, GOMODCACHE: modCache, GOFLAGS: `${process.env['GOFLAGS'] ?? ''} -modcacherw -mod=mod`.trim() };
@@ -117,10 +119,13 @@ async function downloadAll(goBinary: string, workDir: string, modCache: string, 
   if (failed.length > 0) {
     const first = failed[0]!;
     const more = failed.length > 1 ? ` (and ${failed.length - 1} more: ${failed.slice(1, 4).map((m) => m.Path).join(', ')})` : '';
-    throw new HarnessError('BAD_INPUT', `snapshot of ${projectDir}: cannot fetch ${first.Path}@${first.Version}: ${first.Error?.trim()}${more}`);
+    throw new HarnessError('BAD_INPUT', `snapshot of ${projectDir}: cannot fetch ${first.Path}@${first.Version}: ${oneLine(first.Error ?? '')}${more}`);
   }
   if (code !== 0) {
-    const last = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' | ');
+    // go's last message and its indented details ("\tserver response: ..."), on one line
+    const lines = stderr.trim().split('\n').filter(Boolean);
+    const head = lines.findLastIndex((l) => !/^\s/.test(l));
+    const last = oneLine(lines.slice(Math.max(head, 0)).join(' '));
     throw new HarnessError('BAD_INPUT', `snapshot of ${projectDir}: go mod download all failed (exit ${code}): ${last || 'no output'}`);
   }
 }

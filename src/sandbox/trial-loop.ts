@@ -1,3 +1,4 @@
+import { resolveWorkload } from '../workload/resolve.ts';
 import { layerFaults } from '../faults/catalog.ts';
 import type { TrialRecord } from '../runner/record.ts';
 import { runTrial } from '../runner/trial.ts';
@@ -17,6 +18,7 @@ export async function runTrialLoop(config: SandboxRunConfig, internet: FakeInter
   const mitigations = new Map(config.mitigations.map((m) => [m.name, m]));
   const faults = layerFaults(config.faults);
   let done = 0;
+  const workload = await resolveWorkload(config.workload);
   for (const planned of config.trials) {
     if (signal.aborted) break;
     const mitigation = mitigations.get(planned.mitigation);
@@ -24,7 +26,7 @@ export async function runTrialLoop(config: SandboxRunConfig, internet: FakeInter
     if (!mitigation || !goBinary) throw new Error(`trial ${planned.trial}: unknown mitigation ${planned.mitigation} or go ${planned.goVersion}`);
     const { aborted, ...record } = await runTrial(
       { scenario: config.scenario, mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults, goBinary, goVersion: planned.goVersion },
-      { internet, corpus: config.corpus, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal, backend },
+      { internet, corpus: config.corpus, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal, backend, workload, ...(config.buildCacheDir ? { buildCacheDir: config.buildCacheDir } : {}) },
     );
     // A trial cut short by Ctrl-C measured nothing: it is not recorded and runs again on resume.
     if (aborted) break;

@@ -46,7 +46,7 @@ export interface ScenarioDefinition {
   project?: string;
   /**
    * What the client runs: 'download' (go mod download, the default), 'build' (go build ./...),
-   * 'test' (compile the tests), 'get-u', 'list-updates', 'install', 'toolchain', or a script
+   * 'test' (compile every test, run none), or a script
    * `async ({ $, project, env }) => { await $\`go vet ./...\` }` with zx's $ bound to the trial.
    */
   workload?: Workload;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The workloads a scenario can name: what the client runs in each trial. */
-export const WORKLOAD_NAMES = ['download', 'build', 'test', 'get-u', 'list-updates', 'install', 'toolchain'] as const;
+export const WORKLOAD_NAMES = ['download', 'build', 'test'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /** What a script workload is handed: zx's `$` bound to the trial (env, cwd, hard deadline). */
@@ -26,4 +26,11 @@ export const workloadSchema = z.union([
 /** How a workload is named in records and listings. */
 export function workloadLabel(workload: Workload): string {
   return typeof workload === 'function' ? 'script' : workload;
+}
+
+/** A workload as it crosses into the sandbox (plain data): a name, or the scenario file whose script to import there. */
+export type WorkloadRef = WorkloadName | { scriptFile: string };
+
+export function workloadRef(workload: Workload, scenarioFile: string): WorkloadRef {
+  return typeof workload === 'function' ? { scriptFile: scenarioFile } : workload;
 }
