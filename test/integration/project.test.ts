@@ -74,7 +74,7 @@ describe('a real project through the fake internet', () => {
     expect(mirror.commands).toEqual([expect.objectContaining({ command: 'go build ./...', exitCode: 0 })]);
     // the origin's log: the real module paths, at the mirror's host
     const served = result.stderr.split('\n').filter((l) => l.includes('gomod-chaos:origin') && l.includes(' goproxy.example '));
-    for (const path of ['/github.com/gin-gonic/gin/@v/v1.10.0.mod', '/github.com/prometheus/client_golang/@v/v1.20.5.mod', '/github.com/cespare/xxhash/v2/@v/v2.3.0.zip', '/gopkg.in/yaml.v3/@v/v3.0.1.zip']) {
+    for (const path of ['/github.com/prometheus/client_golang/@v/v1.20.5.mod', '/github.com/prometheus/client_golang/@v/v1.20.5.zip', '/github.com/cespare/xxhash/v2/@v/v2.3.0.zip', '/gopkg.in/yaml.v3/@v/v3.0.1.zip']) {
       expect(served.some((l) => l.includes(` ${path}`)), path).toBe(true);
     }
     const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
@@ -96,6 +96,7 @@ describe('a real project through the fake internet', () => {
     const result = await runCli(['run', 'scenarios/clean.ts', '--project', 'test/fixtures/project-gin', '--reps', '1', '--out', dir], {
       GOMOD_CHAOS_CACHE: cache,
       GOMOD_CHAOS_TOXIPROXY: locateToxiproxy()!.path,
+      DEBUG: 'gomod-chaos:origin',
     });
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     const records = readRecords(join(dir, 'results.jsonl'));
@@ -103,6 +104,10 @@ describe('a real project through the fake internet', () => {
     for (const r of records) {
       expect(r).toMatchObject({ outcome: 'fail', failureClass: 'checksum-mismatch', workload: 'download' });
       expect(r.stderrTail).toMatch(/github\.com\/cespare\/xxhash\/v2@v2\.3\.0: checksum mismatch/);
+    }
+    // go mod download fetched the whole graph meanwhile: gin's and the Prometheus client's zips too
+    for (const path of ['/github.com/gin-gonic/gin/@v/v1.10.0.zip', '/github.com/prometheus/client_golang/@v/v1.20.5.zip', '/google.golang.org/protobuf/@v/v1.34.2.zip']) {
+      expect(result.stderr.includes(` proxy.golang.org ${path}`), path).toBe(true);
     }
   }, 300_000);
 });
