@@ -1,6 +1,7 @@
 import http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import tls from 'node:tls';
+import { createReadStream } from 'node:fs';
 import { TrialClock } from '../faults/window.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { debug } from '../log.ts';
@@ -209,11 +210,15 @@ export class Origin {
     cut: OriginFaultDecision['cut'],
     entry: OriginRequestLogEntry,
   ): void {
-    const body = req.method === 'HEAD' ? Buffer.alloc(0) : response.body;
     const reply = res as ServerResponse;
-    reply.writeHead(response.status, { 'content-type': response.contentType, 'content-length': response.body.length });
+    reply.writeHead(response.status, { 'content-type': response.contentType, 'content-length': response.file?.size ?? response.body.length });
     entry.status = response.status;
     entry.ttfbMs = this.now() - entry.atMs;
+    if (!cut && response.file && req.method !== 'HEAD') {
+      this.streamFile(response.file.path, reply, entry);
+      return;
+    }
+    const body = req.method === 'HEAD' ? Buffer.alloc(0) : response.body;
     if (!cut) {
       reply.end(body);
       entry.bytes = body.length;
@@ -232,6 +237,15 @@ export class Origin {
     reply.write(head, () => {
       if (!stream.destroyed) stream.close(cut.code);
     });
+  }
+
+  /** A file body from disk, with the connection's backpressure: a project's zips are never all in memory. */
+  private streamFile(path: string, reply: ServerResponse, entry: OriginRequestLogEntry): void {
+    const file = createReadStream(path);
+    file.on('data', (chunk) => (entry.bytes += chunk.length));
+    file.once('error', () => reply.destroy());
+    reply.once('close', () => file.destroy());
+    file.pipe(reply);
   }
 
   /** GOAWAY naming this stream as the last one processed; the session ends once its open streams are done. */

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Corpus } from '../corpus/generate.ts';
 import { goproxySite, notFound, type Site } from '../origin/goproxy-site.ts';
@@ -32,8 +32,7 @@ async function indexOf(proxyDir: string): Promise<Map<string, string>> {
 
 /**
  * A module proxy serving a GOMODCACHE download cache (a snapshot) from disk: only the index of
- * paths is in memory, each file is read when asked for, so a project of hundreds of MB costs
- * the origin one response at a time.
+ * paths is in memory; the origin streams each file with the connection's backpressure.
  */
 export async function diskSite(proxyDir: string): Promise<Site> {
   const files = await indexOf(proxyDir);
@@ -41,7 +40,16 @@ export async function diskSite(proxyDir: string): Promise<Site> {
     const file = files.get(path);
     if (!file) return notFound(path);
     const ext = path.slice(path.lastIndexOf('.'));
-    return { status: 200, contentType: CONTENT_TYPES[ext] ?? 'text/plain; charset=utf-8', body: readFileSync(file) };
+    const contentType = CONTENT_TYPES[ext] ?? 'text/plain; charset=utf-8';
+    // the origin streams the file; a mitigation's local proxy reads `body` (only then is it read)
+    return {
+      status: 200,
+      contentType,
+      file: { path: file, size: statSync(file).size },
+      get body() {
+        return readFileSync(file);
+      },
+    };
   };
 }
 
