@@ -26,6 +26,24 @@ function goSum(dir: string): Array<{ path: string; version: string; goMod: boole
     });
 }
 
+/**
+ * A harness cache holding a copy of the project's snapshot where one file of xxhash's zip
+ * differs (the zip's own bytes change, and so its dirhash); returns the cache's folder.
+ */
+async function tamperedCopy(project: string, name: string): Promise<string> {
+  const corpus = await ensureSnapshot(project, { cacheDir: cacheDir(), goBinary: findGo() });
+  const cache = join(out, name);
+  const copy = join(cache, 'snapshots', corpus.project!.key);
+  cpSync(corpus.dir, copy, { recursive: true });
+  const vDir = join(copy, 'modcache', 'cache', 'download', 'github.com', 'cespare', 'xxhash', 'v2', '@v');
+  const zipFile = join(vDir, readdirSync(vDir).find((f) => f.endsWith('.zip'))!);
+  const files = unzipSync(readFileSync(zipFile));
+  const file = Object.keys(files).find((f) => f.endsWith('/xxhash.go'))!;
+  files[file] = Buffer.concat([Buffer.from(files[file]!), Buffer.from('\n// tampered\n')]);
+  writeFileSync(zipFile, zipSync(files));
+  return cache;
+}
+
 describe('a real project through the fake internet', () => {
   beforeAll(async () => {
     // the one step that uses the real module proxy; later runs reuse the harness cache
@@ -82,16 +100,7 @@ describe('a real project through the fake internet', () => {
   }, 900_000);
 
   it('a tampered .zip in a copy of the snapshot is caught by go as a checksum mismatch', async () => {
-    const corpus = await ensureSnapshot(FIXTURE, { cacheDir: cacheDir(), goBinary: findGo() });
-    const cache = join(out, 'cache-tampered');
-    const copy = join(cache, 'snapshots', corpus.project!.key);
-    cpSync(corpus.dir, copy, { recursive: true });
-    const vDir = join(copy, 'modcache', 'cache', 'download', 'github.com', 'cespare', 'xxhash', 'v2', '@v');
-    const zipFile = join(vDir, readdirSync(vDir).find((f) => f.endsWith('.zip'))!);
-    const files = unzipSync(readFileSync(zipFile));
-    const name = Object.keys(files).find((f) => f.endsWith('/xxhash.go'))!;
-    files[name] = Buffer.concat([Buffer.from(files[name]!), Buffer.from('\n// tampered\n')]);
-    writeFileSync(zipFile, zipSync(files));
+    const cache = await tamperedCopy(FIXTURE, 'cache-tampered');
     const dir = join(out, 'tampered');
     const result = await runCli(['run', 'scenarios/clean.ts', '--project', 'test/fixtures/project-gin', '--reps', '1', '--out', dir], {
       GOMOD_CHAOS_CACHE: cache,
@@ -110,4 +119,28 @@ describe('a real project through the fake internet', () => {
       expect(result.stderr.includes(` proxy.golang.org ${path}`), path).toBe(true);
     }
   }, 300_000);
+
+  it('without go.sum, go asks the run\'s database: the real hashes pass, a tampered zip is a SECURITY ERROR', async () => {
+    const project = join(out, 'no-go-sum');
+    mkdirSync(project, { recursive: true });
+    for (const f of ['go.mod', 'main.go', 'tools.go']) cpSync(join(FIXTURE, f), join(project, f));
+    const honest = join(out, 'no-go-sum-honest');
+    const ok = await runCli(['run', 'scenarios/clean.ts', '--project', project, '--reps', '1', '--out', honest]);
+    expect(ok.code, ok.stderr.slice(-2000)).toBe(0);
+    for (const r of readRecords(join(honest, 'results.jsonl'))) {
+      expect(r, r.stderrTail).toMatchObject({ outcome: 'ok', workload: 'download' });
+      expect(r.sumdb.lookups).toBeGreaterThan(30);
+    }
+    const cache = await tamperedCopy(project, 'cache-tampered-no-go-sum');
+    const dir = join(out, 'no-go-sum-tampered');
+    const bad = await runCli(['run', 'scenarios/clean.ts', '--project', project, '--reps', '1', '--out', dir], { GOMOD_CHAOS_CACHE: cache, GOMOD_CHAOS_TOXIPROXY: locateToxiproxy()!.path });
+    expect(bad.code, bad.stderr.slice(-2000)).toBe(0);
+    const realSum = goSum(FIXTURE).find((l) => l.path === 'github.com/cespare/xxhash/v2' && l.version === 'v2.3.0' && !l.goMod)!.sum;
+    for (const r of readRecords(join(dir, 'results.jsonl'))) {
+      expect(r).toMatchObject({ outcome: 'fail', failureClass: 'checksum-mismatch' });
+      expect(r.stderrTail).toContain('SECURITY ERROR');
+      // what the database logged is the real hash (go.sum's)
+      expect(r.stderrTail).toContain(`sum.golang.org: ${realSum}`);
+    }
+  }, 600_000);
 });
