@@ -9,10 +9,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenarios } from '../dist/commands/run.js';
-import { readResults } from '../dist/report/results.js';
-import { validateScenario } from '../dist/scenario/load.js';
-import { quantile } from '../dist/stats/tests.js';
+import { runScenarios } from '../src/commands/run.ts';
+import { readResults } from '../src/report/results.ts';
+import { validateScenario } from '../src/scenario/load.ts';
+import { quantile } from '../src/stats/tests.ts';
 
 const STARTS = Number(process.env['BENCH_STARTS'] ?? 5);
 const REPS = Number(process.env['BENCH_REPS'] ?? 15);

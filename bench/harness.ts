@@ -4,21 +4,21 @@
  *  2. per-trial harness overhead (trial wall time minus the go process's own), median;
  *  3. a cold `go mod download` of a 50-module corpus through the whole fake internet versus the
  *     same download from a file:// GOPROXY (no network at all), trials interleaved in one run.
- * Prints medians and ratios; not a pass/fail test (the machines are noisy). It measures the
- * compiled harness in dist/ (what `npx gomod-chaos` runs); the npm script builds it first.
+ * Prints medians and ratios; not a pass/fail test (the machines are noisy). It runs the harness
+ * from src/ (Node strips the types as it loads them), so it needs no build.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenarios } from '../dist/commands/run.js';
-import { ensureCorpus } from '../dist/corpus/generate.js';
-import { MITIGATIONS } from '../dist/mitigations/catalog.js';
-import { cacheDir } from '../dist/paths.js';
-import { readResults } from '../dist/report/results.js';
-import { quantile } from '../dist/stats/tests.js';
+import { runScenarios } from '../src/commands/run.ts';
+import { ensureCorpus } from '../src/corpus/generate.ts';
+import { MITIGATIONS } from '../src/mitigations/catalog.ts';
+import { cacheDir } from '../src/paths.ts';
+import { readResults } from '../src/report/results.ts';
+import { quantile } from '../src/stats/tests.ts';
 
 const median = (values: readonly number[]) => quantile(values, 0.5);
-import { validateScenario } from '../dist/scenario/load.js';
+import { validateScenario } from '../src/scenario/load.ts';
 
 const SANDBOX_STARTS = Number(process.env['BENCH_STARTS'] ?? 9);
 const REPS = Number(process.env['BENCH_REPS'] ?? 15);

@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenarios } from '../dist/commands/run.js';
-import { readResults } from '../dist/report/results.js';
-import { quantile } from '../dist/stats/tests.js';
+import { runScenarios } from '../src/commands/run.ts';
+import { readResults } from '../src/report/results.ts';
+import { quantile } from '../src/stats/tests.ts';
 
 const median = (values: readonly number[]) => quantile(values, 0.5);
-import { validateScenario } from '../dist/scenario/load.js';
+import { validateScenario } from '../src/scenario/load.ts';
 
 const REPS = Number(process.env['BENCH_REPS'] ?? 10);
 const mitigations = ['http2-off', 'netdns-go', 'dns-prewarm', { name: 'concurrency', gomaxprocs: 1 }, 'http1-gateway'];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { HarnessError, errorMessage } from '../errors.ts';
 
-export const GO_ENV = 'GOMOD_CHAOS_GO';
+const GO_ENV = 'GOMOD_CHAOS_GO';
 
 export interface GoToolchain {
   binary: string;
@@ -38,7 +38,7 @@ export function findGo(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** An environment with nothing of the user's Go settings: what `go` does out of the box. */
-export function cleanGoEnv(goBinary: string, home: string): Record<string, string> {
+function cleanGoEnv(goBinary: string, home: string): Record<string, string> {
   return {
     PATH: `${join(goBinary, '..')}${delimiter}/usr/bin${delimiter}/bin`,
     HOME: home,

@@ -5,7 +5,7 @@ import { dockerEngine } from '../sandbox/docker/backend.ts';
 import { imageSource } from '../sandbox/docker/images.ts';
 import { locateToxiproxy, TOXIPROXY_VERSION } from '../wan/toxiproxy-binary.ts';
 
-export interface DoctorCheck {
+interface DoctorCheck {
   name: string;
   status: 'ok' | 'missing' | 'warn';
   detail: string;
@@ -16,7 +16,7 @@ export interface DoctorCheck {
 
 const MIN_NODE = [22, 18] as const;
 
-export function runChecks(): DoctorCheck[] {
+function runChecks(): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   const nodeOk = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
@@ -69,7 +69,7 @@ export function runChecks(): DoctorCheck[] {
  * The Docker engine, found as the docker backend finds it (testcontainers: DOCKER_HOST, the
  * default socket, Docker Desktop's): only that backend needs one.
  */
-export async function dockerCheck(): Promise<DoctorCheck> {
+async function dockerCheck(): Promise<DoctorCheck> {
   try {
     const client = await dockerEngine();
     const info = client.info.containerRuntime;

@@ -1,17 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../log.ts';
 import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
-import { identityDifferences, trialKey, type RunIdentity, type Shard } from '../runner/plan.ts';
+import { identityDifferences, trialKey, type Shard } from '../runner/plan.ts';
+import { readRunFile, writeRunFile } from '../runner/run-file.ts';
 import type { TrialRecord } from '../runner/record.ts';
-
-interface RunFile {
-  identity: RunIdentity;
-  shard: Shard | null;
-  [key: string]: unknown;
-}
 
 /**
  * `gomod-chaos merge <dirs> --out <dir>`: joins the shards of one run (CI matrix jobs) into one
@@ -20,9 +15,9 @@ interface RunFile {
 export function merge(dirs: readonly string[], outDir: string): { records: number; missingShards: number[] } {
   if (dirs.length === 0) throw new HarnessError('BAD_INPUT', 'merge takes the run folders to join: gomod-chaos merge reports/shard-* --out reports/all');
   const runs = dirs.map((dir) => {
-    const file = join(dir, 'run.json');
-    if (!existsSync(file)) throw new HarnessError('BAD_INPUT', `${dir}: no run.json here (is it a run's --out folder?)`);
-    return { dir, run: JSON.parse(readFileSync(file, 'utf8')) as RunFile };
+    const run = readRunFile(dir);
+    if (!run) throw new HarnessError('BAD_INPUT', `${dir}: no run.json here (is it a run's --out folder?)`);
+    return { dir, run };
   });
   const first = runs[0]!;
   for (const other of runs.slice(1)) {
@@ -44,7 +39,7 @@ export function merge(dirs: readonly string[], outDir: string): { records: numbe
   mkdirSync(out, { recursive: true });
   const records = [...byKey.values()].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.trial - b.trial);
   writeFileSync(join(out, 'results.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
-  writeFileSync(join(out, 'run.json'), JSON.stringify({ ...first.run, shard: null, mergedFrom: runs.map((r) => ({ dir: resolve(r.dir), shard: r.run.shard })) }, null, 2));
+  writeRunFile(out, { ...first.run, shard: null, mergedFrom: runs.map((r) => ({ dir: resolve(r.dir), shard: r.run.shard })) });
   writeReports(out, { title: `${first.run.identity.scenarios.map((s) => s.name).join(', ')} (merged from ${runs.length} folders)` });
   return { records: records.length, missingShards };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
@@ -18,6 +18,7 @@ import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
 import { lockOutDir } from '../runner/out-lock.ts';
+import { readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
 import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
@@ -58,12 +59,6 @@ export interface RunOutcome {
   resultsFile: string;
   interrupted: boolean;
   trials: number;
-}
-
-interface RunFile {
-  identity: RunIdentity;
-  shard: Shard | null;
-  [key: string]: unknown;
 }
 
 function timestamp(date = new Date()): string {
@@ -120,7 +115,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const release = claimOutDir(outDir, options, identity);
   try {
     const done = finishedTrials(outDir, options);
-    if (!options.resume) writeRunFile(outDir, options, { identity, scenarios, toolchains, prereq });
+    if (!options.resume) writeRun(outDir, options, { identity, scenarios, toolchains, prereq });
     return await runPlan(plan.filter((t) => !done.has(trialKey(t))), plan.length, { options, scenarios, outDir, resultsFile, defaultName, goVersions, prereq, toolchains });
   } finally {
     release();
@@ -132,13 +127,13 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
  * Refuses to resume a different run, or to add to a folder that holds another run's results.
  */
 function claimOutDir(outDir: string, options: RunOptions, identity: RunIdentity): () => void {
-  const runFile = join(outDir, 'run.json');
-  if (options.resume && !existsSync(runFile)) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
+  if (options.resume && !existsSync(join(outDir, RUN_FILE))) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
   mkdirSync(outDir, { recursive: true });
   const release = lockOutDir(outDir);
   try {
     if (options.resume) {
-      const previous = JSON.parse(readFileSync(runFile, 'utf8')) as RunFile;
+      const previous = readRunFile(outDir);
+      if (!previous) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
       const differences = identityDifferences(previous.identity, identity);
       const shardNow = options.shard ?? null;
       if (JSON.stringify(previous.shard) !== JSON.stringify(shardNow)) differences.push(`shard: ${JSON.stringify(previous.shard)} vs ${JSON.stringify(shardNow)}`);
@@ -172,29 +167,22 @@ interface RunFacts {
   prereq: ReturnType<typeof checkPrerequisites>;
 }
 
-function writeRunFile(outDir: string, options: RunOptions, facts: RunFacts): void {
+function writeRun(outDir: string, options: RunOptions, facts: RunFacts): void {
   const { identity, scenarios, toolchains, prereq } = facts;
-  writeFileSync(
-    join(outDir, 'run.json'),
-    JSON.stringify(
-      {
-        identity,
-        shard: options.shard ?? null,
-        command: options.command ?? process.argv.slice(1).join(' '),
-        scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, project: s.project ?? null, workload: workloadLabel(s.workload) })),
-        backend: options.backend ?? 'netns',
-        ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
-        go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
-        // the client's Go telemetry in every trial: off, so nothing of a trial outlives it
-        client: { telemetry: CLIENT_TELEMETRY },
-        toxiproxy: prereq.toxiproxyBinary,
-        machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
-        startedAt: new Date().toISOString(),
-      },
-      null,
-      2,
-    ),
-  );
+  writeRunFile(outDir, {
+    identity,
+    shard: options.shard ?? null,
+    command: options.command ?? process.argv.slice(1).join(' '),
+    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, project: s.project ?? null, workload: workloadLabel(s.workload) })),
+    backend: options.backend ?? 'netns',
+    ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
+    go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
+    // the client's Go telemetry in every trial: off, so nothing of a trial outlives it
+    client: { telemetry: CLIENT_TELEMETRY },
+    toxiproxy: prereq.toxiproxyBinary,
+    machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    startedAt: new Date().toISOString(),
+  });
 }
 
 interface PlanRun {
@@ -254,7 +242,7 @@ function resumeFlags(options: RunOptions): string {
 }
 
 /** The toolchain's own hosts, for the $goproxy / $gosumdb / $module names of scenario files. */
-export function hostTokens(go: GoToolchain): HostTokens {
+function hostTokens(go: GoToolchain): HostTokens {
   return { goproxy: goproxyHosts(go.defaultGoproxy)[0] ?? '(no default proxy)', gosumdb: gosumdbHost(go.defaultGosumdb), module: CORPUS_MODULE_HOST };
 }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import { duration, ipAddress, pattern, probability, timed } from '../faults/schema.ts';
-import { parseDuration } from '../duration.ts';
 import type { Random } from '../random.ts';
 
 const recordTypes = z.array(z.enum(['A', 'AAAA'])).min(1).optional();
@@ -97,9 +96,9 @@ export class DnsPolicy {
           }
           break;
         case 'dns-delay': {
-          const jitterMs = parseDuration(fault.jitter ?? 0) ?? 0;
+          const jitterMs = fault.jitter ?? 0;
           const spread = jitterMs ? (this.random ? this.random.float() * 2 - 1 : 0) * jitterMs : 0;
-          decision.delayMs += Math.max(0, (parseDuration(fault.delay) ?? 0) + spread);
+          decision.delayMs += Math.max(0, fault.delay + spread);
           break;
         }
         case 'dns-poison':

@@ -8,8 +8,6 @@ import { listenDns, type DnsListener } from './listen.ts';
 const { Packet } = dns2;
 const log = debug('dns');
 
-export type { DnsAnswerSet } from './faults.ts';
-
 export interface DnsQueryLogEntry {
   /** ms since the resolver started. */
   atMs: number;

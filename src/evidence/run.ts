@@ -10,6 +10,7 @@ import { runScenarios } from '../commands/run.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { readResults } from '../report/results.ts';
 import type { Report } from '../report/model.ts';
+import { readRunFile, type RunFile } from '../runner/run-file.ts';
 import { loadScenario, scenarioFiles } from '../scenario/load.ts';
 import { judgeClaims, type ClaimResult } from './claims.ts';
 
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as Report;
   const { records } = readResults(join(outDir, 'results.jsonl'));
   const { results, missing } = judgeClaims({ report, records });
-  const run = report.run as { go?: Array<{ version: string; cgoBuild?: boolean }>; machine?: Record<string, unknown>; startedAt?: string };
+  const run: Partial<RunFile> = readRunFile(outDir) ?? {};
   const scenarioFile = Object.fromEntries(scenarios.map((s) => [s.name, relative(process.cwd(), s.file)]));
   const machine = run.machine ?? {};
   const text = [

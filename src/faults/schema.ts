@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { parseDuration, type Duration } from '../duration.ts';
 
 /** Shared pieces of fault schemas: durations, host patterns, the timeline window. */
-export const duration = z.custom<Duration>((v) => parseDuration(v) !== undefined, 'a duration such as 250, "250ms", "2s" or "1m"');
+/** A duration as written (250, "250ms", "2s", "1m"); parsed once, here, to milliseconds. */
+export const duration = z
+  .custom<Duration>((v) => parseDuration(v) !== undefined, 'a duration such as 250, "250ms", "2s" or "1m"')
+  .transform((v) => parseDuration(v) as number);
 
 export const pattern = z
   .string()
@@ -13,5 +16,5 @@ export const timed = { from: duration.optional(), until: duration.optional() };
 
 export const probability = z.number().min(0).max(1);
 
-export const ipv4 = z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'a loopback IPv4 address in 127.0.0.0/8 (traffic never leaves the machine)');
+const ipv4 = z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'a loopback IPv4 address in 127.0.0.0/8 (traffic never leaves the machine)');
 export const ipAddress = z.union([ipv4, z.literal('::1')]);

@@ -1,4 +1,4 @@
-import { parseDuration, type Duration } from '../duration.ts';
+import { globMatches } from './glob.ts';
 
 /**
  * When a fault is active during a trial, measured from the moment `go` starts: from `from`
@@ -6,8 +6,10 @@ import { parseDuration, type Duration } from '../duration.ts';
  * on a timeline: DNS starts failing after 2 s, a link comes back after 5 s...
  */
 export interface Timed {
-  from?: Duration;
-  until?: Duration;
+  /** Milliseconds (parsed from the scenario's duration). */
+  from?: number;
+  /** Milliseconds (parsed from the scenario's duration). */
+  until?: number;
 }
 
 export interface Window {
@@ -16,7 +18,7 @@ export interface Window {
 }
 
 export function windowOf(timed: Timed): Window {
-  return { fromMs: parseDuration(timed.from ?? 0) ?? 0, untilMs: timed.until === undefined ? Infinity : (parseDuration(timed.until) ?? Infinity) };
+  return { fromMs: timed.from ?? 0, untilMs: timed.until ?? Infinity };
 }
 
 export function activeAt(window: Window, elapsedMs: number): boolean {
@@ -25,11 +27,7 @@ export function activeAt(window: Window, elapsedMs: number): boolean {
 
 /** A host pattern: exact, or with '*' matching any run of characters ("*.golang.org", "*"). */
 export function matchesPattern(pattern: string, name: string): boolean {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  if (!p.includes('*')) return p === n;
-  const regex = new RegExp(`^${p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return regex.test(n);
+  return globMatches(pattern, name, { ignoreCase: true });
 }
 
 /** The clock of the trial in flight: ms since `go` started (-1 between trials). */

@@ -1,7 +1,6 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { parseDuration } from '../duration.ts';
 import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
@@ -15,7 +14,7 @@ export interface FirewallRoute {
   port: number;
 }
 
-export type FirewallAction =
+type FirewallAction =
   | 'forwarded'
   | 'reset-unknown-sni'
   | 'dropped-no-sni'
@@ -198,7 +197,7 @@ export class Firewall {
           client.resume();
           return;
         case 'tls-handshake-delay':
-          this.later(parseDuration(rule.delay) ?? 0, () => !client.destroyed && this.forward(client, buffered, route, entry));
+          this.later(rule.delay, () => !client.destroyed && this.forward(client, buffered, route, entry));
           return;
         case 'tls-mitm':
           this.inspect(client, buffered, route, entry, hello.sni, rule.alpn ?? ['h2', 'http/1.1']);

@@ -9,7 +9,7 @@ import { LocalResolver } from './local-resolver.ts';
 import { lookupVia } from './lookup.ts';
 
 /** Where the client host's own services listen (a user would run them on their machine). */
-export const LOCAL_SERVICES = Object.freeze({
+const LOCAL_SERVICES = Object.freeze({
   resolver: '127.0.5.1',
   warmProxy: { address: '127.0.5.2', port: 8080 },
   gateway: { address: '127.0.5.3', port: 8080 },

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.ts';
 import type { ResolvOptions } from '../client/traps.ts';
 import { CORPUS_MODULE_HOST } from '../corpus/generate.ts';
 import { duration } from '../faults/schema.ts';
@@ -68,7 +67,7 @@ export const mitigationParamSchemas = [
   }),
 ] as const;
 
-export type MitigationParams = z.infer<(typeof mitigationParamSchemas)[number]>;
+type MitigationParams = z.output<(typeof mitigationParamSchemas)[number]>;
 
 const simple = (kind: MitigationKind, description: string, extra: Partial<Mitigation> = {}): Mitigation => ({ name: kind, kind, description, env: {}, ...extra });
 
@@ -103,7 +102,7 @@ export const MITIGATIONS = Object.freeze({
   'go-proxy-timeout': simple('go-proxy-timeout', 'GO_PROXY_TIMEOUT=10s, advised in the field (no such variable exists in cmd/go)', { env: { GO_PROXY_TIMEOUT: '10s' } }),
 } satisfies Record<string, Mitigation>);
 
-export type MitigationKind =
+type MitigationKind =
   | 'baseline'
   | 'http2-off'
   | 'netdns-go'
@@ -128,11 +127,14 @@ export type MitigationKind =
 export type MitigationName = keyof typeof MITIGATIONS;
 export const MITIGATION_NAMES = Object.keys(MITIGATIONS) as MitigationName[];
 
-/** A scenario's mitigation entry: a name, or a parameterised object. */
-export type MitigationInput = MitigationName | MitigationParams;
+/** A scenario's mitigation entry as written: a name, or a parameterised object. */
+export type MitigationInput = MitigationName | z.input<(typeof mitigationParamSchemas)[number]>;
+
+/** A validated mitigation entry (durations in milliseconds). */
+export type MitigationEntry = MitigationName | MitigationParams;
 
 /** The cells a mitigation entry stands for (parameter lists expand into one cell per value). */
-export function expandMitigation(input: MitigationInput): Mitigation[] {
+export function expandMitigation(input: MitigationEntry): Mitigation[] {
   if (typeof input === 'string') return [MITIGATIONS[input]];
   const base = MITIGATIONS[input.name];
   switch (input.name) {
@@ -157,8 +159,8 @@ export function expandMitigation(input: MitigationInput): Mitigation[] {
     case 'retry-wrapper': {
       const retry = {
         attempts: input.attempts ?? base.retry!.attempts,
-        baseDeadlineMs: parseDuration(input.baseDeadline ?? base.retry!.baseDeadlineMs) ?? base.retry!.baseDeadlineMs,
-        normalRttMs: parseDuration(input.normalRtt ?? base.retry!.normalRttMs) ?? base.retry!.normalRttMs,
+        baseDeadlineMs: input.baseDeadline ?? base.retry!.baseDeadlineMs,
+        normalRttMs: input.normalRtt ?? base.retry!.normalRttMs,
       };
       return [{ ...base, name: `retry-wrapper(${retry.attempts}x,base=${retry.baseDeadlineMs}ms)`, retry }];
     }

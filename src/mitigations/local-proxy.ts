@@ -3,7 +3,7 @@ import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import type { Site } from '../origin/goproxy-site.ts';
 import { lookupVia } from './lookup.ts';
 
-export interface LocalProxyLogEntry {
+interface LocalProxyLogEntry {
   path: string;
   status: number;
   bytes: number;

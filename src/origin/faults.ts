@@ -1,12 +1,12 @@
 import http2 from 'node:http2';
 import { z } from 'zod';
-import { parseDuration } from '../duration.ts';
+import { globMatches } from '../faults/glob.ts';
 import { duration, pattern, probability, timed } from '../faults/schema.ts';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import type { Random } from '../random.ts';
 
 /** A glob on the request path (after percent-decoding): '*' matches any run of characters, '/' included. */
-export const pathGlob = z
+const pathGlob = z
   .string()
   .regex(/^[/*][\x21-\x7e]*$/, 'a request path glob starting with "/" or "*", such as "/golang.org/x/*", "*.zip" or "*/@v/list"');
 
@@ -39,19 +39,17 @@ export const originFaultSchemas = [
 ] as const;
 
 export type OriginFault = z.infer<(typeof originFaultSchemas)[number]>;
-export type OriginFaultKind = OriginFault['kind'];
+type OriginFaultKind = OriginFault['kind'];
 
 type H2ErrorName = 'NO_ERROR' | 'INTERNAL_ERROR' | 'PROTOCOL_ERROR' | 'CANCEL' | 'REFUSED_STREAM' | 'ENHANCE_YOUR_CALM';
 
-export function h2ErrorCode(name: H2ErrorName): number {
+function h2ErrorCode(name: H2ErrorName): number {
   return http2.constants[`NGHTTP2_${name}`];
 }
 
 /** Whether a request path matches a path glob; unlike host patterns, case-sensitive. */
 export function pathMatches(glob: string, path: string): boolean {
-  if (!glob.includes('*')) return glob === path;
-  const regex = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
-  return regex.test(path);
+  return globMatches(glob, path);
 }
 
 /** What a real proxy says with each status (the go command prints it as "server response"). */
@@ -107,8 +105,6 @@ interface ActiveOriginFault {
   window: Window;
 }
 
-const msOf = (d: Parameters<typeof parseDuration>[0] | undefined): number => parseDuration(d ?? 0) ?? 0;
-
 /**
  * Decides each request: the first matching active fault of each effect applies (the status, the
  * first-byte delay, the cut of the body, no response at all, the GOAWAY of the session).
@@ -141,12 +137,12 @@ export class OriginFaultPolicy {
       switch (fault.kind) {
         case 'http-status':
           if (decision.status || !this.roll(fault.probability)) continue;
-          decision.status = { status: fault.status, delayMs: msOf(fault.delay) };
+          decision.status = { status: fault.status, delayMs: fault.delay ?? 0 };
           break;
         case 'http-slow-first-byte':
           if (firstByteDelayed) continue;
           firstByteDelayed = true;
-          decision.firstByteDelayMs = msOf(fault.delay);
+          decision.firstByteDelayMs = fault.delay;
           break;
         case 'http-stall':
           if (decision.cut) continue;

@@ -48,4 +48,4 @@ export async function goproxySite(proxyDir: string): Promise<Site> {
 }
 
 /** A host that exists but serves nothing yet (every path is a 404). */
-export const emptySite: Site = notFound;
+export const emptySite: Site = (path) => notFound(path);

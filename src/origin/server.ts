@@ -41,7 +41,7 @@ export interface OriginHandshakeLogEntry {
   alpn: string | false;
 }
 
-export interface OriginHost {
+interface OriginHost {
   name: string;
   certificate: KeyPairPem;
   site: Site;

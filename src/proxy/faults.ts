@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
-import { parseDuration } from '../duration.ts';
 
 /** Faults of the corporate explicit proxy (HTTP CONNECT), matched against the CONNECT target host. */
 export const proxyFaultSchemas = [
@@ -42,7 +41,7 @@ export class ProxyPolicy {
   latencyMs(host: string, elapsedMs: number): number {
     let totalMs = 0;
     for (const fault of this.active(host, elapsedMs)) {
-      if (fault.kind === 'proxy-latency') totalMs += parseDuration(fault.delay) ?? 0;
+      if (fault.kind === 'proxy-latency') totalMs += fault.delay;
     }
     return totalMs;
   }

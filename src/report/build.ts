@@ -6,7 +6,7 @@ import { REPORT_SCHEMA, type CellReport, type Report, type ReportSettings, type 
 export const DEFAULT_SETTINGS: Readonly<ReportSettings> = Object.freeze({ alpha: 0.05, threshold: 0.05, bootstrapResamples: 2_000, bootstrapSeed: 1 });
 
 /** Times for rank statistics: successes by their time, deadline hits censored (Infinity); failures left out. */
-export function censoredTimes(cell: { durationsMs: readonly number[]; timeout: number }): number[] {
+function censoredTimes(cell: { durationsMs: readonly number[]; timeout: number }): number[] {
   return [...cell.durationsMs, ...Array<number>(cell.timeout).fill(Infinity)];
 }
 

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialRecord } from '../runner/record.ts';
+import { readRunFile } from '../runner/run-file.ts';
 import { buildReport } from './build.ts';
 import type { Report, ReportSettings } from './model.ts';
 import { readResults } from './results.ts';
@@ -25,11 +26,10 @@ export interface WriteOptions {
  */
 export function writeReports(outDir: string, options: WriteOptions = {}): { report: Report; records: TrialRecord[]; markdown: string } {
   const { records, problems } = readResults(join(outDir, 'results.jsonl'));
-  const runFile = join(outDir, 'run.json');
-  const run = existsSync(runFile) ? (JSON.parse(readFileSync(runFile, 'utf8')) as Record<string, unknown>) : {};
-  const scenarios = (run['scenarios'] as Array<{ name: string; description?: string }> | undefined) ?? [];
+  const run = readRunFile(outDir);
+  const scenarios = run?.scenarios ?? [];
   const title = options.title ?? (scenarios.length === 1 ? scenarios[0]!.name : `${scenarios.length || new Set(records.map((r) => r.scenario)).size} scenarios`);
-  const report = buildReport(records, run, {
+  const report = buildReport(records, run ?? {}, {
     title,
     skippedLines: problems,
     descriptions: Object.fromEntries(scenarios.map((s) => [s.name, s.description ?? ''])),

@@ -2,12 +2,12 @@
  * Failure classes read from the toolchain's stderr. The first matching rule wins, so the more
  * specific symptoms come first. Messages are those of net, crypto/tls, net/http and cmd/go.
  */
-export interface FailureRule {
+interface FailureRule {
   failureClass: string;
   pattern: RegExp;
 }
 
-export const FAILURE_RULES: readonly FailureRule[] = [
+const FAILURE_RULES: readonly FailureRule[] = [
   // The checksum database's signed tree heads do not form one log (sumdb.Client.checkTrees).
   { failureClass: 'sumdb-misbehavior', pattern: /go\.sum database server misbehavior detected/ },
   { failureClass: 'checksum-mismatch', pattern: /SECURITY ERROR|checksum mismatch/ },

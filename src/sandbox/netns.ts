@@ -19,7 +19,7 @@ export function namespaceMode(): NamespaceMode {
  * harness even on SIGKILL, and --kill-child takes the sandbox's pid 1 with it; when pid 1 dies
  * the kernel kills the rest of the namespace and releases its network and mounts.
  */
-export function sandboxArgv(mode: NamespaceMode, command: readonly string[]): string[] {
+function sandboxArgv(mode: NamespaceMode, command: readonly string[]): string[] {
   return [
     '--pdeathsig', 'KILL', '--',
     'unshare',

@@ -12,7 +12,7 @@ export interface HostTokens {
 }
 
 
-export function resolveHostToken(value: string, tokens: HostTokens): string {
+function resolveHostToken(value: string, tokens: HostTokens): string {
   switch (value) {
     case '$goproxy':
       return tokens.goproxy;

@@ -3,37 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration, type Duration } from '../duration.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationInput } from '../mitigations/catalog.ts';
-import type { ScenarioDefinition } from './define.ts';
-import { faultSchema, type Fault } from '../faults/catalog.ts';
-import type { CorporateProxyOptions } from '../topology/fake-internet.ts';
-import { workloadSchema, type Workload } from '../workload/schema.ts';
+import { faultSchema } from '../faults/catalog.ts';
+import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
+import { workloadSchema } from '../workload/schema.ts';
 
-/** A validated scenario with every default filled in. */
-export interface Scenario {
-  name: string;
-  description: string;
-  file: string;
-  corpus: CorpusOptions;
-  faults: Fault[];
-  corporateProxy: CorporateProxyOptions | undefined;
-  /** Extra module proxies of the fake internet, serving the corpus ("a domestic mirror"). */
-  mirrors: string[];
-  /** Those of `mirrors` that also proxy the checksum database. */
-  sumdbMirrors: string[];
-  mitigations: Mitigation[];
-  reps: number;
-  timeoutMs: number;
-  seed: number;
-  /** A real Go project (absolute) whose snapshot replaces the corpus; undefined: the synthetic corpus. */
-  project: string | undefined;
-  /** What the client runs in each trial. */
-  workload: Workload;
-}
-
-export const SCENARIO_DEFAULTS = Object.freeze({
+const SCENARIO_DEFAULTS = Object.freeze({
   reps: 3,
   timeoutMs: 120_000,
   seed: 1,
@@ -42,34 +18,81 @@ export const SCENARIO_DEFAULTS = Object.freeze({
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const hostName = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a host name such as "goproxy.example"');
 
+const corpusSchema = z.strictObject({
+  seed: int(0, 2 ** 31 - 1).default(DEFAULT_CORPUS.seed),
+  modules: int(1, 2_000).default(DEFAULT_CORPUS.modules),
+  depth: int(1, 20).default(DEFAULT_CORPUS.depth),
+  fanout: int(0, 50).default(DEFAULT_CORPUS.fanout),
+  zipSizeKB: z
+    .strictObject({ median: z.number().min(1).max(51_200).default(DEFAULT_CORPUS.zipSizeKB.median), sigma: z.number().min(0).max(4).default(DEFAULT_CORPUS.zipSizeKB.sigma) })
+    .prefault({}),
+  maxVersions: int(1, 20).default(DEFAULT_CORPUS.maxVersions),
+  goSum: z.enum(['complete', 'none']).default(DEFAULT_CORPUS.goSum),
+}) satisfies z.ZodType<CorpusOptions, unknown>;
+
+/**
+ * The one source of a scenario's shape: `ScenarioDefinition` (what a scenario file writes) is its
+ * input type, `ScenarioFields` (validated, defaults filled in, durations in milliseconds) its output.
+ */
 const schema = z.strictObject({
+  /** Short identifier used in reports (letters, digits, '-', '_'). */
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_", at most 64'),
-  description: z.string().optional(),
-  corpus: z
-    .strictObject({
-      seed: int(0, 2 ** 31 - 1).optional(),
-      modules: int(1, 2_000).optional(),
-      depth: int(1, 20).optional(),
-      fanout: int(0, 50).optional(),
-      maxVersions: int(1, 20).optional(),
-      zipSizeKB: z.strictObject({ median: z.number().min(1).max(51_200).optional(), sigma: z.number().min(0).max(4).optional() }).optional(),
-      goSum: z.enum(['complete', 'none']).optional(),
-    })
-    .optional(),
-  faults: z.array(faultSchema).optional(),
-  corporateProxy: z.strictObject({ mandatory: z.boolean().optional(), clientUsesProxy: z.boolean().optional() }).optional(),
-  mirrors: z.array(hostName).max(8).optional(),
-  sumdbMirrors: z.array(hostName).max(8).optional(),
-  mitigations: z.array(z.union([z.enum(MITIGATION_NAMES as [string, ...string[]]), z.discriminatedUnion('name', [...mitigationParamSchemas])])).min(1).optional(),
-  reps: int(1, 10_000).optional(),
+  /** The real-world situation, the symptom expected on baseline. */
+  description: z.string().default(''),
+  /** The synthetic module corpus the workload downloads. */
+  corpus: corpusSchema.prefault({}),
+  /** What goes wrong, each at its own layer (see the README's fault catalog). */
+  faults: z.array(faultSchema).default([]),
+  /**
+   * A corporate explicit proxy (HTTP CONNECT) the client is configured to use through
+   * HTTPS_PROXY; when mandatory (the default) direct connections to the internet are reset.
+   * `clientUsesProxy: false` models a proxy announced only by a PAC file (Go never reads PAC).
+   */
+  corporateProxy: z.strictObject({ mandatory: z.boolean().default(true), clientUsesProxy: z.boolean().default(true) }).optional(),
+  /** Extra module proxies of the fake internet serving the corpus (e.g. 'goproxy.example'), for mirror-list. */
+  mirrors: z.array(hostName).max(8).default([]),
+  /**
+   * Those of `mirrors` that also proxy the checksum database (answer /sumdb/<name>/supported with
+   * 200 and forward the rest to it), for sumdb-via-proxy. The toolchain's default proxy always
+   * does, as the Go project's public mirror does; other mirrors do not unless listed here.
+   */
+  sumdbMirrors: z.array(hostName).max(8).default([]),
+  /**
+   * Mitigations compared in this scenario; `baseline` is always included. Names, or objects with
+   * parameters; a list of values expands into one cell each: `{ name: 'concurrency', gomaxprocs: [1, 8] }`.
+   */
+  mitigations: z.array(z.union([z.enum(MITIGATION_NAMES as [MitigationName, ...MitigationName[]]), z.discriminatedUnion('name', [...mitigationParamSchemas])])).min(1).default([]),
+  /** Trials per mitigation. */
+  reps: int(1, 10_000).default(SCENARIO_DEFAULTS.reps),
+  /** Hard deadline per trial: `go` has no HTTP timeouts of its own. */
   timeout: z
-    .union([z.number(), z.string()])
-    .refine((v) => (parseDuration(v) ?? 0) > 0, 'a duration such as 90000, "250ms", "90s" or "2m"')
-    .optional(),
-  seed: int(0, 2 ** 31 - 1).optional(),
+    .custom<Duration>((v) => (parseDuration(v) ?? 0) > 0, 'a duration such as 90000, "250ms", "90s" or "2m"')
+    .transform((v) => parseDuration(v) as number)
+    .default(SCENARIO_DEFAULTS.timeoutMs),
+  /** Seed of the trial order (and of any randomised fault). */
+  seed: int(0, 2 ** 31 - 1).default(SCENARIO_DEFAULTS.seed),
+  /**
+   * A real Go project (its go.mod folder, relative to this file) instead of the synthetic corpus:
+   * its module graph is snapshotted once through your GOPROXY and served by the fake internet.
+   * Once loaded: the absolute path.
+   */
   project: z.string().min(1).optional(),
-  workload: workloadSchema.optional(),
+  /**
+   * What the client runs: 'download' (go mod download -json, the default), 'build' (go build ./...),
+   * 'test' (compile every test, run none), or a script
+   * `async ({ $, project, env }) => { await $\`go vet ./...\` }` with zx's $ bound to the trial.
+   */
+  workload: workloadSchema.default('download'),
 });
+
+/** What a scenario file exports: `export default defineScenario({...})` (the schema's input). */
+export type ScenarioDefinition = z.input<typeof schema>;
+
+/** The scenario's fields once validated: defaults filled in, durations in milliseconds. */
+type ScenarioFields = z.output<typeof schema>;
+
+/** A validated scenario: its fields, where it came from, its mitigation cells, its deadline in ms. */
+export type Scenario = Omit<ScenarioFields, 'mitigations' | 'timeout'> & { file: string; mitigations: Mitigation[]; timeoutMs: number };
 
 function describeValue(input: unknown): string {
   if (input === undefined) return 'nothing';
@@ -96,7 +119,7 @@ function allowedFields(path: readonly PropertyKey[], input: unknown): string[] {
   let value: unknown = input;
   const settle = () => {
     for (;;) {
-      if (node instanceof z.ZodOptional) node = node.unwrap();
+      if (node instanceof z.ZodOptional || node instanceof z.ZodDefault || node instanceof z.ZodPrefault) node = node.unwrap();
       else if (node instanceof z.ZodDiscriminatedUnion) {
         const kind = (value as { kind?: unknown } | undefined)?.kind;
         node = (node.options as unknown[]).find((o) => o instanceof z.ZodObject && (o.shape as { kind?: { value?: unknown } }).kind?.value === kind);
@@ -115,7 +138,7 @@ function allowedFields(path: readonly PropertyKey[], input: unknown): string[] {
 }
 
 /** One line per problem: which field, what was given, what is allowed. */
-export function formatIssues(source: string, input: unknown, issues: readonly z.core.$ZodIssue[]): string {
+function formatIssues(source: string, input: unknown, issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
@@ -144,50 +167,36 @@ export function formatIssues(source: string, input: unknown, issues: readonly z.
 export function validateScenario(input: unknown, file: string): Scenario {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new HarnessError('SCENARIO_INVALID', formatIssues(file, input, parsed.error.issues));
-  const def = parsed.data as ScenarioDefinition;
+  const { timeout, mitigations, project, ...fields } = parsed.data;
+  return { ...fields, project: project === undefined ? undefined : resolve(dirname(resolve(file)), project), file, mitigations: mitigationCells(parsed.data, file), timeoutMs: timeout };
+}
+
+/** The scenario's mitigation cells (baseline first), checked against its mirrors. */
+function mitigationCells(def: ScenarioFields, file: string): Mitigation[] {
   const cells = new Map<string, Mitigation>();
-  const entries = (def.mitigations ?? []).map((entry, i): MitigationInput => {
+  const entries = def.mitigations.map((entry, i): MitigationEntry => {
     if (entry !== 'mirror-list') return entry;
     // the plain name lists every mirror of the scenario
-    if (!def.mirrors?.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}]: got "mirror-list"; allowed: only with \`mirrors: ['goproxy.example', ...]\` in the scenario (the mirrors it lists)`);
+    if (!def.mirrors.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}]: got "mirror-list"; allowed: only with \`mirrors: ['goproxy.example', ...]\` in the scenario (the mirrors it lists)`);
     return { name: 'mirror-list', mirrors: def.mirrors };
   });
-  const notMirrors = (def.sumdbMirrors ?? []).filter((m) => !(def.mirrors ?? []).includes(m));
-  if (notMirrors.length) throw new HarnessError('SCENARIO_INVALID', `${file}: sumdbMirrors: got ${JSON.stringify(notMirrors)}; allowed: the scenario's mirrors ${JSON.stringify(def.mirrors ?? [])} (add them to \`mirrors\`)`);
-  const sumdbMirror = def.sumdbMirrors?.[0];
-  const sumdbViaProxy = (def.mitigations ?? []).indexOf('sumdb-via-proxy');
+  const notMirrors = def.sumdbMirrors.filter((m) => !def.mirrors.includes(m));
+  if (notMirrors.length) throw new HarnessError('SCENARIO_INVALID', `${file}: sumdbMirrors: got ${JSON.stringify(notMirrors)}; allowed: the scenario's mirrors ${JSON.stringify(def.mirrors)} (add them to \`mirrors\`)`);
+  const sumdbMirror = def.sumdbMirrors[0];
+  const sumdbViaProxy = def.mitigations.indexOf('sumdb-via-proxy');
   if (sumdbViaProxy >= 0 && !sumdbMirror) {
     throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${sumdbViaProxy}]: got "sumdb-via-proxy"; allowed: only with \`mirrors: ['goproxy.example'], sumdbMirrors: ['goproxy.example']\` in the scenario (a mirror that proxies the checksum database)`);
   }
   for (const entry of ['baseline' as const, ...entries]) {
     for (const m of expandMitigation(entry)) cells.set(m.name, m.sumdbViaProxy && sumdbMirror ? { ...m, sumdbViaProxy: { mirror: sumdbMirror } } : m);
   }
-  for (const [i, entry] of (def.mitigations ?? []).entries()) {
+  for (const [i, entry] of def.mitigations.entries()) {
     if (typeof entry === 'object' && entry.name === 'mirror-list') {
-      const unknown = entry.mirrors.filter((m) => !(def.mirrors ?? []).includes(m));
-      if (unknown.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}].mirrors: got ${JSON.stringify(unknown)}; allowed: the scenario's mirrors ${JSON.stringify(def.mirrors ?? [])} (add them to \`mirrors\`)`);
+      const unknown = entry.mirrors.filter((m) => !def.mirrors.includes(m));
+      if (unknown.length) throw new HarnessError('SCENARIO_INVALID', `${file}: mitigations[${i}].mirrors: got ${JSON.stringify(unknown)}; allowed: the scenario's mirrors ${JSON.stringify(def.mirrors)} (add them to \`mirrors\`)`);
     }
   }
-  return {
-    name: def.name,
-    description: def.description ?? '',
-    file,
-    corpus: {
-      ...DEFAULT_CORPUS,
-      ...def.corpus,
-      zipSizeKB: { ...DEFAULT_CORPUS.zipSizeKB, ...def.corpus?.zipSizeKB },
-    },
-    faults: def.faults ?? [],
-    corporateProxy: def.corporateProxy ? { mandatory: def.corporateProxy.mandatory ?? true, clientUsesProxy: def.corporateProxy.clientUsesProxy ?? true } : undefined,
-    mirrors: def.mirrors ?? [],
-    sumdbMirrors: def.sumdbMirrors ?? [],
-    mitigations: [...cells.values()],
-    reps: def.reps ?? SCENARIO_DEFAULTS.reps,
-    timeoutMs: parseDuration(def.timeout) ?? SCENARIO_DEFAULTS.timeoutMs,
-    seed: def.seed ?? SCENARIO_DEFAULTS.seed,
-    project: def.project === undefined ? undefined : resolve(dirname(resolve(file)), def.project),
-    workload: def.workload ?? 'download',
-  };
+  return [...cells.values()];
 }
 
 /** Imports a scenario file (TypeScript or JavaScript) and validates its default export. */

@@ -37,7 +37,7 @@ export function normalQuantile(p: number): number {
 const logFactorials: number[] = [0];
 
 /** ln(n!) by summation, cached: exact enough for the sample sizes of a benchmark. */
-export function logFactorial(n: number): number {
+function logFactorial(n: number): number {
   for (let i = logFactorials.length; i <= n; i++) logFactorials[i] = logFactorials[i - 1]! + Math.log(i);
   return logFactorials[n]!;
 }

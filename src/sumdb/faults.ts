@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { globMatches } from '../faults/glob.ts';
 import { timed } from '../faults/schema.ts';
 
 /** A module path, or a pattern with "*" matching any run of characters ("/" included); case-sensitive. */
-export const modulePattern = z
+const modulePattern = z
   .string()
   .min(1)
   .regex(/^[A-Za-z0-9.*_~/+-]+$/, 'a module path, or a pattern with "*" such as "gomod.example/lib/*" or "*"');
@@ -32,6 +33,5 @@ export type SumdbFault = z.infer<(typeof sumdbFaultSchemas)[number]>;
 
 /** Whether a module path matches a pattern: exact, or with '*' matching any run of characters. */
 export function matchesModule(pattern: string, path: string): boolean {
-  if (!pattern.includes('*')) return pattern === path;
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's').test(path);
+  return globMatches(pattern, path);
 }

@@ -14,8 +14,6 @@ import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLo
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
 
 export type { CorporateProxyOptions, NetworkPlan, PublicHost } from './hosts.ts';
-// the record's observations are the runner's; re-exported for runner/trial.ts until it imports them from there
-export type { Observations } from '../runner/observations.ts';
 
 export interface FakeInternetOptions extends Omit<NetworkPlan, 'addresses'> {
   toxiproxyBinary: string;

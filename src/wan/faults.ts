@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { ToxicType } from 'toxiproxy-node-client';
-import { parseDuration } from '../duration.ts';
 import { duration, pattern, probability, timed } from '../faults/schema.ts';
 
 const direction = z.enum(['upstream', 'downstream']).optional();
@@ -35,7 +34,8 @@ export interface ToxicSpec {
   attributes: Record<string, number>;
 }
 
-const ms = (d: Parameters<typeof parseDuration>[0] | undefined) => Math.round(parseDuration(d ?? 0) ?? 0);
+/** Toxiproxy takes whole milliseconds. */
+const ms = (durationMs: number | undefined) => Math.round(durationMs ?? 0);
 
 /** The Toxiproxy toxic for a fault (undefined for tcp-down, which disables the proxy instead). */
 export function toxicFor(fault: WanFault): ToxicSpec | undefined {

@@ -5,7 +5,7 @@ import { HarnessError } from '../errors.ts';
 import { cacheDir } from '../paths.ts';
 
 export const TOXIPROXY_VERSION = 'v2.5.0';
-export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2/cmd/server';
+const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2/cmd/server';
 export const TOXIPROXY_ENV = 'GOMOD_CHAOS_TOXIPROXY';
 
 export interface ToxiproxyLocation {
@@ -22,7 +22,7 @@ function executable(path: string): boolean {
   }
 }
 
-export function cachedToxiproxyPath(): string {
+function cachedToxiproxyPath(): string {
   return join(cacheDir(), 'bin', `toxiproxy-server-${TOXIPROXY_VERSION}`);
 }
 

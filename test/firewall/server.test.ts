@@ -76,7 +76,7 @@ describe('SNI firewall over real sockets', () => {
   });
 
   it('a rule applies only inside its window on the trial clock', async () => {
-    firewall.rules.setFaults([{ kind: 'sni-reset', match: 'proxy.golang.org', from: '1m' }]);
+    firewall.rules.setFaults([{ kind: 'sni-reset', match: 'proxy.golang.org', from: 60_000 }]);
     clock.start();
     try {
       expect(await talk({ servername: 'proxy.golang.org', ca: ca.certPem })).toBe('hello over false');

@@ -43,13 +43,21 @@ describe('mitigations change what they claim (real go)', () => {
     const warm = cell(rs, 'dns-prewarm');
     expect(warm.outcome).toBe('ok');
     expect(warm.mitigationSetupMs).toBeGreaterThanOrEqual(300);
-    expect(base.durationMs - warm.durationMs).toBeGreaterThanOrEqual(200);
+    // baseline waits 300 ms for each of its lookups; go under dns-prewarm waits for none
+    expect(base.durationMs).toBeGreaterThanOrEqual(300);
+    expect(warm.durationMs).toBeLessThan(base.durationMs);
   });
 
   it('ipv4-only: AAAA answers are dropped locally, so the IPv6 blackhole costs nothing', async () => {
     const rs = await runFaultScenario({ faults: [{ kind: 'dns-aaaa-nowhere', match: '*' }], mitigations: ['ipv4-only'] });
-    expect(cell(rs, 'ipv4-only').outcome).toBe('ok');
-    expect(cell(rs, 'baseline').durationMs - cell(rs, 'ipv4-only').durationMs).toBeGreaterThanOrEqual(200);
+    const v4 = cell(rs, 'ipv4-only');
+    expect(v4.outcome).toBe('ok');
+    // baseline: go dials the blackholed IPv6 address first and IPv4 only after its 300 ms
+    // happy-eyeballs fallback delay (net.Dialer), a physical lower bound on the trial
+    expect(cell(rs, 'baseline').durationMs).toBeGreaterThanOrEqual(300);
+    expect(Object.keys(cell(rs, 'baseline').dns.byName).some((k) => k.endsWith(' AAAA'))).toBe(true);
+    // ipv4-only: the local resolver answers AAAA itself, empty; go never learns an IPv6 address
+    expect(Object.keys(v4.dns.byName).filter((k) => k.endsWith(' AAAA'))).toEqual([]);
   });
 
   it('mirror-list: "," stops at a mirror\'s 500, "|" falls through to the next proxy', async () => {

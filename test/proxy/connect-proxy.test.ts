@@ -202,7 +202,7 @@ describe('connect proxy over real sockets', () => {
   });
 
   it('adds latency before answering the CONNECT', async () => {
-    proxy.setFaults([{ kind: 'proxy-latency', delay: '300ms' }]);
+    proxy.setFaults([{ kind: 'proxy-latency', delay: 300 }]);
     const { client, status, elapsedMs } = await connectThrough(proxyPort, `mirror.example:${echoPort}`);
     expect(status).toBe(200);
     expect(elapsedMs).toBeGreaterThanOrEqual(300);
@@ -293,7 +293,7 @@ describe('connect proxy over real sockets', () => {
   });
 
   it('applies a timed fault only inside its window on the trial clock', async () => {
-    proxy.setFaults([{ kind: 'proxy-deny', match: 'mirror.example', from: '200ms' }]);
+    proxy.setFaults([{ kind: 'proxy-deny', match: 'mirror.example', from: 200 }]);
     clock.start();
     const early = await connectThrough(proxyPort, `mirror.example:${echoPort}`);
     expect(early.status).toBe(200);
@@ -325,14 +325,15 @@ describe('connect proxy over real sockets', () => {
 
   it('stops promptly with tunnels and waits in flight', async () => {
     const { value: doomed, port } = await onRandomPort((p) => new ConnectProxy({ address: '127.0.0.1', port: p, resolver: { address: '127.0.0.1', port: resolverPort } }));
-    doomed.setFaults([{ kind: 'proxy-latency', delay: '1m', match: 'other.example' }]);
+    doomed.setFaults([{ kind: 'proxy-latency', delay: 60_000, match: 'other.example' }]);
     const open = await connectThrough(port, `mirror.example:${echoPort}`);
     const waiting = new ProxyClient(port);
     waiting.socket.write(`CONNECT other.example:${echoPort} HTTP/1.1\r\n\r\n`);
     await waitFor('the waiting request', () => doomed.log.length === 2 && doomed.log[1]!.target === 'other.example', 5_000);
     const stoppedAt = performance.now();
     await doomed.stop();
-    expect(performance.now() - stoppedAt).toBeLessThan(1_000);
+    // at once, not after the minute of latency (slack for a busy machine)
+    expect(performance.now() - stoppedAt).toBeLessThan(3_000);
     await Promise.all([open.client.closed, waiting.closed]);
     expect(doomed.log[1]).toMatchObject({ status: 0, fault: 'proxy-latency' });
   });
@@ -342,7 +343,7 @@ describe('proxy fault schemas and head parsing', () => {
   const fault = z.discriminatedUnion('kind', proxyFaultSchemas);
 
   it('accepts the documented faults and rejects unknown fields', () => {
-    expect(fault.parse({ kind: 'proxy-deny', match: '*.golang.org', from: '2s' })).toEqual({ kind: 'proxy-deny', match: '*.golang.org', from: '2s' });
+    expect(fault.parse({ kind: 'proxy-deny', match: '*.golang.org', from: '2s' })).toEqual({ kind: 'proxy-deny', match: '*.golang.org', from: 2_000 });
     expect(fault.safeParse({ kind: 'proxy-auth-required', username: 'u', password: 'p' }).success).toBe(true);
     expect(fault.safeParse({ kind: 'proxy-latency', delay: '250ms' }).success).toBe(true);
     expect(fault.safeParse({ kind: 'proxy-latency', delay: 'soon' }).success).toBe(false);

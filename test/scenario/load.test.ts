@@ -63,7 +63,7 @@ describe('fault validation', () => {
     expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'dns-poison', match: 'a', address: '10.0.0.1' }] }, 'f.ts'))).toContain('loopback');
   });
 
-  it('valid faults of every layer pass and are kept', () => {
+  it('valid faults of every layer pass and are kept (durations in milliseconds)', () => {
     const faults = [
       { kind: 'dns-drop', match: 'proxy.golang.org' },
       { kind: 'resolv-conf', nameservers: ['dead', 'fake'], options: { timeoutSec: 1, attempts: 2 } },
@@ -72,7 +72,11 @@ describe('fault validation', () => {
       { kind: 'proxy-deny', match: 'sum.golang.org' },
       { kind: 'h2-rst-stream', match: '*', afterBytes: 1000 },
     ];
-    expect(validateScenario({ name: 'x', faults }, 'f.ts').faults).toEqual(faults);
+    // kept, with every duration parsed once to milliseconds
+    const parsed = structuredClone(faults) as Array<Record<string, unknown>>;
+    Object.assign(parsed[2]!, { latency: 200, jitter: 20 });
+    Object.assign(parsed[3]!, { from: 2_000 });
+    expect(validateScenario({ name: 'x', faults }, 'f.ts').faults).toEqual(parsed);
   });
 });
 
@@ -101,7 +105,7 @@ describe('checksum database options', () => {
       { kind: 'sumdb-wrong-hash', match: 'gomod.example/Corp/*', file: 'go.mod' },
       { kind: 'sumdb-inconsistent-tree', match: '*', from: '1s' },
     ];
-    expect(validateScenario({ name: 'x', faults }, 'f.ts').faults).toEqual(faults);
+    expect(validateScenario({ name: 'x', faults }, 'f.ts').faults).toEqual([faults[0], { ...faults[1], from: 1_000 }]);
     expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'sumdb-wrong-hash', match: 'gomod.example/a b' }] }, 'f.ts'))).toContain('faults[0].match: got "gomod.example/a b"; allowed: a module path');
     expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'sumdb-wrong-hash', match: '*', file: 'info' }] }, 'f.ts'))).toBe('f.ts: faults[0].file: got "info"; allowed: one of "zip", "go.mod"');
     expect(problem(() => validateScenario({ name: 'x', faults: [{ kind: 'sumdb-inconsistent-tree', match: '*', host: 'x' }] }, 'f.ts'))).toBe(

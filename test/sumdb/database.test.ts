@@ -112,7 +112,7 @@ describe('the checksum database of a run', () => {
     const clock = new TrialClock();
     const db = database(10, clock);
     const honest = parseLookup(db, body(db, '/lookup/gomod.example/lib/m1@v1.0.0'));
-    db.setFaults([{ kind: 'sumdb-wrong-hash', match: 'gomod.example/lib/*', until: '2s' }]);
+    db.setFaults([{ kind: 'sumdb-wrong-hash', match: 'gomod.example/lib/*', until: 2_000 }]);
     clock.start();
     const zip = parseLookup(db, body(db, '/lookup/gomod.example/lib/m1@v1.0.0'));
     expect(zip.record).not.toBe(honest.record);

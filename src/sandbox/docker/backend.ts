@@ -34,7 +34,7 @@ const RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';
 const CLIENT_CONFIG = '/run/gomod-chaos/config.json';
 const CLIENT_SCRATCH = '/scratch';
 /** The Go toolchain baked into the client image. */
-export const IMAGE_GO = '/usr/local/go/bin/go';
+const IMAGE_GO = '/usr/local/go/bin/go';
 
 const START_ENGINE = 'start one (Linux: `dockerd &` as root, or `systemctl start docker`; macOS/Windows: Docker Desktop) or use --backend netns';
 
@@ -86,7 +86,7 @@ export async function dockerEngine(): Promise<ContainerRuntimeClient> {
  * Removes the containers and networks of runs whose harness is gone (killed with SIGKILL, say):
  * those labelled by this machine with a pid that no longer runs. `all` removes every run's.
  */
-export async function sweepLeftovers(client: ContainerRuntimeClient, options: { all?: boolean } = {}): Promise<{ containers: number; networks: number }> {
+async function sweepLeftovers(client: ContainerRuntimeClient, options: { all?: boolean } = {}): Promise<{ containers: number; networks: number }> {
   const docker = client.container.dockerode;
   const orphaned = (labels: Record<string, string> | undefined) => {
     if (!labels?.[LABELS.run]) return false;

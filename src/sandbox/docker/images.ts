@@ -40,7 +40,7 @@ export function agentEntry(): string {
   return `/opt/gomod-chaos/${codeDir()}/sandbox/docker/agent.${codeDir() === 'src' ? 'ts' : 'js'}`;
 }
 
-export const OFFICIAL_IMAGES = Object.freeze({
+const OFFICIAL_IMAGES = Object.freeze({
   node: 'node:24-bookworm-slim',
   toxiproxy: 'ghcr.io/shopify/toxiproxy:2.5.0',
   go: (version: string) => `golang:${version.replace(/^go/, '')}-bookworm`,

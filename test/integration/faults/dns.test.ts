@@ -9,7 +9,8 @@ describe('DNS faults (fake resolver) and resolv.conf / hosts traps', () => {
     const r = only(await runFaultScenario({ faults: [{ kind: 'dns-nxdomain', match: P }] }));
     expect(r).toMatchObject({ outcome: 'fail', failureClass: 'dns-nxdomain' });
     expect(r.stderrTail).toContain(`lookup ${P} on 127.0.0.53:53: no such host`);
-    expect(r.durationMs).toBeLessThan(2_000);
+    // at once: no resolver timeout (5 s by default) was waited out
+    expect(r.durationMs).toBeLessThan(4_000);
     expect(r.tcp.connections).toBe(0);
   });
 
@@ -29,7 +30,8 @@ describe('DNS faults (fake resolver) and resolv.conf / hosts traps', () => {
     expect(queries % 4).toBe(0);
     const lookups = queries / 4;
     expect(r.durationMs / lookups).toBeGreaterThanOrEqual(1_900);
-    expect(r.durationMs / lookups).toBeLessThan(2_800);
+    // far from the 10 s of the defaults (slack for a busy machine)
+    expect(r.durationMs / lookups).toBeLessThan(5_000);
   });
 
   it('dns-delay: every answer late by the delay, the download still succeeds', async () => {
@@ -63,10 +65,12 @@ describe('DNS faults (fake resolver) and resolv.conf / hosts traps', () => {
   });
 
   it('dns-aaaa-nowhere: IPv6 SYNs vanish, go falls back to IPv4 after its 300 ms happy-eyeballs delay', async () => {
-    const clean = only(await runFaultScenario({}));
     const r = only(await runFaultScenario({ faults: [{ kind: 'dns-aaaa-nowhere', match: '*' }] }));
     expect(r.outcome).toBe('ok');
-    expect(r.durationMs - clean.durationMs).toBeGreaterThanOrEqual(250);
+    // the IPv6 dial never completes, so IPv4 starts only after net.Dialer's 300 ms fallback delay:
+    // a physical lower bound (a clean trial of this corpus takes about 100 ms on a quiet machine)
+    expect(r.durationMs).toBeGreaterThanOrEqual(300);
+    expect(Object.keys(r.dns.byName).some((k) => k.endsWith(' AAAA'))).toBe(true);
   });
 
   it('resolv.conf with a dead first nameserver: every lookup waits out its timeout first', async () => {
@@ -76,7 +80,8 @@ describe('DNS faults (fake resolver) and resolv.conf / hosts traps', () => {
     // a refusing first nameserver costs nothing: the ICMP error moves go on at once
     const refusing = only(await runFaultScenario({ faults: [{ kind: 'resolv-conf', nameservers: ['refusing', 'fake'], options: { timeoutSec: 1 } }] }));
     expect(refusing.outcome).toBe('ok');
-    expect(refusing.durationMs).toBeLessThan(1_000);
+    // the dead nameserver's trial waited out at least one 1 s timeout; this one waited none
+    expect(refusing.durationMs).toBeLessThan(r.durationMs - 500);
   });
 
   it('hosts-entry: a stale /etc/hosts line wins over DNS (no query is made)', async () => {

@@ -42,7 +42,7 @@ describe('HTTP faults (origin)', () => {
     const r = only(await runFaultScenario({ timeout: '3s', faults: [{ kind: 'http-stall', match: P, path: '*.zip', afterBytes: 100 }] }));
     expect(r).toMatchObject({ outcome: 'timeout', failureClass: 'deadline' });
     expect(r.durationMs).toBeGreaterThanOrEqual(3_000);
-    expect(r.durationMs).toBeLessThan(4_000);
+    expect(r.durationMs).toBeLessThan(3_000 + 5_000); // killed at the deadline, with slack for a busy machine
   });
 
   it('h2-rst-stream INTERNAL_ERROR mid-zip (golang/go#51323) reaches the user; http2-off avoids it', async () => {
