@@ -89,7 +89,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     imageSource();
     await dockerEngine();
     for (const s of scenarios) {
-      if (typeof s.workload === 'function') throw new HarnessError('BAD_INPUT', `${s.name}: a script workload runs only on --backend netns (its scenario file is not in the client container); use a named workload ('download', 'build', 'test') with docker`);
+      if (typeof s.workload === 'function') throw new HarnessError('BAD_INPUT', `${s.name}: a script workload runs only on --backend netns (its scenario file is not in the client container); use a named workload (download, build, test, list-updates) with docker`);
       const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
       if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
     }

@@ -10,7 +10,7 @@ import { DEFAULT_CORPUS, type Corpus, type CorpusModule } from '../corpus/genera
 import { HarnessError } from '../errors.ts';
 
 /** Bump when the snapshot's layout or metadata changes, so old snapshots are not reused. */
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 /** Files of a project copy that never matter to go and can be large. */
 const SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
@@ -103,11 +103,11 @@ export interface SnapshotLog {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** Runs `go mod download -json all` in `workDir` into `modCache`; throws one error naming each module go could not fetch. */
-async function downloadAll(goBinary: string, workDir: string, modCache: string, projectDir: string): Promise<void> {
+/** Runs go outside the sandbox, with the user's environment, into the snapshot's module cache. */
+function goOutside(goBinary: string, args: readonly string[], workDir: string, modCache: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = { ...process.env, GOMODCACHE: modCache, GOFLAGS: `${process.env['GOFLAGS'] ?? ''} -modcacherw -mod=mod`.trim() };
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(goBinary, ['mod', 'download', '-json', 'all'], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((done, fail) => {
+    const child = spawn(goBinary, args, { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -115,6 +115,18 @@ async function downloadAll(goBinary: string, workDir: string, modCache: string, 
     child.once('error', fail);
     child.once('close', (c) => done({ code: c, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
   });
+}
+
+/** go's last message and its indented details ("\tserver response: ..."), on one line. */
+function lastMessage(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter(Boolean);
+  const head = lines.findLastIndex((l) => !/^\s/.test(l));
+  return oneLine(lines.slice(Math.max(head, 0)).join(' '));
+}
+
+/** Runs `go mod download -json all` in `workDir` into `modCache`; throws one error naming each module go could not fetch. */
+async function downloadAll(goBinary: string, workDir: string, modCache: string, projectDir: string): Promise<void> {
+  const { code, stdout, stderr } = await goOutside(goBinary, ['mod', 'download', '-json', 'all'], workDir, modCache);
   const failed = parseDownloadJson(stdout).filter((m) => m.Error);
   if (failed.length > 0) {
     const first = failed[0]!;
@@ -122,10 +134,7 @@ async function downloadAll(goBinary: string, workDir: string, modCache: string, 
     throw new HarnessError('BAD_INPUT', `snapshot of ${projectDir}: cannot fetch ${first.Path}@${first.Version}: ${oneLine(first.Error ?? '')}${more}`);
   }
   if (code !== 0) {
-    // go's last message and its indented details ("\tserver response: ..."), on one line
-    const lines = stderr.trim().split('\n').filter(Boolean);
-    const head = lines.findLastIndex((l) => !/^\s/.test(l));
-    const last = oneLine(lines.slice(Math.max(head, 0)).join(' '));
+    const last = lastMessage(stderr);
     throw new HarnessError('BAD_INPUT', `snapshot of ${projectDir}: go mod download all failed (exit ${code}): ${last || 'no output'}`);
   }
 }
@@ -158,6 +167,10 @@ export async function ensureSnapshot(projectDir: string, options: { cacheDir: st
       const work = join(tmp, 'project');
       await cp(project, work, { recursive: true, filter: (src) => !SKIPPED.has(basename(src)) });
       await downloadAll(options.goBinary, work, join(tmp, 'modcache'), project);
+      // the list-updates workload: go caches each module's newest version (.info, .mod) and adds
+      // it to the cache's @v/list, which the fake internet then serves
+      const updates = await goOutside(options.goBinary, ['list', '-m', '-u', 'all'], work, join(tmp, 'modcache'));
+      if (updates.code !== 0) options.log?.(`snapshot: warning: go list -m -u all failed (the list-updates workload will fail): ${lastMessage(updates.stderr)}`);
       await rm(work, { recursive: true, force: true });
       const modules = await cacheModules(join(tmp, 'modcache', 'cache', 'download'), goSumLines(project));
       const meta: SnapshotMeta = { version: SNAPSHOT_VERSION, project, modules, totalZipBytes: modules.reduce((s, m) => s + m.zipBytes, 0), createdAt: new Date().toISOString() };

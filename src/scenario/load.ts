@@ -79,7 +79,7 @@ const schema = z.strictObject({
   project: z.string().min(1).optional(),
   /**
    * What the client runs: 'download' (go mod download -json, the default), 'build' (go build ./...),
-   * 'test' (compile every test, run none), or a script
+   * 'test' (compile every test, run none), 'list-updates' (go list -m -u all), or a script
    * `async ({ $, project, env }) => { await $\`go vet ./...\` }` with zx's $ bound to the trial.
    */
   workload: workloadSchema.default('download'),

@@ -8,6 +8,8 @@ export const WORKLOAD_COMMANDS: Record<WorkloadName, ReadonlyArray<readonly stri
   build: [['build', './...']],
   // compile every test binary, run none
   test: [['test', '-count=1', '-run', '^$', './...']],
+  // every module's newest version: @v/list, then its .info and .mod (retractions)
+  'list-updates': [['list', '-m', '-u', 'all']],
 };
 
 /** A workload as the trial runs it: a name, or a script already imported from its scenario file. */

@@ -144,4 +144,19 @@ describe('a real project through the fake internet', () => {
       expect(r.stderrTail).toContain(`sum.golang.org: ${realSum}`);
     }
   }, 600_000);
+
+  it('list-updates: go finds each module\'s newest version on the fake internet and checks its go.mod with the database', async () => {
+    const dir = join(out, 'list-updates');
+    const result = await runCli(['run', 'scenarios/clean.ts', '--project', 'test/fixtures/project-gin', '--workload', 'list-updates', '--reps', '1', '--out', dir], { DEBUG: 'gomod-chaos:origin' });
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    for (const r of readRecords(join(dir, 'results.jsonl'))) {
+      expect(r, r.stderrTail).toMatchObject({ outcome: 'ok', workload: 'list-updates', commands: [expect.objectContaining({ command: 'go list -m -u all', exitCode: 0 })] });
+      // the newest versions' go.mod files are not in go.sum: go asked the database for them
+      expect(r.sumdb.lookups).toBeGreaterThan(10);
+    }
+    const served = result.stderr.split('\n').filter((l) => l.includes('gomod-chaos:origin'));
+    expect(served.some((l) => l.endsWith(' /golang.org/x/net/@v/list ') || l.includes(' /golang.org/x/net/@v/list'))).toBe(true);
+    // an .info of x/net that is not the version go.sum names
+    expect(served.some((l) => /\/golang\.org\/x\/net\/@v\/v[\d.]+\.info/.test(l) && !l.includes('v0.26.0.info'))).toBe(true);
+  }, 300_000);
 });
