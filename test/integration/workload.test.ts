@@ -7,7 +7,7 @@ import { readRecords, runCli } from '../helpers.ts';
 const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-workload-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-describe('script workloads (zx bound to the trial, real go through the fake internet)', () => {
+describe('workloads: named go commands and zx scripts, real go through the fake internet', () => {
   it('a script runs two commands and its record shows both', async () => {
     const dir = join(out, 'ok');
     const result = await runCli(['run', 'test/fixtures/scenarios/zx-workload.ts', '--out', dir]);
@@ -37,6 +37,21 @@ describe('script workloads (zx bound to the trial, real go through the fake inte
     expect(r).toMatchObject({ outcome: 'fail', failureClass: 'http-404', workload: 'script' });
     expect(r!.stderrTail).toContain('gomod.example/no-such-module');
   }, 120_000);
+
+  it('--workload build and test compile the corpus\'s workload through the fake internet', async () => {
+    for (const workload of ['build', 'test']) {
+      const dir = join(out, workload);
+      const result = await runCli(['run', 'test/fixtures/scenarios/tiny.ts', '--reps', '1', '--workload', workload, '--out', dir]);
+      expect(result.code, result.stderr.slice(-1500)).toBe(0);
+      const records = readRecords(join(dir, 'results.jsonl'));
+      expect(records).toHaveLength(2);
+      const command = workload === 'build' ? 'go build ./...' : "go test -count=1 -run ^$ ./...";
+      for (const r of records) {
+        expect(r, r.stderrTail).toMatchObject({ outcome: 'ok', workload, commands: [expect.objectContaining({ command, exitCode: 0 })] });
+        expect(r.http.byStatus['200']).toBeGreaterThan(0);
+      }
+    }
+  }, 300_000);
 
   it('--workload names only what exists', async () => {
     const bad = await runCli(['run', 'scenarios/clean.ts', '--workload', 'deploy']);
