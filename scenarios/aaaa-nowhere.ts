@@ -12,4 +12,10 @@ export default defineScenario({
   mitigations: ['ipv4-only', 'dns-prewarm'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok', medianMs: '>300' },
+    'ipv4-only': { outcome: 'ok' },
+    'dns-prewarm': { outcome: 'ok', medianMs: '>300' },
+  },
 });

@@ -21,4 +21,11 @@ export default defineScenario({
   mitigations: [{ name: 'mirror-list', mirrors: ['goproxy.example'] }, 'sumdb-via-proxy', 'sumdb-off'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'tcp-reset' },
+    'mirror-list': { outcome: 'fail', failureClass: 'sumdb-unreachable' },
+    'sumdb-off': { outcome: 'fail', failureClass: 'tcp-reset' },
+    'sumdb-via-proxy': { outcome: 'ok' },
+  },
 });

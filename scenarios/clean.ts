@@ -12,4 +12,9 @@ export default defineScenario({
   mitigations: ['baseline', 'http2-off'],
   reps: 3,
   timeout: '120s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok' },
+    'http2-off': { outcome: 'ok' },
+  },
 });

@@ -16,4 +16,11 @@ export default defineScenario({
   mitigations: ['mirror-list', 'http2-off', 'sumdb-off'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'tcp-reset' },
+    'http2-off': { outcome: 'fail', failureClass: 'tcp-reset' },
+    'mirror-list': { outcome: 'ok' },
+    'sumdb-off': { outcome: 'fail', failureClass: 'tcp-reset' },
+  },
 });

@@ -12,4 +12,10 @@ export default defineScenario({
   mitigations: ['corp-ca-trust', 'goflags-insecure'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'tls-untrusted' },
+    'corp-ca-trust': { outcome: 'ok' },
+    'goflags-insecure': { outcome: 'fail', failureClass: 'tls-untrusted' },
+  },
 });

@@ -12,4 +12,11 @@ export default defineScenario({
   mitigations: [{ name: 'resolver-options', timeoutSec: 1, attempts: 2 }, 'dns-prewarm', 'netdns-cgo'],
   reps: 6,
   timeout: '90s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok', medianMs: '>5000' },
+    'dns-prewarm': { outcome: 'ok', medianMs: '<2500' },
+    'resolver-options': { outcome: 'ok', medianMs: '>=1000' },
+    'netdns-cgo': { outcome: 'ok', medianMs: '>5000' },
+  },
 });

@@ -13,4 +13,10 @@ export default defineScenario({
   mitigations: ['mirror-list', 'ipv4-only'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'tcp-refused' },
+    'ipv4-only': { outcome: 'fail', failureClass: 'tcp-refused' },
+    'mirror-list': { outcome: 'ok' },
+  },
 });

@@ -14,4 +14,9 @@ export default defineScenario({
   mitigations: [{ name: 'resolver-options', timeoutSec: 1, attempts: 2 }],
   reps: 3,
   timeout: '90s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'dns-timeout' },
+    'resolver-options': { outcome: 'fail', failureClass: 'dns-timeout' },
+  },
 });

@@ -16,4 +16,10 @@ export default defineScenario({
   mitigations: ['mirror-list', 'dns-prewarm'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'dns-nxdomain' },
+    'dns-prewarm': { outcome: 'fail', failureClass: 'dns-nxdomain' },
+    'mirror-list': { outcome: 'ok' },
+  },
 });

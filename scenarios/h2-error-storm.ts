@@ -16,4 +16,10 @@ export default defineScenario({
   mitigations: ['http2-off', 'http1-gateway', { name: 'retry-wrapper', attempts: 3, baseDeadline: '20s' }],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'http2-stream-error' },
+    'http2-off': { outcome: 'ok' },
+    'http1-gateway': { outcome: 'ok' },
+  },
 });

@@ -12,4 +12,12 @@ export default defineScenario({
   mitigations: ['http2-off', 'http1-gateway', { name: 'concurrency', gomaxprocs: 8 }, 'warm-proxy'],
   reps: 6,
   timeout: '120s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok', medianMs: '>4000' },
+    'http2-off': { outcome: 'ok' },
+    'http1-gateway': { outcome: 'ok' },
+    concurrency: { outcome: 'ok' },
+    'warm-proxy': { outcome: 'ok', medianMs: '<2000' },
+  },
 });

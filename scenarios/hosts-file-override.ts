@@ -14,4 +14,10 @@ export default defineScenario({
   mitigations: ['dns-prewarm', 'mirror-list'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'tcp-refused' },
+    'dns-prewarm': { outcome: 'fail', failureClass: 'tcp-refused' },
+    'mirror-list': { outcome: 'ok' },
+  },
 });

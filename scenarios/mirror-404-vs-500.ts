@@ -17,4 +17,10 @@ export default defineScenario({
   mitigations: [{ name: 'mirror-list', mirrors: ['goproxy.example'], separator: [',', '|'] }],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok' },
+    'mirror-list(goproxy.example,default)': { outcome: 'fail', failureClass: 'http-5xx' },
+    'mirror-list(goproxy.example|default)': { outcome: 'ok' },
+  },
 });

@@ -14,4 +14,9 @@ export default defineScenario({
   mitigations: ['mirror-list'],
   reps: 5,
   timeout: '300s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok', medianMs: '<10000' },
+    'mirror-list': { outcome: 'ok', medianMs: '>10000' },
+  },
 });

@@ -12,4 +12,9 @@ export default defineScenario({
   mitigations: ['proxy-env'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail', failureClass: 'tcp-reset' },
+    'proxy-env': { outcome: 'ok' },
+  },
 });

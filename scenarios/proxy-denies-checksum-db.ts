@@ -18,4 +18,11 @@ export default defineScenario({
   mitigations: [{ name: 'mirror-list', mirrors: ['artifactory.corp.test'], keepDefault: false }, 'gonosumdb', 'sumdb-via-proxy'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok' },
+    gonosumdb: { outcome: 'ok' },
+    'mirror-list': { outcome: 'fail', failureClass: 'proxy-denied' },
+    'sumdb-via-proxy': { outcome: 'ok' },
+  },
 });

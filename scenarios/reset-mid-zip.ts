@@ -13,4 +13,10 @@ export default defineScenario({
   mitigations: [{ name: 'retry-wrapper', attempts: 6, baseDeadline: '30s' }, 'http2-off'],
   reps: 8,
   timeout: '120s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'fail' },
+    'http2-off': { outcome: 'fail' },
+    'retry-wrapper': { outcome: 'ok' },
+  },
 });

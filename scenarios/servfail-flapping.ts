@@ -12,4 +12,10 @@ export default defineScenario({
   mitigations: ['dns-prewarm', { name: 'retry-wrapper', attempts: 3, baseDeadline: '20s' }],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok' },
+    'dns-prewarm': { outcome: 'ok' },
+    'retry-wrapper': { outcome: 'ok' },
+  },
 });

@@ -18,4 +18,10 @@ export default defineScenario({
   mitigations: ['sumdb-off', 'gonosumdb'],
   reps: 8,
   timeout: '90s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok', medianMs: '>1500' },
+    gonosumdb: { outcome: 'ok', medianMs: '<1500' },
+    'sumdb-off': { outcome: 'ok', medianMs: '<1500' },
+  },
 });

@@ -8,4 +8,11 @@ export default defineScenario({
   mitigations: ['dns-prewarm', 'netdns-cgo', 'netdns-go'],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok', medianMs: '>300' },
+    'dns-prewarm': { outcome: 'ok' },
+    'netdns-cgo': { outcome: 'ok' },
+    'netdns-go': { outcome: 'ok' },
+  },
 });

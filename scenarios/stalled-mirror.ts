@@ -12,4 +12,10 @@ export default defineScenario({
   mitigations: ['go-proxy-timeout', { name: 'retry-wrapper', attempts: 4, baseDeadline: '3s', normalRtt: '50ms' }],
   reps: 5,
   timeout: '16s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'timeout' },
+    'go-proxy-timeout': { outcome: 'timeout' },
+    'retry-wrapper': { outcome: 'ok' },
+  },
 });

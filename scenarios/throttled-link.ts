@@ -8,4 +8,10 @@ export default defineScenario({
   mitigations: ['http2-off', { name: 'concurrency', gomaxprocs: 8 }],
   reps: 8,
   timeout: '120s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok', medianMs: '>1200' },
+    'http2-off': { outcome: 'ok' },
+    concurrency: { outcome: 'ok' },
+  },
 });

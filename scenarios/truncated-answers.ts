@@ -11,4 +11,9 @@ export default defineScenario({
   mitigations: [{ name: 'resolver-options', useVc: true }],
   reps: 8,
   timeout: '60s',
+  // what this scenario shows, checked after every run (a failed expectation makes `run` exit 1)
+  expect: {
+    baseline: { outcome: 'ok' },
+    'resolver-options': { outcome: 'ok' },
+  },
 });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { findGo } from './client/toolchain.ts';
 import { doctor } from './commands/doctor.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareReports } from './commands/compare.ts';
 import { merge } from './commands/merge.ts';
@@ -17,29 +17,47 @@ import { snapshotCommand } from './commands/snapshot.ts';
 import { WORKLOAD_NAMES, type WorkloadName } from './workload/schema.ts';
 import { loadScenario } from './scenario/load.ts';
 import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
+import { EXIT_CODES, commandHelp, commandNames, packageVersion } from './cli-help.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { listData } from './commands/list.ts';
+import { init } from './commands/init.ts';
 
 const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
       [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
-      [--project DIR] [--workload download|build|test|list-updates]
+      [--against base.ts] [--json] [--project DIR] [--workload download|build|test|list-updates]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
                        --backend docker runs each host in its own container (Docker engine);
+                       --against runs a base scenario interleaved with the candidate (the
+                       control of \`compare <out>/report.json\`); exit 1 when a scenario's
+                       \`expect\` block is not met, 130 when interrupted;
                        --project runs them against a Go project's snapshot (see snapshot);
                        --workload overrides what the client runs
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
-  compare <base report.json> <candidate report.json> [--threshold 5%] [--alpha 0.05]
-                       verdict per cell; exit 1 on a significant regression (a CI gate)
-  doctor               what is installed, what is missing, how to fix it
+  compare <base report.json> <candidate report.json> | <report.json of a run --against>
+      [--min-effect 5%] [--alpha 0.05] [--drift 35%] [--allow-inconclusive] [--json]
+                       verdict per cell (better, worse, no difference shown, inconclusive);
+                       exit 0 when every cell is decided without regression, 1 on a regression,
+                       3 when a cell is inconclusive or missing from the candidate
+  doctor [--json]      what is installed, what is missing, how to fix it
   setup                install what the harness builds itself (Toxiproxy, with go install)
-  list                 scenarios, faults and mitigations this version knows
+  list [--json]        scenarios, faults and mitigations this version knows
+  init [DIR] [--shards N] [--force]
+                       write chaos/slow-link.ts (an example scenario) and a GitHub Actions workflow
+                       (.github/workflows/gomod-chaos.yml: a matrix of shards, merge, compare
+                       with the default branch's report, summary, fail on regression)
   snapshot <project>   resolve a Go project's module graph once through your GOPROXY into the
                        harness cache (keyed by go.mod + go.sum); runs with --project serve it
-`;
+
+  Also: gomod-chaos --version; gomod-chaos <command> --help. With --json a command writes one
+  JSON document on stdout (progress stays on stderr).
+
+${EXIT_CODES}`;
 
 function positiveInt(flag: string, value: string | undefined, max = 1_000_000): number | undefined {
   if (value === undefined) return undefined;
@@ -55,6 +73,16 @@ function workloadName(value: string): WorkloadName {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const help = command !== undefined && (rest.includes('--help') || rest.includes('-h')) ? commandHelp(USAGE, command) : undefined;
+  if (help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const json = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   switch (command) {
     case 'run': {
       const { values, positionals } = parseArgs({
@@ -71,6 +99,8 @@ async function main(argv: string[]): Promise<number> {
           resume: { type: 'boolean' },
           project: { type: 'string' },
           workload: { type: 'string' },
+          against: { type: 'string' },
+          json: { type: 'boolean' },
         },
       });
       if (positionals.length === 0) throw new HarnessError('BAD_INPUT', 'run takes scenario files or folders: e.g. npx gomod-chaos run scenarios/clean.ts');
@@ -89,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
       const goVersions = values.go?.split(',').map((v) => v.trim()).filter(Boolean);
       const scenarios = [];
       for (const file of scenarioFiles(positionals)) scenarios.push(await loadScenario(file));
+      const against = values.against !== undefined ? await loadScenario(values.against) : undefined;
       const outcome = await runScenarios({
         scenarios,
         command: ['gomod-chaos', ...argv].join(' '),
@@ -102,8 +133,12 @@ async function main(argv: string[]): Promise<number> {
         ...(values.backend !== undefined ? { backend: values.backend as Backend } : {}),
         ...(values.project !== undefined ? { project: values.project } : {}),
         ...(values.workload !== undefined ? { workload: workloadName(values.workload) } : {}),
+        ...(against ? { against } : {}),
+        ...(values.json ? { quiet: true } : {}),
       });
-      return outcome.interrupted ? 130 : 0;
+      if (values.json) json({ ...outcome, report: JSON.parse(readFileSync(join(outcome.outDir, 'report.json'), 'utf8')) as unknown });
+      else if (against && !outcome.interrupted) process.stdout.write(`\n${compareReports([join(outcome.outDir, 'report.json')], {}).text}`);
+      return outcome.interrupted ? 130 : outcome.failedExpectations.length ? 1 : 0;
     }
     case 'merge': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' } } });
@@ -123,31 +158,55 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'compare': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { threshold: { type: 'string' }, alpha: { type: 'string' } } });
-      if (positionals.length !== 2) throw new HarnessError('BAD_INPUT', 'compare takes two reports: gomod-chaos compare <base report.json> <candidate report.json>');
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { threshold: { type: 'string' }, 'min-effect': { type: 'string' }, alpha: { type: 'string' }, drift: { type: 'string' }, 'allow-inconclusive': { type: 'boolean' }, json: { type: 'boolean' } },
+      });
+      if (positionals.length < 1 || positionals.length > 2) throw new HarnessError('BAD_INPUT', 'compare takes two reports (gomod-chaos compare <base report.json> <candidate report.json>) or the report of a run made with --against');
       const fraction = (flag: string, v: string | undefined, max: number) => {
         if (v === undefined) return undefined;
         const n = Number(v.endsWith('%') ? Number(v.slice(0, -1)) / 100 : v);
         if (!(n > 0 && n < max)) throw new HarnessError('BAD_INPUT', `--${flag}: got ${JSON.stringify(v)}; allowed: a number between 0 and ${max} (e.g. 0.05 or 5%)`);
         return n;
       };
-      const threshold = fraction('threshold', values.threshold, 10);
+      const threshold = fraction('min-effect', values['min-effect'] ?? values.threshold, 10);
       const alpha = fraction('alpha', values.alpha, 1);
-      const result = compareReports(positionals[0]!, positionals[1]!, { ...(threshold !== undefined ? { threshold } : {}), ...(alpha !== undefined ? { alpha } : {}) });
-      process.stdout.write(result.text);
-      return result.regressions > 0 ? 1 : 0;
+      const driftBound = fraction('drift', values.drift, 10);
+      const result = compareReports(positionals, {
+        settings: { ...(threshold !== undefined ? { threshold } : {}), ...(alpha !== undefined ? { alpha } : {}) },
+        ...(driftBound !== undefined ? { driftBound } : {}),
+        ...(values['allow-inconclusive'] ? { allowInconclusive: true } : {}),
+      });
+      if (values.json) json({ exitCode: result.exitCode, regressions: result.regressions, inconclusive: result.inconclusive, missing: result.missing, cells: result.cells });
+      else process.stdout.write(result.text);
+      return result.exitCode;
     }
-    case 'doctor':
-      return await doctor();
+    case 'doctor': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      return await doctor({ json: values.json === true });
+    }
     case 'setup': {
       const existing = locateToxiproxy();
       const tp = existing ?? installToxiproxy(findGo(), (l) => process.stderr.write(`${l}\n`));
       process.stdout.write(`toxiproxy-server: ${tp.path}\n`);
       return 0;
     }
-    case 'list':
-      process.stdout.write(listing());
+    case 'list': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      if (values.json) json(listData());
+      else process.stdout.write(listing());
       return 0;
+    }
+    case 'init': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { shards: { type: 'string' }, force: { type: 'boolean' } } });
+      if (positionals.length > 1) throw new HarnessError('BAD_INPUT', 'init takes at most one folder: gomod-chaos init [DIR]');
+      const shards = positiveInt('shards', values.shards, 256);
+      if (shards === 0) throw new HarnessError('BAD_INPUT', '--shards: got "0"; allowed: a whole number from 1 to 256');
+      const written = init(positionals[0] ?? '.', { version: packageVersion(), ...(shards ? { shards } : {}), force: values.force === true });
+      for (const f of written) process.stderr.write(`wrote ${f}\n`);
+      return 0;
+    }
     case 'snapshot': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       if (positionals.length !== 1) throw new HarnessError('BAD_INPUT', 'snapshot takes one project folder (the one with go.mod): gomod-chaos snapshot ./my-service');
@@ -161,7 +220,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}; allowed: run, merge, report, compare, doctor, setup, list, snapshot, help`);
+      throw new HarnessError('BAD_INPUT', `unknown command ${JSON.stringify(command)}${didYouMean(command, commandNames(USAGE))}; allowed: ${commandNames(USAGE).join(', ')}, help`);
   }
 }
 

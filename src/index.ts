@@ -1,3 +1,5 @@
+/// <reference types="node" preserve="true" />
+// (the public types mention Buffer: the reference brings @types/node, a dependency, to users)
 export { defineScenario, type ScenarioDefinition } from './scenario/define.ts';
 export type { Duration } from './duration.ts';
 export type { MitigationInput, MitigationName } from './mitigations/catalog.ts';

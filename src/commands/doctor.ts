@@ -24,7 +24,7 @@ function runChecks(): DoctorCheck[] {
     name: 'node',
     status: nodeOk ? 'ok' : 'missing',
     detail: `${process.version} at ${process.execPath}`,
-    ...(nodeOk ? {} : { fix: 'install Node >= 22.18 (e.g. npm install -g --prefix /usr/local node@24)' }),
+    ...(nodeOk ? {} : { fix: 'run through npm (npx gomod-chaos, npm start), which uses the Node 24 that npm install puts in node_modules, or install Node >= 22.18' }),
     required: true,
   });
 
@@ -87,14 +87,18 @@ async function dockerCheck(): Promise<DoctorCheck> {
 }
 
 /** One line per prerequisite; exit 1 when the default backend cannot run. */
-export async function doctor(): Promise<number> {
+export async function doctor(options: { json?: boolean } = {}): Promise<number> {
   const checks = [...runChecks(), await dockerCheck()];
+  const blocking = checks.filter((c) => c.required && c.status !== 'ok');
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ netnsCanRun: blocking.length === 0, checks }, null, 2)}\n`);
+    return blocking.length === 0 ? 0 : 1;
+  }
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const c of checks) {
     const mark = c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL';
     process.stdout.write(`${mark}  ${c.name.padEnd(width)}  ${c.detail}${c.fix ? `  -> fix: ${c.fix}` : ''}\n`);
   }
-  const blocking = checks.filter((c) => c.required && c.status !== 'ok');
   process.stdout.write(blocking.length === 0 ? 'the netns backend can run\n' : `the netns backend cannot run: fix ${blocking.map((c) => c.name).join(', ')}\n`);
   return blocking.length === 0 ? 0 : 1;
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { ensureOutDir } from '../out-dir.ts';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../log.ts';
@@ -14,6 +15,9 @@ import type { TrialRecord } from '../runner/record.ts';
  */
 export function merge(dirs: readonly string[], outDir: string): { records: number; missingShards: number[] } {
   if (dirs.length === 0) throw new HarnessError('BAD_INPUT', 'merge takes the run folders to join: gomod-chaos merge reports/shard-* --out reports/all');
+  if (existsSync(join(outDir, 'results.jsonl'))) {
+    throw new HarnessError('BAD_INPUT', `--out ${outDir} already holds results.jsonl (another run's results): choose a new folder for the merged run (nothing is overwritten)`);
+  }
   const runs = dirs.map((dir) => {
     const run = readRunFile(dir);
     if (!run) throw new HarnessError('BAD_INPUT', `${dir}: no run.json here (is it a run's --out folder?)`);
@@ -35,8 +39,7 @@ export function merge(dirs: readonly string[], outDir: string): { records: numbe
   const missingShards = count ? Array.from({ length: count }, (_, i) => i + 1).filter((i) => !shards.some((s) => s.index === i)) : [];
   if (missingShards.length) progress(`warning: shards ${missingShards.join(', ')} of ${count} are not among the folders merged`);
 
-  const out = resolve(outDir);
-  mkdirSync(out, { recursive: true });
+  const out = ensureOutDir(outDir);
   const records = [...byKey.values()].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.trial - b.trial);
   writeFileSync(join(out, 'results.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
   writeRunFile(out, { ...first.run, shard: null, mergedFrom: runs.map((r) => ({ dir: resolve(r.dir), shard: r.run.shard })) });

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { ensureOutDir } from '../out-dir.ts';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
@@ -23,6 +24,9 @@ import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
+import { describeFailure } from '../scenario/expect.ts';
+import { checkFaultHosts } from '../scenario/fault-hosts.ts';
+import { asBaseOf, blocksPerSide, checkAgainst, interleaveBlocks } from '../runner/against.ts';
 import { publicHosts } from '../topology/public-hosts.ts';
 import { workloadLabel, workloadRef, type WorkloadName } from '../workload/schema.ts';
 import { checkPrerequisites } from './prepare.ts';
@@ -52,6 +56,8 @@ export interface RunOptions {
   project?: string;
   /** The workload every scenario runs (instead of its own). */
   workload?: WorkloadName;
+  /** A base scenario run interleaved with the (one) candidate, in blocks: the control of `compare <report.json>`. */
+  against?: Scenario;
 }
 
 export interface RunOutcome {
@@ -59,6 +65,8 @@ export interface RunOutcome {
   resultsFile: string;
   interrupted: boolean;
   trials: number;
+  /** Expectations of the scenarios (their `expect` blocks) the run did not meet, one line each. */
+  failedExpectations: string[];
 }
 
 function timestamp(date = new Date()): string {
@@ -75,7 +83,9 @@ function effective(scenario: Scenario, options: RunOptions) {
  * in a fresh sandbox, trials in a seeded interleaved order; resumable and shardable.
  */
 export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
-  const scenarios = options.scenarios.map((s) => ({
+  if (options.against) checkAgainst(options.scenarios);
+  const given = options.against ? [asBaseOf(options.against, options.scenarios[0]!), ...options.scenarios] : options.scenarios;
+  const scenarios = given.map((s) => ({
     ...s,
     ...(options.project !== undefined ? { project: resolve(options.project) } : {}),
     ...(options.workload !== undefined ? { workload: options.workload } : {}),
@@ -97,6 +107,8 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const prereq = checkPrerequisites({ installMissing: true });
   const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
   const goVersions = toolchains.map((t) => t.version);
+  // a fault that names no host of the fake internet would measure an unchanged network
+  for (const s of scenarios) checkFaultHosts(s.file, s.faults, publicHosts(toolchains[0]!, s.mirrors, s.sumdbMirrors).map((h) => h.name));
   const identity: RunIdentity = {
     scenarios: scenarios.map((s) => ({ name: s.name, fingerprint: scenarioFingerprint(s), ...effective(s, options) })),
     goVersions,
@@ -109,7 +121,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     options.shard,
   );
 
-  const defaultName = scenarios.length === 1 ? scenarios[0]!.name : 'run';
+  const defaultName = scenarios.length === 1 || options.against ? options.scenarios[0]!.name : 'run';
   const outDir = resolve(options.outDir ?? join('reports', `${defaultName}-${timestamp()}`));
   const resultsFile = join(outDir, 'results.jsonl');
   const release = claimOutDir(outDir, options, identity);
@@ -128,7 +140,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
  */
 function claimOutDir(outDir: string, options: RunOptions, identity: RunIdentity): () => void {
   if (options.resume && !existsSync(join(outDir, RUN_FILE))) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
-  mkdirSync(outDir, { recursive: true });
+  ensureOutDir(outDir);
   const release = lockOutDir(outDir);
   try {
     if (options.resume) {
@@ -173,7 +185,7 @@ function writeRun(outDir: string, options: RunOptions, facts: RunFacts): void {
     identity,
     shard: options.shard ?? null,
     command: options.command ?? process.argv.slice(1).join(' '),
-    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, project: s.project ?? null, workload: workloadLabel(s.workload) })),
+    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, expect: s.expect, project: s.project ?? null, workload: workloadLabel(s.workload) })),
     backend: options.backend ?? 'netns',
     ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
     go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
@@ -208,8 +220,7 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   let interrupted = false;
   let failure: unknown;
   try {
-    for (const scenario of scenarios) {
-      const trials = remaining.filter((t) => t.scenario === scenario.name);
+    for (const { scenario, trials } of schedule(scenarios, remaining, Boolean(options.against))) {
       if (trials.length === 0) continue;
       interrupted = await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar });
       if (interrupted) break;
@@ -225,12 +236,25 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   if (!options.quiet && !failure) process.stdout.write(markdown);
   if (interrupted || failure) {
     progress(`${failure ? 'stopped by a failure of the sandbox' : 'interrupted'}: ${records.length} of ${planned} trials kept in ${resultsFile}`);
-    progress(`resume with: npx gomod-chaos run ${scenarios.map((s) => s.file).join(' ')} --out ${outDir} --resume${resumeFlags(options)}`);
+    progress(`resume with: npx gomod-chaos run ${options.scenarios.map((s) => s.file).join(' ')} --out ${outDir} --resume${resumeFlags(options)}`);
   }
+  const failedExpectations = report.scenarios.flatMap((s) => (s.expectations ?? []).filter((e) => !e.ok).map((e) => describeFailure(s.name, e)));
+  const checked = report.scenarios.reduce((n, s) => n + (s.expectations?.length ?? 0), 0);
+  if (checked) progress(failedExpectations.length ? `expectations: ${failedExpectations.length} of ${checked} FAILED:\n  ${failedExpectations.join('\n  ')}` : `expectations: all ${checked} met`);
   progress(`report: ${outDir}`);
   if (failure) throw failure;
-  return { outDir, resultsFile, interrupted, trials: records.length };
+  return { outDir, resultsFile, interrupted, trials: records.length, failedExpectations };
 }
+
+/** Sandboxes in order: one per scenario, or with --against the base and the candidate in alternating blocks. */
+function schedule(scenarios: readonly Scenario[], remaining: readonly PlannedTrial[], against: boolean): Array<{ scenario: Scenario; trials: PlannedTrial[] }> {
+  const of = (s: Scenario) => remaining.filter((t) => t.scenario === s.name);
+  if (!against) return scenarios.map((scenario) => ({ scenario, trials: of(scenario) }));
+  const [base, candidate] = scenarios as [Scenario, Scenario];
+  const blocks = blocksPerSide(Math.max(of(base).length, of(candidate).length));
+  return interleaveBlocks(of(base), of(candidate), blocks).map((b) => ({ scenario: b.side === 'base' ? base : candidate, trials: b.trials }));
+}
+
 function resumeFlags(options: RunOptions): string {
   const flags: string[] = [];
   if (options.reps !== undefined) flags.push(`--reps ${options.reps}`);
@@ -238,6 +262,7 @@ function resumeFlags(options: RunOptions): string {
   if (options.seed !== undefined) flags.push(`--seed ${options.seed}`);
   if (options.goVersions) flags.push(`--go ${options.goVersions.join(',')}`);
   if (options.shard) flags.push(`--shard ${options.shard.index}/${options.shard.count}`);
+  if (options.against) flags.push(`--against ${options.against.file}`);
   return flags.length ? ` ${flags.join(' ')}` : '';
 }
 

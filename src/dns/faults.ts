@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import { duration, ipAddress, pattern, probability, timed } from '../faults/schema.ts';
 import type { Random } from '../random.ts';
+import { ActedCounter } from '../faults/acted.ts';
 
 const recordTypes = z.array(z.enum(['A', 'AAAA'])).min(1).optional();
 
@@ -54,14 +55,18 @@ interface ActiveDnsFault {
 export class DnsPolicy {
   private faults: ActiveDnsFault[] = [];
   private random: Random | undefined;
+  /** How many answers each fault changed this trial. */
+  readonly acted = new ActedCounter();
 
   setFaults(faults: readonly DnsFault[], random: Random): void {
     this.faults = faults.map((fault) => ({ fault, window: windowOf(fault) }));
     this.random = random;
+    this.acted.reset(faults);
   }
 
   clear(): void {
     this.faults = [];
+    this.acted.reset([]);
   }
 
   get aaaaNowhere(): boolean {
@@ -80,6 +85,8 @@ export class DnsPolicy {
     for (const { fault, window } of this.faults) {
       if (!activeAt(window, elapsedMs) || !matchesPattern(fault.match, name)) continue;
       if ('types' in fault && fault.types && !fault.types.includes(type as 'A' | 'AAAA')) continue;
+      // dns-flaky acts only when its draw fails the query, dns-truncate only over UDP
+      if (fault.kind !== 'dns-flaky' && !(fault.kind === 'dns-truncate' && transport !== 'udp')) this.acted.add(fault);
       switch (fault.kind) {
         case 'dns-nxdomain':
           return { ...decision, rcode: 'NXDOMAIN', answers: { a: [], aaaa: [] } };
@@ -91,6 +98,7 @@ export class DnsPolicy {
           return { ...decision, action: 'drop' };
         case 'dns-flaky':
           if ((this.random?.float() ?? 1) < fault.probability) {
+            this.acted.add(fault);
             if (fault.failure === 'drop') return { ...decision, action: 'drop' };
             return { ...decision, rcode: fault.failure === 'servfail' ? 'SERVFAIL' : 'NXDOMAIN', answers: { a: [], aaaa: [] } };
           }

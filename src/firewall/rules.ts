@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActedCounter } from '../faults/acted.ts';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
 
@@ -23,17 +24,23 @@ export type FirewallFault = z.infer<(typeof firewallFaultSchemas)[number]>;
 
 export class FirewallRules {
   private rules: Array<{ fault: FirewallFault; window: Window }> = [];
+  /** How many connections each rule acted on this trial. */
+  readonly acted = new ActedCounter();
 
   setFaults(faults: readonly FirewallFault[]): void {
     this.rules = faults.map((fault) => ({ fault, window: windowOf(fault) }));
+    this.acted.reset(faults);
   }
 
   clear(): void {
     this.rules = [];
+    this.acted.reset([]);
   }
 
   /** The first active rule for this SNI, if any. */
   ruleFor(sni: string, elapsedMs: number): FirewallFault | undefined {
-    return this.rules.find((r) => activeAt(r.window, elapsedMs) && matchesPattern(r.fault.match, sni))?.fault;
+    const fault = this.rules.find((r) => activeAt(r.window, elapsedMs) && matchesPattern(r.fault.match, sni))?.fault;
+    if (fault) this.acted.add(fault);
+    return fault;
   }
 }

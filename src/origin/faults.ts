@@ -2,6 +2,7 @@ import http2 from 'node:http2';
 import { z } from 'zod';
 import { globMatches } from '../faults/glob.ts';
 import { duration, pattern, probability, timed } from '../faults/schema.ts';
+import { ActedCounter } from '../faults/acted.ts';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import type { Random } from '../random.ts';
 
@@ -115,15 +116,20 @@ export class OriginFaultPolicy {
   /** Per HTTP/2 session, matching streams seen by each h2-goaway fault. */
   private streamCounts = new WeakMap<object, Map<ActiveOriginFault, number>>();
 
+  /** How many requests each fault acted on this trial. */
+  readonly acted = new ActedCounter();
+
   setFaults(faults: readonly OriginFault[], random: Random): void {
     this.faults = faults.map((fault) => ({ fault, window: windowOf(fault) }));
     this.random = random;
     this.streamCounts = new WeakMap();
+    this.acted.reset(faults);
   }
 
   clear(): void {
     this.faults = [];
     this.streamCounts = new WeakMap();
+    this.acted.reset([]);
   }
 
   decide(request: OriginRequestContext): OriginFaultDecision {
@@ -168,6 +174,7 @@ export class OriginFaultPolicy {
         }
       }
       decision.kinds.push(fault.kind);
+      this.acted.add(fault);
     }
     return decision;
   }

@@ -184,6 +184,11 @@ export class ConnectProxy {
     this.policy.setFaults(faults);
   }
 
+  /** How many CONNECTs each fault acted on since the faults were set. */
+  faultsActed(): Record<string, number> {
+    return this.policy.acted.snapshot();
+  }
+
   clearFaults(): void {
     this.policy.clear();
   }

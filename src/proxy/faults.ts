@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActedCounter } from '../faults/acted.ts';
 import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
 
@@ -28,20 +29,26 @@ interface ActiveProxyFault {
 /** Decides what the proxy does with a CONNECT: how long it waits first, and whether it refuses. */
 export class ProxyPolicy {
   private faults: ActiveProxyFault[] = [];
+  /** How many CONNECTs each fault delayed or refused this trial. */
+  readonly acted = new ActedCounter();
 
   setFaults(faults: readonly ProxyFault[]): void {
     this.faults = faults.map((fault) => ({ fault, window: windowOf(fault) }));
+    this.acted.reset(faults);
   }
 
   clear(): void {
     this.faults = [];
+    this.acted.reset([]);
   }
 
   /** The total added latency for a CONNECT to host (0 when no latency fault is active). */
   latencyMs(host: string, elapsedMs: number): number {
     let totalMs = 0;
     for (const fault of this.active(host, elapsedMs)) {
-      if (fault.kind === 'proxy-latency') totalMs += fault.delay;
+      if (fault.kind !== 'proxy-latency') continue;
+      totalMs += fault.delay;
+      this.acted.add(fault);
     }
     return totalMs;
   }
@@ -55,11 +62,14 @@ export class ProxyPolicy {
     for (const fault of active) {
       if (fault.kind === 'proxy-auth-required' && !basicCredentialsMatch(proxyAuthorization, fault.username, fault.password)) {
         const reason = proxyAuthorization === undefined ? 'proxy authentication required' : 'proxy credentials rejected';
+        this.acted.add(fault);
         return { status: 407, kind: fault.kind, reason };
       }
     }
     for (const fault of active) {
-      if (fault.kind === 'proxy-deny') return { status: 403, kind: fault.kind, reason: `access to ${host} is denied by policy` };
+      if (fault.kind !== 'proxy-deny') continue;
+      this.acted.add(fault);
+      return { status: 403, kind: fault.kind, reason: `access to ${host} is denied by policy` };
     }
     return undefined;
   }

@@ -1,14 +1,14 @@
 import { createRandom, type Random } from '../random.ts';
 import type { TrialRecord } from '../runner/record.ts';
-import { bootstrapMedianRatio, fisherExact, holm, mannWhitney, medianInterval, quantile, wilson } from '../stats/tests.ts';
-import { REPORT_SCHEMA, type CellReport, type Report, type ReportSettings, type Verdict } from './model.ts';
+import { checkExpectations, type Expectations } from '../scenario/expect.ts';
+import { medianInterval, quantile, wilson } from '../stats/tests.ts';
+import { REPORT_SCHEMA, type CellReport, type Report, type ReportSettings } from './model.ts';
+import { faultsActedOf } from './faults-acted.ts';
+import { censoredTimes, compareCells, type Comparison } from './verdict.ts';
 
 export const DEFAULT_SETTINGS: Readonly<ReportSettings> = Object.freeze({ alpha: 0.05, threshold: 0.05, bootstrapResamples: 2_000, bootstrapSeed: 1 });
 
-/** Times for rank statistics: successes by their time, deadline hits censored (Infinity); failures left out. */
-function censoredTimes(cell: { durationsMs: readonly number[]; timeout: number }): number[] {
-  return [...cell.durationsMs, ...Array<number>(cell.timeout).fill(Infinity)];
-}
+export { compareCells } from './verdict.ts';
 
 const mean = (values: readonly number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0);
 
@@ -53,61 +53,13 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
       mitigationSetupMs: setup.some((v) => v >= 1) ? quantile(setup, 0.5) : null,
     },
     failureClasses,
+    faultsActed: faultsActedOf(records),
     durationsMs,
   };
 }
 
-interface Comparison {
-  cell: CellReport;
-  base: CellReport;
-}
-
-/**
- * Compares cells with their baselines: Mann-Whitney on times (censored included) and Fisher on
- * failure counts, each Holm-adjusted across the comparisons given (a scenario's matrix); a seeded bootstrap interval of the
- * median ratio. A verdict needs both the test and the interval to agree beyond the threshold.
- */
-export function compareCells(pairs: readonly Comparison[], settings: ReportSettings, random: Random = createRandom(settings.bootstrapSeed)): void {
-  const mw = pairs.map(({ cell, base }) => mannWhitney(censoredTimes(cell), censoredTimes(base))?.p ?? null);
-  const fisher = pairs.map(({ cell, base }) => {
-    const failC = cell.fail + cell.timeout;
-    const failB = base.fail + base.timeout;
-    return fisherExact(failC, cell.n - failC, failB, base.n - failB);
-  });
-  const mwPresent = mw.map((p, i) => ({ p, i })).filter((x): x is { p: number; i: number } => x.p !== null);
-  const mwAdjusted = new Array<number | null>(pairs.length).fill(null);
-  holm(mwPresent.map((x) => x.p)).forEach((p, k) => (mwAdjusted[mwPresent[k]!.i] = p));
-  const fisherAdjusted = holm(fisher);
-
-  pairs.forEach(({ cell, base }, i) => {
-    const ratio = bootstrapMedianRatio(censoredTimes(cell), censoredTimes(base), random, settings.bootstrapResamples, settings.alpha);
-    let timeVerdict: Verdict = '~';
-    const pTime = mwAdjusted[i];
-    if (pTime !== null && pTime !== undefined && pTime < settings.alpha) {
-      if (ratio.high !== null && ratio.high < 1 - settings.threshold) timeVerdict = 'better';
-      else if (ratio.low !== null && ratio.low > 1 + settings.threshold) timeVerdict = 'worse';
-      // every resample of the cell censored (all timed out) while the baseline finished
-      else if (ratio.low === null && ratio.high === null && ratio.ratio === null && cell.time.median.value === null && base.time.median.value !== null) timeVerdict = 'worse';
-    }
-    let failureVerdict: Verdict = '~';
-    const rateC = cell.failureRate.value ?? 0;
-    const rateB = base.failureRate.value ?? 0;
-    if (fisherAdjusted[i]! < settings.alpha && Math.abs(rateC - rateB) > settings.threshold) failureVerdict = rateC < rateB ? 'better' : 'worse';
-    cell.vsBaseline = {
-      ratio: { value: ratio.ratio, low: ratio.low, high: ratio.high },
-      mannWhitneyP: mw[i] ?? null,
-      mannWhitneyPAdjusted: pTime ?? null,
-      fisherP: fisher[i]!,
-      fisherPAdjusted: fisherAdjusted[i]!,
-      timeVerdict,
-      failureVerdict,
-      verdict: failureVerdict !== '~' ? failureVerdict : timeVerdict,
-    };
-  });
-}
-
 /** The report of a run: per scenario, one cell per mitigation x go version, compared with baseline. */
-export function buildReport(records: readonly TrialRecord[], run: Record<string, unknown>, options: { title: string; settings?: Partial<ReportSettings>; skippedLines?: string[]; descriptions?: Record<string, string> }): Report {
+export function buildReport(records: readonly TrialRecord[], run: Record<string, unknown>, options: { title: string; settings?: Partial<ReportSettings>; skippedLines?: string[]; descriptions?: Record<string, string>; expectations?: Record<string, Expectations | undefined> }): Report {
   const settings: ReportSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const scenarios = [...new Set(records.map((r) => r.scenario))];
   const random = createRandom(settings.bootstrapSeed);
@@ -135,7 +87,8 @@ export function buildReport(records: readonly TrialRecord[], run: Record<string,
         if (base && base !== cell) pairs.push({ cell, base });
       }
       compareCells(pairs, settings, random);
-      return { name, description: options.descriptions?.[name] ?? '', cells };
+      const expect = options.expectations?.[name];
+      return { name, description: options.descriptions?.[name] ?? '', cells, ...(expect && Object.keys(expect).length ? { expectations: checkExpectations(expect, cells) } : {}) };
     }),
   };
   return report;

@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { CellReport, Interval, Report, ScenarioReport, Verdict } from './model.ts';
+import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
+import { renderFaultsActed } from './html-faults.ts';
+import { fieldLines, partialNotice } from './run-facts.ts';
+import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
+import { escapeHtml } from './escape-html.ts';
 
 /**
  * report.html: one self-contained file (every script and style inline, nothing loaded from the
@@ -18,6 +22,7 @@ export function renderHtml(report: Report): string {
     report.scenarios.length > 1
       ? `<nav class="toc"><strong>Scenarios:</strong> ${report.scenarios.map((s, i) => `<a href="#scenario-${i}">${escapeHtml(s.name)}</a>`).join(' · ')}</nav>`
       : '';
+  const partial = partialNotice(report.run, report.trials);
   const skipped = report.skippedLines.length
     ? `<div class="warning" role="alert"><strong>${report.skippedLines.length} line(s) of results.jsonl could not be read and are not in this report:</strong><ul>${report.skippedLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`
     : '';
@@ -28,7 +33,7 @@ export function renderHtml(report: Report): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="gomod-chaos">
 <title>${escapeHtml(report.title)} — gomod-chaos report</title>
-<style>${CSS}</style>
+<style>${CSS}${EXPECT_CSS}</style>
 </head>
 <body>
 <header>
@@ -39,6 +44,7 @@ export function renderHtml(report: Report): string {
 <section class="box"><h2>Settings</h2>${renderSettings(report)}</section>
 </div>
 ${skipped}
+${partial ? `<div class="warning partial-run" role="alert"><strong>${escapeHtml(partial)}</strong></div>` : ''}
 ${toc}
 <noscript><p class="note">The charts and table sorting need JavaScript; the tables below are complete without it.</p></noscript>
 </header>
@@ -52,10 +58,6 @@ ${scenarios}
 </body>
 </html>
 `;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** JSON for a `<script type="application/json">`: nothing in it can close the tag. */
@@ -86,20 +88,16 @@ const RUN_KEYS = ['command', 'identity', 'go', 'machine', 'startedAt', 'shard', 
 
 function renderRun(run: Record<string, unknown>): string {
   const rows = RUN_KEYS.filter((k) => run[k] !== undefined && run[k] !== null).map(
-    (k) => `<dt>${escapeHtml(k)}</dt><dd${typeof run[k] === 'string' ? '' : ' class="json"'}>${escapeHtml(compact(run[k]))}</dd>`,
+    (k) => `<dt>${escapeHtml(k)}</dt><dd>${fieldLines(run[k]).map(escapeHtml).join('<br>')}</dd>`,
   );
   return rows.length ? `<dl>${rows.join('')}</dl>` : '<p class="note">run.json recorded nothing to show.</p>';
-}
-
-function compact(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
 function renderSettings(report: Report): string {
   const { alpha, threshold, bootstrapResamples, bootstrapSeed } = report.settings;
   return `<dl>
 <dt>alpha</dt><dd>${fmtNum(alpha)} (intervals ${fmtNum(Math.round((1 - alpha) * 1000) / 10)} %)</dd>
-<dt>threshold</dt><dd>${fmtNum(threshold)} (a ratio or failure-rate difference within ±${fmtNum(Math.round(threshold * 1000) / 10)} % is “~”)</dd>
+<dt>threshold</dt><dd>${fmtNum(threshold)} (the minimum effect: a ratio or failure-rate difference within ±${fmtNum(Math.round(threshold * 1000) / 10)} % is “no difference”)</dd>
 <dt>bootstrap</dt><dd>${bootstrapResamples} resamples, seed ${bootstrapSeed}</dd>
 <dt>report schema</dt><dd>${report.reportSchema}</dd>
 </dl>`;
@@ -121,6 +119,8 @@ function renderScenario(s: ScenarioReport, index: number, multiGo: boolean): str
   return `<section class="scenario" id="scenario-${index}" data-scenario="${index}">
 <h2>${escapeHtml(s.name)}</h2>
 <p class="description">${escapeHtml(s.description)}</p>
+${renderExpectations(s)}
+${renderFaultsActed(s)}
 <div class="charts">${charts}${failures}</div>
 ${renderTable(s, index, multiGo)}
 </section>`;
@@ -150,10 +150,10 @@ function columns(): Column[] {
       },
     },
     {
-      head: 'failure rate',
-      title: '(fail + timeout) / n, with its Wilson interval',
+      head: 'success rate',
+      title: 'ok / n (1 - the failure rate), with its Wilson interval',
       numeric: true,
-      cell: (c) => ({ html: fmtInterval(c.failureRate, fmtPct), sort: c.failureRate.value }),
+      cell: (c) => ({ html: fmtInterval(successRate(c.failureRate), fmtPct), sort: c.failureRate.value === null ? null : 1 - c.failureRate.value }),
     },
     {
       head: 'median',
@@ -173,14 +173,15 @@ function columns(): Column[] {
     },
     {
       head: 'verdict',
-      title: 'against the baseline: failures decide when they differ, otherwise time',
+      title: 'against the baseline: worse if time or failures are worse; inconclusive when the sample cannot decide (hover for the reason)',
       numeric: true,
       cell: (c) => {
-        if (!c.vsBaseline) return { html: '<span class="verdict v-base">baseline</span>', sort: 0 };
+        if (!c.vsBaseline) return { html: `<span class="verdict v-base">${c.mitigation === 'baseline' ? 'baseline' : 'no baseline trial'}</span>`, sort: 0 };
         const v = c.vsBaseline;
-        const detail = `time ${v.timeVerdict} (Mann-Whitney p ${fmtP(v.mannWhitneyP)}, Holm ${fmtP(v.mannWhitneyPAdjusted)}); failures ${v.failureVerdict} (Fisher p ${fmtP(v.fisherP)}, Holm ${fmtP(v.fisherPAdjusted)})`;
+        const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${fmtP(v.mannWhitneyP)}, Holm ${fmtP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${fmtP(v.fisherP)}, Holm ${fmtP(v.fisherPAdjusted)})`;
+        const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
         return {
-          html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(v.timeVerdict)} · fail ${escapeHtml(v.failureVerdict)}</span>`,
+          html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(VERDICT_WORDS[v.timeVerdict])} · fail ${escapeHtml(VERDICT_WORDS[v.failureVerdict])}</span>${why}`,
           sort: VERDICT_ORDER[v.verdict],
         };
       },
@@ -242,12 +243,12 @@ function failureTotal(c: CellReport): number {
   return Object.values(c.failureClasses).reduce((a, b) => a + b, 0);
 }
 
-const VERDICT_ORDER: Record<Verdict, number> = { better: 1, '~': 2, worse: 3 };
+const VERDICT_ORDER: Record<Verdict, number> = { better: 1, 'no-difference': 2, inconclusive: 3, worse: 4 };
 function verdictClass(v: Verdict): string {
-  return v === 'better' ? 'v-better' : v === 'worse' ? 'v-worse' : 'v-same';
+  return v === 'better' ? 'v-better' : v === 'worse' ? 'v-worse' : v === 'inconclusive' ? 'v-unsure' : 'v-same';
 }
 function verdictText(v: Verdict): string {
-  return v === '~' ? '~ not shown to differ' : v;
+  return VERDICT_WORDS[v];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,6 +259,11 @@ const DASH = '<span class="na">—</span>';
 function fmtNum(v: number, digits?: number): string {
   if (!Number.isFinite(v)) return String(v);
   return digits === undefined ? String(v) : v.toFixed(digits);
+}
+
+function successRate(failure: Interval): Interval {
+  const flip = (v: number | null) => (v === null ? null : 1 - v);
+  return { value: flip(failure.value), low: flip(failure.high), high: flip(failure.low) };
 }
 
 function fmtPct(v: number): string {
@@ -347,6 +353,7 @@ td .ci { display: block; }
 .v-better { color: #fff; background: var(--better); }
 .v-worse { color: #fff; background: var(--worse); }
 .v-same { color: #fff; background: var(--same); }
+.v-unsure { color: var(--ink, #222); background: #f3e2b3; }
 .v-base { color: var(--muted); background: #e6e9ed; }
 .fc { display: inline-block; background: #fdecea; color: #8a1c1c; border-radius: 3px; padding: 0 5px; margin: 0 2px 2px 0; font-size: 12px; }
 @media (max-width: 900px) { body { padding: 16px; } .boxes { grid-template-columns: 1fr; } .charts { grid-template-columns: 1fr; } }

@@ -3,9 +3,19 @@
  * against the scenario's baseline. Versioned: readers check `reportSchema`.
  * Times are milliseconds of go's own time; intervals are 95 % unless `settings.alpha` says otherwise.
  */
-export const REPORT_SCHEMA = 1;
+import type { ExpectationResult } from '../scenario/expect.ts';
+import type { FaultsActed } from './faults-acted.ts';
 
-export type Verdict = 'better' | 'worse' | '~';
+export const REPORT_SCHEMA = 2;
+
+/**
+ * better / worse: the test reached alpha and the interval lies beyond the threshold;
+ * no-difference: the sample could have shown a difference and did not (or only one below the threshold);
+ * inconclusive: the sample cannot reach alpha, or the interval spans the threshold. The reason says which.
+ */
+export type Verdict = 'better' | 'worse' | 'no-difference' | 'inconclusive';
+
+export const VERDICT_WORDS: Record<Verdict, string> = { better: 'better', worse: 'worse', 'no-difference': 'no difference shown', inconclusive: 'inconclusive' };
 
 export interface Interval {
   value: number | null;
@@ -49,7 +59,10 @@ export interface CellReport {
     fisherPAdjusted: number;
     timeVerdict: Verdict;
     failureVerdict: Verdict;
-    /** Failures decide when they differ; otherwise time. */
+    /** Why, in words: p, interval and threshold, or why the sample cannot decide. */
+    timeReason: string;
+    failureReason: string;
+    /** Worse if either is worse; else inconclusive if either is; else better if either is. */
     verdict: Verdict;
   };
   /** What the components saw, per trial (means), and the mitigation's own setup time (median). */
@@ -65,6 +78,8 @@ export interface CellReport {
     mitigationSetupMs: number | null;
   };
   failureClasses: Record<string, number>;
+  /** Per fault ("kind match"): times it acted over the cell's trials (absent for records without counters). */
+  faultsActed?: FaultsActed;
   /** Raw times of the successful trials, for plots. */
   durationsMs: number[];
 }
@@ -73,11 +88,13 @@ export interface ScenarioReport {
   name: string;
   description: string;
   cells: CellReport[];
+  /** The scenario's `expect` block, checked against the cells (absent in reports without one). */
+  expectations?: ExpectationResult[];
 }
 
 export interface ReportSettings {
   alpha: number;
-  /** A ratio or a failure-rate difference within this (e.g. 0.05 = 5 %) is "~". */
+  /** The minimum effect: a ratio or a failure-rate difference within this (e.g. 0.05 = 5 %) is no difference. */
   threshold: number;
   bootstrapResamples: number;
   bootstrapSeed: number;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TrialRecord } from '../runner/record.ts';
 import { readRunFile } from '../runner/run-file.ts';
 import { buildReport } from './build.ts';
+import type { Expectations } from '../scenario/expect.ts';
 import type { Report, ReportSettings } from './model.ts';
 import { readResults } from './results.ts';
 import { csvReporter } from './reporters/csv.ts';
@@ -33,6 +34,8 @@ export function writeReports(outDir: string, options: WriteOptions = {}): { repo
     title,
     skippedLines: problems,
     descriptions: Object.fromEntries(scenarios.map((s) => [s.name, s.description ?? ''])),
+    // the scenarios' `expect` blocks, as run.json keeps them (checked against the cells)
+    expectations: Object.fromEntries(scenarios.map((s) => [s.name, s['expect'] as Expectations | undefined])),
     ...(options.settings ? { settings: options.settings } : {}),
   });
   let markdown = '';

@@ -22,6 +22,13 @@ export interface Observations {
    * sum of their durations at the origin.
    */
   sumdb: { requests: number; lookups: number; tiles: number; timeMs: number };
+  /**
+   * Per fault ("kind match"), how many times it acted this trial: DNS answers changed, connections
+   * the firewall acted on, requests the origin changed, CONNECTs the proxy delayed or refused,
+   * connections through a faulted WAN link. Faults of the client and the checksum log are not counted.
+   * Absent in records written before the harness counted.
+   */
+  faultsActed?: Record<string, number>;
 }
 
 /** Turns the hosts' logs of one trial into the record's observations. */
@@ -50,6 +57,7 @@ export function observationsOf(logs: HostLogs, plan: Pick<NetworkPlan, 'hosts' |
     },
     firewall: countBy(connections.filter((c) => c.action !== 'forwarded'), (c) => c.action),
     proxy: { connects: tunnels.length, byStatus: countBy(tunnels, (t) => String(t.status)) },
+    faultsActed: { ...logs.dnsActed, ...logs.firewallActed, ...logs.originActed, ...logs.proxyActed, ...logs.wanActed },
     sumdb: {
       requests: sumdbRequests.length,
       lookups: sumdbRequests.filter((r) => r.kind === 'lookup').length,

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, dirname, join, resolve } from 'node:path';
+import { didYouMean } from '../did-you-mean.ts';
 import { z } from 'zod';
 import { DEFAULT_CORPUS, type CorpusOptions } from '../corpus/generate.ts';
 import { parseDuration, type Duration } from '../duration.ts';
-import { HarnessError, errorMessage } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
+import { importFailure, importScenario } from './import.ts';
 import { faultSchema } from '../faults/catalog.ts';
+import { expectSchema, type Expectations } from './expect.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
 import { workloadSchema } from '../workload/schema.ts';
 
@@ -83,6 +85,12 @@ const schema = z.strictObject({
    * `async ({ $, project, env }) => { await $\`go vet ./...\` }` with zx's $ bound to the trial.
    */
   workload: workloadSchema.default('download'),
+  /**
+   * What the scenario shows, per cell, checked after the run (a failed one makes `run` exit 1):
+   * `{ baseline: { outcome: 'fail', failureClass: 'tcp-reset' }, 'mirror-list': { successRate: '>=0.95', medianMs: '<2000' } }`.
+   * A key is a cell's name, or a mitigation's name when it makes exactly one cell.
+   */
+  expect: expectSchema.default({}),
 });
 
 /** What a scenario file exports: `export default defineScenario({...})` (the schema's input). */
@@ -129,6 +137,7 @@ function allowedFields(path: readonly PropertyKey[], input: unknown): string[] {
   for (const key of path) {
     settle();
     if (node instanceof z.ZodArray) node = node.element;
+    else if (node instanceof z.ZodRecord) node = node.valueType;
     else if (node instanceof z.ZodObject) node = (node.shape as Record<PropertyKey, unknown>)[key];
     else return [];
     value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
@@ -158,7 +167,10 @@ function formatIssues(source: string, input: unknown, issues: readonly z.core.$Z
       }
       else if (issue.code === 'too_small') allowed = `at least ${String(issue.minimum)}`;
       else if (issue.code === 'too_big') allowed = `at most ${String(issue.maximum)}`;
-      return `${source}: ${field}: got ${given}; allowed: ${allowed}`;
+      const value = valueAt(input, issue.path);
+      // names out of a fixed list (an enum, a mitigation, a fault kind) get a "did you mean"
+      const hint = typeof value === 'string' && allowed.startsWith('one of ') ? didYouMean(value, [...allowed.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)) : '';
+      return `${source}: ${field}: got ${given}${hint}; allowed: ${allowed}`;
     })
     .join('\n');
 }
@@ -168,7 +180,29 @@ export function validateScenario(input: unknown, file: string): Scenario {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new HarnessError('SCENARIO_INVALID', formatIssues(file, input, parsed.error.issues));
   const { timeout, mitigations, project, ...fields } = parsed.data;
-  return { ...fields, project: project === undefined ? undefined : resolve(dirname(resolve(file)), project), file, mitigations: mitigationCells(parsed.data, file), timeoutMs: timeout };
+  const cells = mitigationCells(parsed.data, file);
+  return {
+    ...fields,
+    project: project === undefined ? undefined : resolve(dirname(resolve(file)), project),
+    file,
+    mitigations: cells,
+    timeoutMs: timeout,
+    expect: expectByCell(fields.expect, cells.map((c) => c.name), file),
+  };
+}
+
+/** Keys of `expect`: a cell's name, or a mitigation's name when it makes exactly one cell ('mirror-list'). */
+function expectByCell(expect: Expectations, cellNames: readonly string[], file: string): Expectations {
+  const out: Expectations = {};
+  for (const [key, value] of Object.entries(expect)) {
+    const matches = cellNames.includes(key) ? [key] : cellNames.filter((c) => c.startsWith(`${key}(`));
+    if (matches.length !== 1) {
+      const why = matches.length ? `names ${matches.length} cells; use one of their names` : "allowed: the scenario's cells";
+      throw new HarnessError('SCENARIO_INVALID', `${file}: expect: got ${JSON.stringify(key)}; ${why} ${JSON.stringify(matches.length ? matches : cellNames)}`);
+    }
+    out[matches[0]!] = value;
+  }
+  return out;
 }
 
 /** The scenario's mitigation cells (baseline first), checked against its mirrors. */
@@ -203,19 +237,27 @@ function mitigationCells(def: ScenarioFields, file: string): Mitigation[] {
 export async function loadScenario(path: string): Promise<Scenario> {
   const file = resolve(path);
   if (!existsSync(file)) {
-    throw new HarnessError('SCENARIO_NOT_FOUND', `scenario file not found: ${path} (try one of scenarios/*.ts, e.g. npx gomod-chaos run scenarios/clean.ts)`);
+    const hint = didYouMean(basename(path), siblingScenarios(dirname(file)));
+    throw new HarnessError('SCENARIO_NOT_FOUND', `scenario file not found: ${path}${hint} (try one of scenarios/*.ts, e.g. npx gomod-chaos run scenarios/clean.ts)`);
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = await importScenario(file);
   } catch (err) {
-    const first = errorMessage(err).split('\n')[0];
-    throw new HarnessError('SCENARIO_LOAD', `cannot load scenario ${path}: ${first} (fix the file; it must \`export default defineScenario({...})\`)`);
+    throw new HarnessError('SCENARIO_LOAD', importFailure(path, file, err));
   }
   if (mod.default === undefined) {
     throw new HarnessError('SCENARIO_INVALID', `${path}: has no default export; write \`export default defineScenario({ name: '...' })\``);
   }
   return validateScenario(mod.default, path);
+}
+
+function siblingScenarios(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f));
+  } catch {
+    return [];
+  }
 }
 
 /** Scenario files named on the command line: files as given, folders as their *.ts / *.js files. */

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientFiles, type ClientFiles, type ResolvOptions } from '../client/traps.ts';
 import { parseGosumdb } from '../client/toolchain.ts';
-import { windowOf, TrialClock } from '../faults/window.ts';
+import { faultLabel } from '../faults/acted.ts';
+import { matchesPattern, windowOf, TrialClock } from '../faults/window.ts';
 import type { Site } from '../origin/goproxy-site.ts';
 import { corpusSite } from '../project/site.ts';
 import { createRandom } from '../random.ts';
@@ -187,7 +188,12 @@ export class FakeInternet {
 
   /** What the hosts logged since the trial began. */
   async hostLogs(): Promise<HostLogs> {
-    return Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
+    const logs: HostLogs = Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
+    // a WAN fault acts on every connection through its link: the connections the firewall forwarded to a matching host
+    const forwarded = (logs.firewall ?? []).filter((c) => c.action === 'forwarded');
+    const wan = this.trial?.wan ?? [];
+    if (wan.length) logs.wanActed = Object.fromEntries(wan.map((f) => [faultLabel(f), forwarded.filter((c) => c.sni !== undefined && matchesPattern(f.match, c.sni)).length]));
+    return logs;
   }
 
   /** What the hosts saw since the trial began (runner/trial.ts may call observationsOf(hostLogs()) itself). */

@@ -59,6 +59,13 @@ export interface HostLogs {
   /** The origin's clock when the logs were taken (for requests still in flight). */
   originNow?: number;
   proxy?: ProxyLogEntry[];
+  /** Per fault label, how many times it acted this trial: one map per component (they merge by field). */
+  dnsActed?: Record<string, number>;
+  firewallActed?: Record<string, number>;
+  originActed?: Record<string, number>;
+  proxyActed?: Record<string, number>;
+  /** WAN faults: the connections the firewall forwarded to a matching host went through the faulted link (FakeInternet adds it). */
+  wanActed?: Record<string, number>;
 }
 
 /**
@@ -100,7 +107,7 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
         begin: async (faults, random) => {
           if (!dead) resolver.policy.setFaults(faults.dns, random);
         },
-        logs: async () => (dead ? { deadDns: [...resolver.log] } : { dns: [...resolver.log] }),
+        logs: async () => (dead ? { deadDns: [...resolver.log] } : { dns: [...resolver.log], dnsActed: resolver.policy.acted.snapshot() }),
         end: async () => {
           resolver.policy.clear();
           resolver.log.length = 0;
@@ -121,7 +128,7 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
       return {
         ...base,
         begin: async (faults) => firewall.rules.setFaults(faults.firewall),
-        logs: async () => ({ firewall: [...firewall.connections] }),
+        logs: async () => ({ firewall: [...firewall.connections], firewallActed: firewall.rules.acted.snapshot() }),
         end: async () => {
           firewall.rules.clear();
           firewall.connections.length = 0;
@@ -155,7 +162,7 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
           origin.faults.setFaults(faults.origin, random);
           database?.setFaults(faults.sumdb);
         },
-        logs: async () => ({ handshakes: [...origin.handshakes], requests: origin.requests.map((r) => ({ ...r })), originNow: origin.now() }),
+        logs: async () => ({ handshakes: [...origin.handshakes], requests: origin.requests.map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot() }),
         end: async () => {
           origin.faults.clear();
           database?.clear();
@@ -178,7 +185,7 @@ export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialC
       return {
         ...base,
         begin: async (faults) => proxy.setFaults(faults.proxy),
-        logs: async () => ({ proxy: [...proxy.log] }),
+        logs: async () => ({ proxy: [...proxy.log], proxyActed: proxy.faultsActed() }),
         end: async () => {
           proxy.clearFaults();
           proxy.log.length = 0;

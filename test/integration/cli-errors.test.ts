@@ -19,13 +19,13 @@ describe('bad input', () => {
   });
 
   it('a syntax error in a scenario file', async () => {
-    expectOneLineError(await runCli(['run', 'test/fixtures/scenarios/syntax-error.ts']), /cannot load scenario test\/fixtures\/scenarios\/syntax-error\.ts: .*fix the file/);
+    expectOneLineError(await runCli(['run', 'test/fixtures/scenarios/syntax-error.ts']), /cannot load scenario test\/fixtures\/scenarios\/syntax-error\.ts:5:11: Unexpected token `,`.*fix the file/);
   });
 
   it('invalid fields in a scenario file name field, value and what is allowed', async () => {
     const result = await runCli(['run', 'test/fixtures/scenarios/bad-fields.ts']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('mitigations[1]: got "http3-on"; allowed: one of "baseline", "http2-off"');
+    expect(result.stderr).toContain('mitigations[1]: got "http3-on" (did you mean "http2-off"?); allowed: one of "baseline", "http2-off"');
     expect(result.stderr).toContain('timeout: got "soon"');
     expect(result.stderr).toContain('unknown field retries');
   });

@@ -34,7 +34,7 @@ describe('report verdicts', () => {
     expect(cell('faster').vsBaseline?.verdict).toBe('better');
     expect(cell('faster').vsBaseline!.ratio.value).toBeCloseTo(0.5, 1);
     expect(cell('slower').vsBaseline?.verdict).toBe('worse');
-    expect(cell('same').vsBaseline?.verdict).toBe('~');
+    expect(cell('same').vsBaseline?.verdict).toBe('no-difference');
   });
 
   it('failures decide: a cell failing half its trials is worse whatever its times', () => {

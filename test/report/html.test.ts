@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.ts';
-import type { CellReport, Report } from '../../src/report/model.ts';
+import type { CellReport, Report, Verdict } from '../../src/report/model.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -29,7 +29,7 @@ function cell(over: Partial<CellReport> & Pick<CellReport, 'mitigation'>): CellR
   };
 }
 
-function vs(verdict: 'better' | 'worse' | '~', ratio: number, low: number, high: number): CellReport['vsBaseline'] {
+function vs(verdict: Verdict, ratio: number, low: number, high: number): CellReport['vsBaseline'] {
   return {
     ratio: { value: ratio, low, high },
     mannWhitneyP: 0.004,
@@ -37,14 +37,16 @@ function vs(verdict: 'better' | 'worse' | '~', ratio: number, low: number, high:
     fisherP: 1,
     fisherPAdjusted: 1,
     timeVerdict: verdict,
-    failureVerdict: '~',
+    failureVerdict: 'no-difference',
+    timeReason: 'fixture',
+    failureReason: 'fixture',
     verdict,
   };
 }
 
 function fixture(): Report {
   return {
-    reportSchema: 1,
+    reportSchema: 2,
     generatedAt: '2026-11-21T10:00:00.000Z',
     title: 'html fixture',
     run: {
@@ -88,7 +90,7 @@ function fixture(): Report {
             time: { median: { value: null, low: null, high: null }, p90: null, p95: null, min: null, max: null, censored: 0 },
             failureClasses: { 'dns-servfail': 6, 'tcp-refused': 4 },
             durationsMs: [],
-            vsBaseline: { ...vs('worse', 1, 1, 1)!, ratio: { value: null, low: null, high: null }, mannWhitneyP: null, mannWhitneyPAdjusted: null, timeVerdict: '~', failureVerdict: 'worse' },
+            vsBaseline: { ...vs('worse', 1, 1, 1)!, ratio: { value: null, low: null, high: null }, mannWhitneyP: null, mannWhitneyPAdjusted: null, timeVerdict: 'inconclusive', failureVerdict: 'worse' },
             seen: { dnsQueries: 9, connections: 0, tlsHandshakes: 0, h1Requests: 0, h2Requests: 0, h2Share: null, proxyConnects: 0, mitigationSetupMs: 3 },
           }),
         ],
@@ -103,7 +105,7 @@ function fixture(): Report {
             goVersion: 'go1.22.12',
             time: { median: { value: 2050, low: 1950, high: 2150 }, p90: 2350, p95: 2450, min: 1850, max: 2550, censored: 0 },
             durationsMs: [1850, 1900, 1950, 2000, 2050, 2050, 2100, 2150, 2350, 2550],
-            vsBaseline: vs('~', 1.02, 0.97, 1.08),
+            vsBaseline: vs('no-difference', 1.02, 0.97, 1.08),
             seen: { dnsQueries: 4, connections: 9, tlsHandshakes: 9, h1Requests: 60, h2Requests: 0, h2Share: 0, proxyConnects: 0, mitigationSetupMs: null },
           }),
           cell({ mitigation: 'baseline' }),
@@ -167,7 +169,7 @@ describe('renderHtml', () => {
     expect(html).toContain('<span class="verdict v-same"');
     expect(html).toContain('<span class="verdict v-base">baseline</span>');
     expect(html).toContain('<span class="fc">dns-servfail ×6</span>');
-    expect(html).toContain('30 % <span class="ci">[11–60]</span>');
+    expect(html).toContain('70 % <span class="ci">[40–89]</span>'); // success rate: 1 - the failure rate 30 % [11–60]
     expect(html).toContain('2.00 s <span class="ci">[1.80–2.60]</span>');
     expect(html).toContain('0.75× <span class="ci">[0.68–0.83]</span>');
     // A failure chart only where something failed; run and settings boxes.

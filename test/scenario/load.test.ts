@@ -22,7 +22,7 @@ describe('scenario validation', () => {
 
   it('names the field, the value given and what is allowed', () => {
     const msg = problem(() => validateScenario({ name: 'x', mitigations: ['baseline', 'http3-on'] }, 'scen.ts'));
-    expect(msg).toContain('scen.ts: mitigations[1]: got "http3-on"; allowed: one of "baseline", "http2-off"');
+    expect(msg).toContain('scen.ts: mitigations[1]: got "http3-on" (did you mean "http2-off"?); allowed: one of "baseline", "http2-off"');
   });
 
   it('reports unknown fields with the allowed ones', () => {

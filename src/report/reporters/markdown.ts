@@ -1,4 +1,6 @@
-import type { Report } from '../model.ts';
+import { VERDICT_WORDS, type Report } from '../model.ts';
+import { partialNotice } from '../run-facts.ts';
+import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
 import { cellLabel, msInterval, ms, pct, ratioInterval, topFailures } from './format.ts';
 
@@ -10,26 +12,54 @@ export const markdownReporter: Reporter = {
     const multipleGo = goVersions.size > 1;
     const lines = [`# gomod-chaos: ${report.title}`, ''];
     const run = report.run as { command?: string; startedAt?: string; machine?: { cpus?: number; memoryGiB?: number; cpuModel?: string } };
-    lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${report.settings.threshold * 100}%.`);
+    lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${report.settings.threshold * 100}%; inconclusive when the sample cannot decide.`);
     if (run.command) lines.push('', `Command: \`${run.command}\``);
+    const partial = partialNotice(report.run, report.trials);
+    if (partial) lines.push('', `> **${partial}**`);
     if (report.skippedLines.length) lines.push('', `> ${report.skippedLines.length} line(s) of results.jsonl could not be read and were skipped: ${report.skippedLines.slice(0, 3).join('; ')}`);
     for (const scenario of report.scenarios) {
       lines.push('', `## ${scenario.name}`, '');
       if (scenario.description) lines.push(scenario.description, '');
       lines.push(
-        '| mitigation | success [95% CI] | median [95% CI] | p95 | ratio to baseline [95% CI] | verdict | DNS q/trial | conns/trial | h2 share | failure classes |',
+        '| mitigation | success rate [95% CI] | median [95% CI] | p95 | ratio to baseline [95% CI] | verdict | DNS q/trial | conns/trial | h2 share | failure classes |',
         '|---|---|---|---|---|---|---|---|---|---|',
       );
       for (const cell of scenario.cells) {
         const success = cell.failureRate.value === null ? '-' : `${pct(1 - cell.failureRate.value)} [${pct(1 - (cell.failureRate.high ?? 0))}–${pct(1 - (cell.failureRate.low ?? 0))}] (${cell.ok}/${cell.n})`;
-        const verdict = cell.vsBaseline ? `**${cell.vsBaseline.verdict}**` : '(baseline)';
+        const verdict = verdictCell(cell);
         lines.push(
           `| ${cellLabel(cell, multipleGo)} | ${success} | ${msInterval(cell.time.median)} | ${ms(cell.time.p95)} | ${ratioInterval(cell.vsBaseline?.ratio)} | ${verdict} | ${cell.seen.dnsQueries.toFixed(1)} | ${cell.seen.connections.toFixed(1)} | ${pct(cell.seen.h2Share)} | ${topFailures(cell)} |`,
         );
       }
+      lines.push(...expectationLines(scenario), ...faultLines(scenario));
       const setups = scenario.cells.filter((c) => c.seen.mitigationSetupMs !== null);
       if (setups.length) lines.push('', `Setup work before go started (median): ${setups.map((c) => `${c.mitigation} ${ms(c.seen.mitigationSetupMs)}`).join(', ')}.`);
     }
     return lines.join('\n') + '\n';
   },
 };
+
+/** The verdict word, with the reason when the sample cannot decide; the baseline row says so only if it is one. */
+function verdictCell(cell: Report['scenarios'][number]['cells'][number]): string {
+  const v = cell.vsBaseline;
+  if (!v) return cell.mitigation === 'baseline' ? '(baseline)' : '(no baseline trial)';
+  const why = v.verdict === 'inconclusive' ? ` (${v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason})` : '';
+  return `**${VERDICT_WORDS[v.verdict]}**${why}`;
+}
+
+/** The scenario's `expect` block as checked, failed ones first. */
+function expectationLines(scenario: Report['scenarios'][number]): string[] {
+  const results = scenario.expectations ?? [];
+  if (results.length === 0) return [];
+  const failed = results.filter((r) => !r.ok);
+  const head = failed.length ? `**Expectations: ${failed.length} of ${results.length} FAILED**` : `Expectations: all ${results.length} met`;
+  return ['', head, '', ...[...failed, ...results.filter((r) => r.ok)].map((r) => `- ${r.ok ? 'met' : '**FAILED**'} ${r.cell}: expected ${r.expected}, got ${r.actual}`)];
+}
+
+/** Per cell, how many times each fault acted; a fault that never acted in a cell is a warning. */
+function faultLines(scenario: Report['scenarios'][number]): string[] {
+  const cells = scenario.cells.filter((c) => Object.keys(c.faultsActed ?? {}).length);
+  if (cells.length === 0) return [];
+  const warnings = cells.flatMap((c) => neverActed(c.faultsActed).map((label) => `> **warning**: ${neverActedWarning(c, label)}`));
+  return ['', `Faults acted (times, over the cell's trials): ${cells.map((c) => `${c.mitigation}: ${actedSummary(c.faultsActed)}`).join('; ')}.`, ...(warnings.length ? ['', ...warnings] : [])];
+}

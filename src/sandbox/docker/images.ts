@@ -190,16 +190,21 @@ function imageSpecs(inputs: ImageInputs): ImageSpec[] {
   return specs;
 }
 
+/** An image younger than this may belong to a run of another checkout that is starting now. */
+const STALE_IMAGE_S = 3_600;
+
 /**
  * Images of the same repository and code tree (src or dist) with another tag — their inputs have
- * changed since — are removed; those in use stay.
+ * changed since — are removed once they are an hour old; those in use stay. (Two checkouts at
+ * different versions running at once each keep their own image.)
  */
 async function removeOlderTags(client: Awaited<ReturnType<typeof getContainerRuntimeClient>>, tag: string): Promise<void> {
   const repository = tag.slice(0, tag.indexOf(':'));
   const prefix = tag.slice(0, tag.lastIndexOf('-') + 1);
   const docker = client.container.dockerode;
   const images = await docker.listImages({ filters: { reference: [repository] } }).catch(() => []);
-  const older = images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(prefix) && t !== tag);
+  const stale = images.filter((i) => Date.now() / 1000 - i.Created > STALE_IMAGE_S);
+  const older = stale.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(prefix) && t !== tag);
   await Promise.allSettled(older.map((t) => docker.getImage(t).remove()));
 }
 
