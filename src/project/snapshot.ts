@@ -15,7 +15,7 @@ const SNAPSHOT_VERSION = 2;
 const SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
 /** The snapshot key: the project's go.mod and go.sum (what decides its module graph). */
-export function snapshotKey(projectDir: string): string {
+function snapshotKey(projectDir: string): string {
   const goMod = join(projectDir, 'go.mod');
   if (!existsSync(goMod)) throw new HarnessError('BAD_INPUT', `${projectDir}: no go.mod here (a project is a Go module's root directory)`);
   const goSum = join(projectDir, 'go.sum');
@@ -25,7 +25,7 @@ export function snapshotKey(projectDir: string): string {
     .slice(0, 16);
 }
 
-export function snapshotDir(cacheDir: string, key: string): string {
+function snapshotDir(cacheDir: string, key: string): string {
   return join(cacheDir, 'snapshots', key);
 }
 
@@ -50,7 +50,7 @@ function unknownZipHash(path: string, version: string): string {
  * The modules of a download cache (GOMODCACHE/cache/download, a GOPROXY layout): every version
  * with a .mod, with the h1: of its zip (.ziphash, else go.sum) and of its go.mod.
  */
-export async function cacheModules(downloadDir: string, goSum: Map<string, string>): Promise<CorpusModule[]> {
+async function cacheModules(downloadDir: string, goSum: Map<string, string>): Promise<CorpusModule[]> {
   const modules: CorpusModule[] = [];
   const visit = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });

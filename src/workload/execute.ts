@@ -3,7 +3,7 @@ import type { WorkloadName, WorkloadScript } from './schema.ts';
 import { runScriptWorkload, type ScriptRunOptions, type WorkloadCommand } from './script.ts';
 
 /** The go commands of each named workload, run in order; the first that fails ends the trial. */
-export const WORKLOAD_COMMANDS: Record<WorkloadName, ReadonlyArray<readonly string[]>> = {
+const WORKLOAD_COMMANDS: Record<WorkloadName, ReadonlyArray<readonly string[]>> = {
   download: [['mod', 'download', '-json']],
   build: [['build', './...']],
   // compile every test binary, run none
