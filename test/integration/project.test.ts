@@ -108,7 +108,9 @@ describe('a real project through the fake internet', () => {
       GOMOD_CHAOS_TOXIPROXY: locateToxiproxy()!.path,
       DEBUG: 'gomod-chaos:origin',
     });
-    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    // clean.ts expects every trial ok: the run says its expectations failed (exit 1)
+    expect(result.code, result.stderr.slice(-2000)).toBe(1);
+    expect(result.stderr).toContain('clean baseline: expected every trial ok, got fail 1/1');
     const records = readRecords(join(dir, 'results.jsonl'));
     expect(records.length).toBe(2);
     for (const r of records) {
@@ -135,7 +137,7 @@ describe('a real project through the fake internet', () => {
     const cache = await tamperedCopy(project, 'cache-tampered-no-go-sum');
     const dir = join(out, 'no-go-sum-tampered');
     const bad = await runCli(['run', 'scenarios/clean.ts', '--project', project, '--reps', '1', '--out', dir], { GOMOD_CHAOS_CACHE: cache, GOMOD_CHAOS_TOXIPROXY: locateToxiproxy()!.path });
-    expect(bad.code, bad.stderr.slice(-2000)).toBe(0);
+    expect(bad.code, bad.stderr.slice(-2000)).toBe(1);
     const realSum = goSum(FIXTURE).find((l) => l.path === 'github.com/cespare/xxhash/v2' && l.version === 'v2.3.0' && !l.goMod)!.sum;
     for (const r of readRecords(join(dir, 'results.jsonl'))) {
       expect(r).toMatchObject({ outcome: 'fail', failureClass: 'checksum-mismatch' });
