@@ -1,7 +1,6 @@
 import { findGo, inspectGo, type GoToolchain } from '../client/toolchain.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../log.ts';
-import { probeNamespaces } from '../sandbox/netns.ts';
 import { installToxiproxy, locateToxiproxy, TOXIPROXY_ENV } from '../wan/toxiproxy-binary.ts';
 
 export interface Prerequisites {
@@ -18,10 +17,6 @@ export function checkPrerequisites(options: { installMissing: boolean }): Prereq
       throw new HarnessError('TOXIPROXY_MISSING', 'toxiproxy-server not found: run `npx gomod-chaos setup` (builds it with go install), or put toxiproxy-server on PATH');
     }
     toxiproxy = installToxiproxy(go.binary, progress);
-  }
-  const sandbox = probeNamespaces();
-  if (!sandbox.ok) {
-    throw new HarnessError('SANDBOX_UNAVAILABLE', `cannot create the run's namespaces (${sandbox.detail}): run as root, or enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1); see npx gomod-chaos doctor`);
   }
   return { go, toxiproxyBinary: toxiproxy.path };
 }

@@ -13,12 +13,12 @@ import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
 import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
 import type { Backend } from '../sandbox/backend.ts';
-import { dockerEngine, startDockerSandbox } from '../sandbox/docker/backend.ts';
-import { imageSource } from '../sandbox/docker/images.ts';
-import { namespaceMode, startSandbox } from '../sandbox/netns.ts';
+import { SANDBOX_BACKENDS } from '../sandbox/backends.ts';
+import { namespaceMode } from '../sandbox/netns.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
 import { lockOutDir } from '../runner/out-lock.ts';
+import { RunInterrupt } from './interrupt.ts';
 import { readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
 import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
@@ -95,13 +95,10 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new HarnessError('BAD_INPUT', `two scenarios are named ${JSON.stringify(duplicate)}: scenario names must be unique in a run`);
 
-  if (options.backend === 'docker') {
-    imageSource();
-    await dockerEngine();
-    for (const s of scenarios) {
-      if (typeof s.workload === 'function') throw new HarnessError('BAD_INPUT', `${s.name}: a script workload runs only on --backend netns (its scenario file is not in the client container); use a named workload (download, build, test, list-updates) with docker`);
-      const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
-      if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
+  await SANDBOX_BACKENDS[options.backend ?? 'netns'].preflight(scenarios);
+  for (const s of scenarios) {
+    if (options.backend === 'docker' && typeof s.workload === 'function') {
+      throw new HarnessError('BAD_INPUT', `${s.name}: a script workload runs only on --backend netns (its scenario file is not in the client container); use a named workload (download, build, test, list-updates) with docker`);
     }
   }
   const prereq = checkPrerequisites({ installMissing: true });
@@ -217,19 +214,21 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   const { options, scenarios, outDir, resultsFile } = run;
   progress(`gomod-chaos: ${scenarios.length} scenario(s), ${planned} trials${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ''}, ${remaining.length} to run, ${run.goVersions.join(', ')} -> ${outDir}`);
   const bar = new Progress(planned, planned - remaining.length);
-  let interrupted = false;
+  const interrupt = new RunInterrupt((line) => bar.note(line));
   let failure: unknown;
   try {
     for (const { scenario, trials } of schedule(scenarios, remaining, Boolean(options.against))) {
+      if (interrupt.interrupted) break;
       if (trials.length === 0) continue;
-      interrupted = await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar });
-      if (interrupted) break;
+      await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar, interrupt });
     }
   } catch (err) {
     failure = err;
   } finally {
+    interrupt.dispose();
     bar.stop();
   }
+  const interrupted = interrupt.interrupted;
   if (failure && !existsSync(resultsFile)) throw failure;
   const { records, markdown, report } = writeReports(outDir, { title: run.defaultName });
   for (const p of report.skippedLines) progress(`warning: ${p}`);
@@ -276,10 +275,11 @@ interface RunContext {
   toolchains: GoToolchain[];
   resultsFile: string;
   bar: Progress;
+  interrupt: RunInterrupt;
 }
 
-/** One scenario's trials in one sandbox. Returns whether the run was interrupted. */
-async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<boolean> {
+/** One scenario's trials in one sandbox. */
+async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<void> {
   const corpus = scenario.project ? await projectSnapshot(scenario.project) : await ensureCorpus(scenario.corpus, cacheDir());
   const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
   const e = effective(scenario, options);
@@ -314,35 +314,25 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     else if (event.type === 'error') sandboxError = event;
     else if (event.type === 'done') interrupted ||= event.interrupted;
   };
-  const sandbox =
-    options.backend === 'docker'
-      ? startDockerSandbox(sandboxConfig, { goroot: dirname(dirname(ctx.toolchains[0]!.binary)), goVersion: ctx.toolchains[0]!.version, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent)
-      : startSandbox(sandboxConfig, onEvent);
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
-    interrupted = true;
-    if (interrupts === 1) {
-      ctx.bar.note('interrupt: stopping after killing the trial in flight (Ctrl-C again to kill at once)');
-      sandbox.requestStop();
-    } else sandbox.kill();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  if (ctx.interrupt.interrupted) {
+    // Ctrl-C while the scenario was prepared: no sandbox
+    rmSync(scratchDir, { recursive: true, force: true });
+    return;
+  }
+  const sandbox = SANDBOX_BACKENDS[options.backend ?? 'netns'].start({ config: sandboxConfig, go: ctx.toolchains[0]!, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent);
+  ctx.interrupt.attach(sandbox);
   let exit;
   try {
     exit = await sandbox.exited;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    ctx.interrupt.detach();
     rmSync(scratchDir, { recursive: true, force: true });
   }
   if (sandboxError) {
     if (sandboxError.code === 'DOCKER' || sandboxError.code === 'BAD_INPUT') throw new HarnessError(sandboxError.code, `${scenario.name}: ${sandboxError.message}`);
     throw new HarnessError('COMPONENT_START', `${scenario.name}: the run failed inside the sandbox: ${sandboxError.message}`);
   }
-  if (exit.code !== 0 && !interrupted) {
+  if (exit.code !== 0 && !interrupted && !ctx.interrupt.interrupted) {
     throw new HarnessError('COMPONENT_START', `${scenario.name}: the sandbox exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.split('\n').slice(-3).join(' | ') || 'no output'}`);
   }
-  return interrupted;
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
+import { FaultSet } from '../faults/fault-set.ts';
 import { duration, ipAddress, pattern, probability, timed } from '../faults/schema.ts';
 import type { Random } from '../random.ts';
-import { ActedCounter } from '../faults/acted.ts';
 
 const recordTypes = z.array(z.enum(['A', 'AAAA'])).min(1).optional();
 
@@ -46,31 +45,24 @@ export interface DnsDecision {
   delayMs: number;
 }
 
-interface ActiveDnsFault {
-  fault: DnsFault;
-  window: Window;
-}
-
 /** Decides each answer: the zone's records, changed by whichever faults are active for the name. */
 export class DnsPolicy {
-  private faults: ActiveDnsFault[] = [];
+  readonly faults = new FaultSet<DnsFault>();
   private random: Random | undefined;
   /** How many answers each fault changed this trial. */
-  readonly acted = new ActedCounter();
+  readonly acted = this.faults.acted;
 
   setFaults(faults: readonly DnsFault[], random: Random): void {
-    this.faults = faults.map((fault) => ({ fault, window: windowOf(fault) }));
+    this.faults.set(faults);
     this.random = random;
-    this.acted.reset(faults);
   }
 
   clear(): void {
-    this.faults = [];
-    this.acted.reset([]);
+    this.faults.clear();
   }
 
   get aaaaNowhere(): boolean {
-    return this.faults.some((f) => f.fault.kind === 'dns-aaaa-nowhere');
+    return this.faults.all().some((f) => f.kind === 'dns-aaaa-nowhere');
   }
 
   decide(name: string, type: string, transport: 'udp' | 'tcp', zone: DnsAnswerSet | undefined, baseTtlSec: number, elapsedMs: number): DnsDecision {
@@ -82,8 +74,7 @@ export class DnsPolicy {
       authoritative: true,
       delayMs: 0,
     };
-    for (const { fault, window } of this.faults) {
-      if (!activeAt(window, elapsedMs) || !matchesPattern(fault.match, name)) continue;
+    for (const fault of this.faults.active(name, elapsedMs)) {
       if ('types' in fault && fault.types && !fault.types.includes(type as 'A' | 'AAAA')) continue;
       // dns-flaky acts only when its draw fails the query, dns-truncate only over UDP
       if (fault.kind !== 'dns-flaky' && !(fault.kind === 'dns-truncate' && transport !== 'udp')) this.acted.add(fault);

@@ -2,7 +2,8 @@ import dns2 from 'dns2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
-import { DnsPolicy, type DnsAnswerSet, type DnsRcode } from './faults.ts';
+import type { Random } from '../random.ts';
+import { DnsPolicy, type DnsAnswerSet, type DnsFault, type DnsRcode } from './faults.ts';
 import { listenDns, type DnsListener } from './listen.ts';
 
 const { Packet } = dns2;
@@ -53,6 +54,20 @@ export class FakeResolver {
 
   async stop(): Promise<void> {
     await this.listener?.close();
+  }
+
+  /** The trial's DNS faults (every component: setFaults / clearFaults / drainLog). */
+  setFaults(faults: readonly DnsFault[], random: Random): void {
+    this.policy.setFaults(faults, random);
+  }
+
+  clearFaults(): void {
+    this.policy.clear();
+  }
+
+  /** The queries logged since the last drain; the log starts empty again. */
+  drainLog(): DnsQueryLogEntry[] {
+    return this.log.splice(0);
   }
 
   private async answer(request: InstanceType<typeof Packet>, send: (p: InstanceType<typeof Packet>) => void, transport: 'udp' | 'tcp'): Promise<void> {

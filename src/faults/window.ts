@@ -21,10 +21,6 @@ export function windowOf(timed: Timed): Window {
   return { fromMs: timed.from ?? 0, untilMs: timed.until ?? Infinity };
 }
 
-export function activeAt(window: Window, elapsedMs: number): boolean {
-  return elapsedMs >= window.fromMs && elapsedMs < window.untilMs;
-}
-
 /** A host pattern: exact, or with '*' matching any run of characters ("*.golang.org", "*"). */
 export function matchesPattern(pattern: string, name: string): boolean {
   return globMatches(pattern, name, { ignoreCase: true });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ActedCounter } from '../faults/acted.ts';
-import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
+import { FaultSet } from '../faults/fault-set.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
 
 /**
@@ -23,23 +22,21 @@ export const firewallFaultSchemas = [
 export type FirewallFault = z.infer<(typeof firewallFaultSchemas)[number]>;
 
 export class FirewallRules {
-  private rules: Array<{ fault: FirewallFault; window: Window }> = [];
+  readonly faults = new FaultSet<FirewallFault>();
   /** How many connections each rule acted on this trial. */
-  readonly acted = new ActedCounter();
+  readonly acted = this.faults.acted;
 
   setFaults(faults: readonly FirewallFault[]): void {
-    this.rules = faults.map((fault) => ({ fault, window: windowOf(fault) }));
-    this.acted.reset(faults);
+    this.faults.set(faults);
   }
 
   clear(): void {
-    this.rules = [];
-    this.acted.reset([]);
+    this.faults.clear();
   }
 
   /** The first active rule for this SNI, if any. */
   ruleFor(sni: string, elapsedMs: number): FirewallFault | undefined {
-    const fault = this.rules.find((r) => activeAt(r.window, elapsedMs) && matchesPattern(r.fault.match, sni))?.fault;
+    const fault = this.faults.active(sni, elapsedMs)[0];
     if (fault) this.acted.add(fault);
     return fault;
   }

@@ -99,6 +99,20 @@ export class Firewall {
     this.clock = options.clock ?? new TrialClock();
   }
 
+  /** The trial's TLS/SNI faults (every component: setFaults / clearFaults / drainLog). */
+  setFaults(faults: readonly FirewallFault[]): void {
+    this.rules.setFaults(faults);
+  }
+
+  clearFaults(): void {
+    this.rules.clear();
+  }
+
+  /** The connections logged since the last drain; the log starts empty again. */
+  drainLog(): FirewallConnectionLogEntry[] {
+    return this.connections.splice(0);
+  }
+
   async start(): Promise<void> {
     for (const { host, port } of this.options.listen) {
       const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));

@@ -2,8 +2,7 @@ import http2 from 'node:http2';
 import { z } from 'zod';
 import { globMatches } from '../faults/glob.ts';
 import { duration, pattern, probability, timed } from '../faults/schema.ts';
-import { ActedCounter } from '../faults/acted.ts';
-import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
+import { FaultSet } from '../faults/fault-set.ts';
 import type { Random } from '../random.ts';
 
 /** A glob on the request path (after percent-decoding): '*' matches any run of characters, '/' included. */
@@ -101,44 +100,35 @@ export interface OriginFaultDecision {
   goaway?: { code: number };
 }
 
-interface ActiveOriginFault {
-  fault: OriginFault;
-  window: Window;
-}
-
 /**
  * Decides each request: the first matching active fault of each effect applies (the status, the
  * first-byte delay, the cut of the body, no response at all, the GOAWAY of the session).
  */
 export class OriginFaultPolicy {
-  private faults: ActiveOriginFault[] = [];
+  readonly faults = new FaultSet<OriginFault>();
   private random: Random | undefined;
   /** Per HTTP/2 session, matching streams seen by each h2-goaway fault. */
-  private streamCounts = new WeakMap<object, Map<ActiveOriginFault, number>>();
+  private streamCounts = new WeakMap<object, Map<OriginFault, number>>();
 
   /** How many requests each fault acted on this trial. */
-  readonly acted = new ActedCounter();
+  readonly acted = this.faults.acted;
 
   setFaults(faults: readonly OriginFault[], random: Random): void {
-    this.faults = faults.map((fault) => ({ fault, window: windowOf(fault) }));
+    this.faults.set(faults);
     this.random = random;
     this.streamCounts = new WeakMap();
-    this.acted.reset(faults);
   }
 
   clear(): void {
-    this.faults = [];
+    this.faults.clear();
     this.streamCounts = new WeakMap();
-    this.acted.reset([]);
   }
 
   decide(request: OriginRequestContext): OriginFaultDecision {
     const decision: OriginFaultDecision = { kinds: [], firstByteDelayMs: 0, noResponse: false };
     let firstByteDelayed = false;
     const isH2 = request.protocol === 'h2';
-    for (const active of this.faults) {
-      const { fault, window } = active;
-      if (!activeAt(window, request.elapsedMs) || !matchesPattern(fault.match, request.host)) continue;
+    for (const fault of this.faults.active(request.host, request.elapsedMs)) {
       if (!pathMatches(fault.path ?? '*', request.path)) continue;
       switch (fault.kind) {
         case 'http-status':
@@ -166,8 +156,8 @@ export class OriginFaultPolicy {
           if (!isH2 || !request.session || decision.goaway) continue;
           let counts = this.streamCounts.get(request.session);
           if (!counts) this.streamCounts.set(request.session, (counts = new Map()));
-          const seen = (counts.get(active) ?? 0) + 1;
-          counts.set(active, seen);
+          const seen = (counts.get(fault) ?? 0) + 1;
+          counts.set(fault, seen);
           if (seen !== fault.afterStreams) continue;
           decision.goaway = { code: h2ErrorCode(fault.code ?? 'NO_ERROR') };
           break;

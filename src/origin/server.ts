@@ -5,7 +5,8 @@ import { createReadStream } from 'node:fs';
 import { TrialClock } from '../faults/window.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { debug } from '../log.ts';
-import { OriginFaultPolicy, statusBody, type OriginFaultDecision } from './faults.ts';
+import type { Random } from '../random.ts';
+import { OriginFaultPolicy, statusBody, type OriginFault, type OriginFaultDecision } from './faults.ts';
 import type { Site, SiteResponse } from './goproxy-site.ts';
 
 const log = debug('origin');
@@ -93,6 +94,23 @@ export class Origin {
       this.contexts.set(host.name, tls.createSecureContext({ cert: host.certificate.certPem, key: host.certificate.keyPem }));
       this.sites.set(host.name, host.site);
     }
+  }
+
+  /** The trial's HTTP and HTTP/2 faults (every component: setFaults / clearFaults / drainLog). */
+  setFaults(faults: readonly OriginFault[], random: Random): void {
+    this.faults.setFaults(faults, random);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /**
+   * Handshakes and requests logged since the last drain; the log starts empty again. A request
+   * still in flight keeps updating its entry (duration, bytes) after the drain.
+   */
+  drainLog(): { handshakes: OriginHandshakeLogEntry[]; requests: OriginRequestLogEntry[] } {
+    return { handshakes: this.handshakes.splice(0), requests: this.requests.splice(0) };
   }
 
   async start(): Promise<void> {

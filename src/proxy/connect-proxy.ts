@@ -193,6 +193,11 @@ export class ConnectProxy {
     this.policy.clear();
   }
 
+  /** The CONNECTs logged since the last drain; the log starts empty again. */
+  drainLog(): ProxyLogEntry[] {
+    return this.log.splice(0);
+  }
+
   private track(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));

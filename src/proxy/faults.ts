@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ActedCounter } from '../faults/acted.ts';
-import { activeAt, matchesPattern, windowOf, type Window } from '../faults/window.ts';
+import { FaultSet } from '../faults/fault-set.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
 
 /** Faults of the corporate explicit proxy (HTTP CONNECT), matched against the CONNECT target host. */
@@ -21,25 +20,18 @@ export interface ProxyRefusal {
   reason: string;
 }
 
-interface ActiveProxyFault {
-  fault: ProxyFault;
-  window: Window;
-}
-
 /** Decides what the proxy does with a CONNECT: how long it waits first, and whether it refuses. */
 export class ProxyPolicy {
-  private faults: ActiveProxyFault[] = [];
+  readonly faults = new FaultSet<ProxyFault>();
   /** How many CONNECTs each fault delayed or refused this trial. */
-  readonly acted = new ActedCounter();
+  readonly acted = this.faults.acted;
 
   setFaults(faults: readonly ProxyFault[]): void {
-    this.faults = faults.map((fault) => ({ fault, window: windowOf(fault) }));
-    this.acted.reset(faults);
+    this.faults.set(faults);
   }
 
   clear(): void {
-    this.faults = [];
-    this.acted.reset([]);
+    this.faults.clear();
   }
 
   /** The total added latency for a CONNECT to host (0 when no latency fault is active). */
@@ -75,7 +67,7 @@ export class ProxyPolicy {
   }
 
   private active(host: string, elapsedMs: number): ProxyFault[] {
-    return this.faults.filter(({ fault, window }) => activeAt(window, elapsedMs) && matchesPattern(fault.match ?? '*', host)).map(({ fault }) => fault);
+    return this.faults.active(host, elapsedMs);
   }
 }
 

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { escapeHtml } from './escape-html.ts';
 import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { renderFaultsActed } from './html-faults.ts';
 import { fieldLines, partialNotice } from './run-facts.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
-import { escapeHtml } from './escape-html.ts';
 
 /**
  * report.html: one self-contained file (every script and style inline, nothing loaded from the
@@ -33,7 +33,7 @@ export function renderHtml(report: Report): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="gomod-chaos">
 <title>${escapeHtml(report.title)} — gomod-chaos report</title>
-<style>${CSS}${EXPECT_CSS}</style>
+<style>${asset('style.css')}${EXPECT_CSS}</style>
 </head>
 <body>
 <header>
@@ -54,7 +54,7 @@ ${scenarios}
 <script type="application/json" id="report-data">${jsonForScript(report)}</script>
 <script>${library('chart.js', 'chart.umd.min.js')}</script>
 <script>${library('@sgratzl/chartjs-chart-boxplot', 'index.umd.min.js')}</script>
-<script>${CLIENT}</script>
+<script>${asset('client.js')}</script>
 </body>
 </html>
 `;
@@ -304,276 +304,14 @@ function fmtInterval(i: Interval, fmt: (v: number) => string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Style and the page's script
+// Style and the page's script: files beside this one (src/report/html/, copied to dist by the build)
 
-const CSS = `
-:root { --fg: #1d232a; --muted: #5d6875; --line: #d8dde3; --bg: #fff; --panel: #f5f7f9; --better: #17803d; --worse: #c62828; --same: #6b7280; }
-* { box-sizing: border-box; }
-body { margin: 0; padding: 24px 32px 48px; color: var(--fg); background: var(--bg); font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; max-width: 1400px; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 19px; margin: 0 0 6px; }
-.box h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); margin-bottom: 8px; }
-.meta, .note, .sub, .ci, figcaption, caption { color: var(--muted); }
-.meta { margin: 0 0 16px; }
-.boxes { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 16px; }
-.box { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; }
-dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 14px; margin: 0; }
-dt { font-weight: 600; }
-dd { margin: 0; overflow-wrap: anywhere; }
-dd.json { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.warning { margin: 16px 0 0; padding: 10px 14px; border: 1px solid #e0a800; background: #fff8e1; border-radius: 6px; }
-.warning ul { margin: 6px 0 0; padding-left: 20px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
-.toc { margin: 16px 0 0; }
-a { color: #1a5fb4; }
-.scenario { margin-top: 32px; padding-top: 20px; border-top: 2px solid var(--line); }
-.description { margin: 0 0 12px; max-width: 900px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 16px; margin-bottom: 16px; }
-.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px 10px; min-width: 0; }
-figcaption { font-size: 13px; font-weight: 600; margin-bottom: 4px; }
-.canvas-box { position: relative; height: 300px; }
-.chart-error { color: var(--worse); }
-.table-box { overflow-x: auto; }
-table.cells { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 13px; }
-caption { text-align: left; font-size: 12px; padding: 0 0 4px; }
-th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; vertical-align: top; }
-th:nth-child(-n+2), td:nth-child(-n+2), td.classes, th:last-child { text-align: left; }
-th { background: var(--panel); font-weight: 600; vertical-align: bottom; cursor: pointer; user-select: none; position: relative; padding-right: 18px; }
-th:hover { background: #e9edf1; }
-th[aria-sort="ascending"]::after { content: "▲"; position: absolute; right: 5px; font-size: 9px; bottom: 8px; }
-th[aria-sort="descending"]::after { content: "▼"; position: absolute; right: 5px; font-size: 9px; bottom: 8px; }
-tbody tr:nth-child(even) { background: #fafbfc; }
-tbody tr:hover { background: #eef4fb; }
-td { white-space: nowrap; }
-td.classes { white-space: normal; min-width: 150px; }
-td .ci { display: block; }
-.sub { display: block; font-size: 11px; }
-.ci { font-size: 12px; }
-.na { color: #9aa3ad; }
-.verdict { font-weight: 600; padding: 1px 7px; border-radius: 10px; font-size: 12px; }
-.v-better { color: #fff; background: var(--better); }
-.v-worse { color: #fff; background: var(--worse); }
-.v-same { color: #fff; background: var(--same); }
-.v-unsure { color: var(--ink, #222); background: #f3e2b3; }
-.v-base { color: var(--muted); background: #e6e9ed; }
-.fc { display: inline-block; background: #fdecea; color: #8a1c1c; border-radius: 3px; padding: 0 5px; margin: 0 2px 2px 0; font-size: 12px; }
-@media (max-width: 900px) { body { padding: 16px; } .boxes { grid-template-columns: 1fr; } .charts { grid-template-columns: 1fr; } }
-@media print { .canvas-box { height: 240px; } th { cursor: default; } }
-`;
-
-/** The page's own script (plain ES5-ish JS: no template literals, so it can live in this string). */
-const CLIENT = String.raw`
-(function () {
-  'use strict';
-
-  // Sortable tables: click a header; again to reverse. Empty keys sort last either way.
-  function sortTable(table, th) {
-    var col = Number(th.getAttribute('data-col'));
-    var numeric = th.getAttribute('data-type') === 'number';
-    var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
-    var heads = table.querySelectorAll('thead th');
-    for (var i = 0; i < heads.length; i++) heads[i].setAttribute('aria-sort', 'none');
-    th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.forEach(function (r, i) { r._order = i; });
-    rows.sort(function (a, b) {
-      var x = a.cells[col].getAttribute('data-sort');
-      var y = b.cells[col].getAttribute('data-sort');
-      if (x === '' && y === '') return a._order - b._order;
-      if (x === '') return 1;
-      if (y === '') return -1;
-      var c = numeric ? Number(x) - Number(y) : x.localeCompare(y, undefined, { numeric: true });
-      return c !== 0 ? c * dir : a._order - b._order;
-    });
-    rows.forEach(function (r) { body.appendChild(r); });
-  }
-  Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
-    Array.prototype.forEach.call(table.querySelectorAll('thead th'), function (th) {
-      th.tabIndex = 0;
-      th.addEventListener('click', function () { sortTable(table, th); });
-      th.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sortTable(table, th); }
-      });
-    });
-  });
-
-  var report = JSON.parse(document.getElementById('report-data').textContent);
-
-  function fail(message) {
-    Array.prototype.forEach.call(document.querySelectorAll('.canvas-box'), function (box) {
-      var p = document.createElement('p');
-      p.className = 'chart-error';
-      p.textContent = message;
-      box.replaceChildren(p);
-    });
-  }
-  if (typeof Chart === 'undefined' || typeof ChartBoxPlot === 'undefined') {
-    fail('The chart library did not load: charts are not shown.');
-    return;
-  }
-
-  var goVersions = {};
-  report.scenarios.forEach(function (s) { s.cells.forEach(function (c) { goVersions[c.goVersion] = true; }); });
-  var multiGo = Object.keys(goVersions).length > 1;
-  function label(c) { return multiGo ? c.mitigation + ' · ' + c.goVersion : c.mitigation; }
-  function labelLines(c) {
-    var lines = [c.mitigation];
-    if (multiGo) lines.push(c.goVersion);
-    if (c.durationsMs.length === 0) lines.push('(no ok trial)');
-    return lines;
-  }
-  function ms(v) { return v >= 10000 ? (v / 1000).toFixed(1) + ' s' : v >= 1000 ? (v / 1000).toFixed(2) + ' s' : Math.round(v) + ' ms'; }
-
-  var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-  var FAILURE_PALETTE = ['#c62828', '#ef6c00', '#f9a825', '#6a1b9a', '#ad1457', '#4e342e', '#283593', '#00838f', '#558b2f', '#757575'];
-  function color(i) { return PALETTE[i % PALETTE.length]; }
-  function alpha(hex, a) {
-    var n = parseInt(hex.slice(1), 16);
-    return 'rgba(' + ((n >> 16) & 255) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + a + ')';
-  }
-
-  Chart.defaults.animation = false;
-  Chart.defaults.maintainAspectRatio = false;
-  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-  Chart.defaults.color = '#1d232a';
-
-  function make(id, config) {
-    var canvas = document.getElementById(id);
-    if (!canvas) return;
-    try {
-      new Chart(canvas, config);
-    } catch (e) {
-      var p = document.createElement('p');
-      p.className = 'chart-error';
-      p.textContent = 'This chart could not be drawn: ' + (e && e.message ? e.message : e);
-      canvas.parentNode.replaceChildren(p);
-      throw e;
-    }
-  }
-
-  report.scenarios.forEach(function (s, si) {
-    var cells = s.cells;
-
-    make('box-' + si, {
-      type: 'boxplot',
-      data: {
-        labels: cells.map(labelLines),
-        datasets: [{
-          label: 'time (ms)',
-          data: cells.map(function (c) { return c.durationsMs.slice(); }),
-          backgroundColor: cells.map(function (c, i) { return alpha(color(i), 0.25); }),
-          borderColor: cells.map(function (c, i) { return color(i); }),
-          borderWidth: 1.5,
-          medianColor: cells.map(function (c, i) { return color(i); }),
-          itemRadius: 2.5,
-          itemStyle: 'circle',
-          itemBackgroundColor: 'rgba(29,35,42,0.55)',
-          itemBorderWidth: 0,
-          outlierRadius: 3.5,
-          outlierBackgroundColor: cells.map(function (c, i) { return color(i); }),
-          meanRadius: 0,
-          maxBarThickness: 70,
-        }],
-      },
-      options: {
-        plugins: {
-          legend: { display: false },
-          tooltip: {
-            callbacks: {
-              title: function (items) { return items.length ? label(cells[items[0].dataIndex]) : ''; },
-            },
-          },
-        },
-        scales: {
-          y: { beginAtZero: true, title: { display: true, text: 'time (ms)' } },
-          x: { ticks: { autoSkip: false } },
-        },
-      },
-    });
-
-    var ecdf = [];
-    cells.forEach(function (c, i) {
-      if (c.durationsMs.length === 0) return;
-      var sorted = c.durationsMs.slice().sort(function (a, b) { return a - b; });
-      var points = [{ x: sorted[0], y: 0 }];
-      // share of ALL trials of the cell done by time t: failures and timeouts never arrive, so a
-      // failure-heavy cell levels off at its success rate instead of looking complete
-      sorted.forEach(function (t, k) { points.push({ x: t, y: (k + 1) / c.n }); });
-      ecdf.push({
-        label: label(c) + ' (' + sorted.length + '/' + c.n + ' ok)',
-        data: points,
-        stepped: true,
-        borderColor: color(i),
-        backgroundColor: color(i),
-        borderWidth: 2,
-        pointRadius: 0,
-        pointHitRadius: 6,
-        fill: false,
-      });
-    });
-    make('ecdf-' + si, {
-      type: 'line',
-      data: { datasets: ecdf },
-      options: {
-        parsing: false,
-        interaction: { mode: 'nearest', intersect: false },
-        plugins: {
-          legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 2 } },
-          tooltip: {
-            callbacks: {
-              label: function (item) {
-                return item.dataset.label + ': ' + Math.round(item.parsed.y * 100) + ' % within ' + ms(item.parsed.x);
-              },
-            },
-          },
-        },
-        scales: {
-          x: { type: 'linear', title: { display: true, text: 'time (ms)' } },
-          y: { min: 0, max: 1, title: { display: true, text: 'share of all trials' },
-               ticks: { callback: function (v) { return Math.round(v * 100) + ' %'; } } },
-        },
-      },
-    });
-
-    var totals = {};
-    cells.forEach(function (c) {
-      Object.keys(c.failureClasses).forEach(function (k) { totals[k] = (totals[k] || 0) + c.failureClasses[k]; });
-    });
-    var classes = Object.keys(totals).filter(function (k) { return totals[k] > 0; })
-      .sort(function (a, b) { return totals[b] - totals[a] || (a < b ? -1 : 1); });
-    if (classes.length) {
-      make('failures-' + si, {
-        type: 'bar',
-        data: {
-          labels: cells.map(function (c) { return multiGo ? [c.mitigation, c.goVersion] : c.mitigation; }),
-          datasets: classes.map(function (k, j) {
-            return {
-              label: k,
-              data: cells.map(function (c) { return c.failureClasses[k] || 0; }),
-              backgroundColor: FAILURE_PALETTE[j % FAILURE_PALETTE.length],
-              maxBarThickness: 70,
-            };
-          }),
-        },
-        options: {
-          plugins: {
-            legend: { position: 'bottom', labels: { boxWidth: 14 } },
-            tooltip: {
-              callbacks: {
-                footer: function (items) {
-                  var c = items.length ? cells[items[0].dataIndex] : null;
-                  return c ? c.fail + c.timeout + ' of ' + c.n + ' trials failed' : '';
-                },
-              },
-            },
-          },
-          scales: {
-            x: { stacked: true, ticks: { autoSkip: false } },
-            y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'trials' } },
-          },
-        },
-      });
-    }
-  });
-})();
-`;
+/** A file of src/report/html/ (dist/report/html/ once built), ready to inline (no `</script`). */
+function asset(name: string): string {
+  const key = `asset:${name}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const code = readFileSync(new URL(`./html/${name}`, import.meta.url), 'utf8').replace(/<\/(script|style)/gi, '<\\/$1');
+  cache.set(key, code);
+  return code;
+}

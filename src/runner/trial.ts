@@ -9,7 +9,7 @@ import { prepareClient, type PreparedClient } from '../mitigations/apply.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import type { FakeInternet } from '../topology/fake-internet.ts';
-import type { Observations } from './observations.ts';
+import { observationsOf, type Observations } from './observations.ts';
 import { errorMessage } from '../errors.ts';
 import { classifyFailure } from './classify.ts';
 import { RECORD_SCHEMA, type TrialRecord } from './record.ts';
@@ -107,7 +107,7 @@ async function measure(spec: TrialSpec, ctx: TrialContext, trialDir: string, sta
   } finally {
     await prepared.client.stop();
   }
-  const seen = await ctx.internet.observe();
+  const seen = await observe(ctx.internet);
   return { ...recordBase(spec, ctx.backend, started, seen), workload: workloadLabel(ctx.workload ?? 'download'), ...classifyTrial(execution, prepared.client) };
 }
 
@@ -189,10 +189,15 @@ function classifyTrial(execution: Execution, client: PreparedClient): Verdict {
   };
 }
 
+/** What the hosts of the fake internet saw since the trial began. */
+async function observe(internet: FakeInternet): Promise<Observations> {
+  return observationsOf(await internet.hostLogs(), internet.plan);
+}
+
 /** The record of a trial the harness itself could not carry out. */
 async function harnessError(spec: TrialSpec, ctx: TrialContext, started: Started, failureClass: string, message: string): Promise<TrialResult> {
   // what the components saw is kept when they can still say it
-  const seen = await ctx.internet.observe().catch(() => EMPTY_OBSERVATIONS);
+  const seen = await observe(ctx.internet).catch(() => EMPTY_OBSERVATIONS);
   return {
     ...recordBase(spec, ctx.backend, started, seen),
     outcome: 'harness-error',

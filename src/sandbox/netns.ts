@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { HarnessError } from '../errors.ts';
 import type { SandboxExit, SandboxHandle } from './backend.ts';
+import type { SandboxBackend } from './sandbox-backend.ts';
 import type { SandboxEvent, SandboxRunConfig } from './run-config.ts';
 
 export type NamespaceMode = 'root' | 'rootless';
@@ -53,7 +55,7 @@ function innerEntry(): string {
 }
 
 /** Starts the run inside a fresh sandbox. Events arrive as the sandbox reports them. */
-export function startSandbox(config: SandboxRunConfig, onEvent: (event: SandboxEvent) => void): SandboxHandle {
+function startSandbox(config: SandboxRunConfig, onEvent: (event: SandboxEvent) => void): SandboxHandle {
   const configFile = join(config.scratchDir, 'run-config.json');
   writeFileSync(configFile, JSON.stringify(config));
   const spawnedAt = performance.now();
@@ -91,3 +93,14 @@ export function startSandbox(config: SandboxRunConfig, onEvent: (event: SandboxE
     exited,
   };
 }
+
+/** This machine's namespaces: the run needs to be able to create them. */
+export const netnsBackend: SandboxBackend = {
+  async preflight() {
+    const sandbox = probeNamespaces();
+    if (!sandbox.ok) {
+      throw new HarnessError('SANDBOX_UNAVAILABLE', `cannot create the run's namespaces (${sandbox.detail}): run as root, or enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1); see npx gomod-chaos doctor`);
+    }
+  },
+  start: ({ config }, onEvent) => startSandbox(config, onEvent),
+};

@@ -16,6 +16,8 @@ const cellExpectationSchema = z.strictObject({
   successRate: comparison('a share from 0 to 1').optional(),
   /** Median time of the cell in milliseconds (a censored median counts as larger than any number). */
   medianMs: comparison('milliseconds').optional(),
+  /** Every fault the components count acted at least once over the cell's trials (none measured an unchanged network). */
+  everyFaultActs: z.literal(true).optional(),
 });
 
 export const expectSchema = z.record(z.string().min(1), cellExpectationSchema);
@@ -42,6 +44,7 @@ export interface MeasuredCell {
   harnessError: number;
   time: { median: { value: number | null } };
   failureClasses: Record<string, number>;
+  faultsActed?: Record<string, { total: number }>;
 }
 
 export function compare(value: number, spec: string): boolean {
@@ -78,6 +81,11 @@ function checkCell(name: string, want: CellExpectation, cell: MeasuredCell | und
     } else if (field === 'successRate') {
       const rate = cell.ok / judged;
       add(field, `success rate ${want.successRate}`, `${(rate * 100).toFixed(0)}% (${cell.ok}/${judged})`, compare(rate, want.successRate!));
+    } else if (field === 'everyFaultActs') {
+      const counted = Object.entries(cell.faultsActed ?? {});
+      const never = counted.filter(([, a]) => a.total === 0).map(([label]) => label);
+      const got = counted.length === 0 ? 'no fault counted' : never.length ? `never acted: ${never.join(', ')}` : `all ${counted.length} acted`;
+      add(field, 'every fault acts', got, counted.length > 0 && never.length === 0);
     } else if (field === 'medianMs') {
       const median = cell.time.median.value;
       const ok = median === null ? compare(Number.MAX_SAFE_INTEGER, want.medianMs!) && cell.timeout > 0 : compare(median, want.medianMs!);

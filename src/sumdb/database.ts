@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { escapeModulePath } from '../corpus/escape.ts';
 import type { CorpusModule } from '../corpus/generate.ts';
-import { activeAt, windowOf, type TrialClock, type Window } from '../faults/window.ts';
+import { FaultSet } from '../faults/fault-set.ts';
+import type { TrialClock } from '../faults/window.ts';
 import { notFound, type Site, type SiteResponse } from '../origin/goproxy-site.ts';
 import { matchesModule, type SumdbFault } from './faults.ts';
 import { NoteSigner, treeNoteText } from './note.ts';
@@ -109,11 +110,6 @@ interface View {
   fork?: ChecksumLog;
 }
 
-interface ActiveSumdbFault {
-  fault: SumdbFault;
-  window: Window;
-}
-
 export interface ChecksumDatabaseOptions {
   /** The database's name (the toolchain's default GOSUMDB name): the key's name and the proxy path /sumdb/<name>/. */
   name: string;
@@ -136,7 +132,8 @@ export class ChecksumDatabase {
   private readonly honest: View;
   /** Logs with wrong hashes, by the wrong-hash faults active. */
   private readonly variants = new Map<string, View>();
-  private faults: ActiveSumdbFault[] = [];
+  /** Its faults match module paths, not hosts: the set times them only. */
+  readonly faults = new FaultSet<SumdbFault>(() => undefined);
   private lookups = 0;
 
   constructor(options: ChecksumDatabaseOptions) {
@@ -162,14 +159,13 @@ export class ChecksumDatabase {
 
   /** A trial's faults; every log variant they can need is built now, before go starts. */
   setFaults(faults: readonly SumdbFault[]): void {
-    this.faults = faults.map((fault) => ({ fault, window: windowOf(fault) }));
+    this.faults.set(faults);
     this.lookups = 0;
-    const instants = new Set([0, ...this.faults.flatMap((f) => [f.window.fromMs, f.window.untilMs]).filter(Number.isFinite)]);
-    for (const ms of instants) this.viewAt(ms);
+    for (const ms of this.faults.edgesMs()) this.viewAt(ms);
   }
 
-  clear(): void {
-    this.faults = [];
+  clearFaults(): void {
+    this.faults.clear();
     this.lookups = 0;
   }
 
@@ -191,20 +187,24 @@ export class ChecksumDatabase {
     };
   }
 
-  private activeAt(elapsedMs: number): ActiveSumdbFault[] {
-    return this.faults.filter((f) => activeAt(f.window, elapsedMs));
+  private hasInconsistentTree(): boolean {
+    return this.faults.all().some((f) => f.kind === 'sumdb-inconsistent-tree');
+  }
+
+  private activeAt(elapsedMs: number): SumdbFault[] {
+    return this.faults.active(undefined, elapsedMs);
   }
 
   private viewAt(elapsedMs: number): View {
     const active = this.activeAt(elapsedMs);
-    const wrong = active.flatMap(({ fault }) => (fault.kind === 'sumdb-wrong-hash' ? [{ match: fault.match, file: fault.file ?? 'zip' }] : []));
+    const wrong = active.flatMap((fault) => (fault.kind === 'sumdb-wrong-hash' ? [{ match: fault.match, file: fault.file ?? 'zip' }] : []));
     let view = this.honest;
     if (wrong.length > 0) {
       const key = JSON.stringify(wrong);
       view = this.variants.get(key) ?? { log: this.withWrongHashes(wrong) };
       this.variants.set(key, view);
     }
-    if (!view.fork && this.faults.some((f) => f.fault.kind === 'sumdb-inconsistent-tree') && view.log.size > 0) view.fork = forkOf(view.log, this.signer);
+    if (!view.fork && this.hasInconsistentTree() && view.log.size > 0) view.fork = forkOf(view.log, this.signer);
     return view;
   }
 
@@ -233,14 +233,14 @@ export class ChecksumDatabase {
       if (id === undefined) return text(404, `not found: ${moduleVersion}\n`);
       const first = this.lookups++ === 0;
       const entry = view.log.entries[id]!;
-      const split = !first && view.fork && id < view.fork.size && this.activeAt(elapsedMs).some(({ fault }) => fault.kind === 'sumdb-inconsistent-tree' && matchesModule(fault.match, entry.path));
+      const split = !first && view.fork && id < view.fork.size && this.activeAt(elapsedMs).some((fault) => fault.kind === 'sumdb-inconsistent-tree' && matchesModule(fault.match, entry.path));
       return split ? view.fork!.lookup(id) : view.log.lookup(id);
     }
     if (path.startsWith('/tile/')) {
       const tile = parseTilePath(path.slice(1));
       if (!tile) return text(400, 'invalid tile syntax\n');
       // the fork's own tiles exist only for trials that show it (its paths never clash with the log's)
-      const fork = this.faults.some((f) => f.fault.kind === 'sumdb-inconsistent-tree') ? view.fork : undefined;
+      const fork = this.hasInconsistentTree() ? view.fork : undefined;
       const data = view.log.tiles.get(path.slice(1)) ?? fork?.tiles.get(path.slice(1)) ?? view.log.tile(tile);
       if (!data) return text(404, `not found: ${path.slice(1)}\n`);
       return { status: 200, contentType: tile.level < 0 ? 'text/plain; charset=UTF-8' : 'application/octet-stream', body: data };

@@ -7,7 +7,6 @@ import { matchesPattern, windowOf, TrialClock } from '../faults/window.ts';
 import type { Site } from '../origin/goproxy-site.ts';
 import { corpusSite } from '../project/site.ts';
 import { createRandom } from '../random.ts';
-import { observationsOf, type Observations } from '../runner/observations.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
@@ -194,11 +193,6 @@ export class FakeInternet {
     const wan = this.trial?.wan ?? [];
     if (wan.length) logs.wanActed = Object.fromEntries(wan.map((f) => [faultLabel(f), forwarded.filter((c) => c.sni !== undefined && matchesPattern(f.match, c.sni)).length]));
     return logs;
-  }
-
-  /** What the hosts saw since the trial began (runner/trial.ts may call observationsOf(hostLogs()) itself). */
-  async observe(): Promise<Observations> {
-    return observationsOf(await this.hostLogs(), this.plan);
   }
 
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */

@@ -91,107 +91,128 @@ export function wanPort(plan: NetworkPlan, name: string): number {
   return plan.addresses.wanFirstPort + plan.hosts.findIndex((h) => h.name === name);
 }
 
-/** Starts one host in this process; its faults are timed by `clock`. */
-export async function startHost(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
+/**
+ * What a host collected in this trial: what its component logged, drained into the host, so the
+ * trial can read it more than once; the next trial starts it empty.
+ */
+function trialLog<T>(drain: () => T[]): { read(): T[]; reset(): void } {
+  let seen: T[] = [];
+  return {
+    read: () => (seen = [...seen, ...drain()]),
+    reset: () => {
+      drain();
+      seen = [];
+    },
+  };
+}
+
+type HostFactory = (role: HostRole, plan: NetworkPlan, clock: TrialClock) => Promise<TrialHost>;
+
+const noClock = { startClock: async () => {} };
+
+/** The component contract every in-process host drives. */
+interface Component<L> {
+  clearFaults(): void;
+  drainLog(): L[];
+  stop(): Promise<void>;
+}
+
+/** A host around one component: `begin` hands it its layer's faults, `logsOf` names its log. */
+function componentHost<L>(role: HostRole, component: Component<L>, begin: TrialHost['begin'], logsOf: (seen: L[]) => HostLogs): TrialHost {
+  const log = trialLog(() => component.drainLog());
+  return {
+    role,
+    ...noClock,
+    begin,
+    logs: async () => logsOf(log.read()),
+    end: async () => {
+      component.clearFaults();
+      log.reset();
+    },
+    stop: () => component.stop(),
+  };
+}
+
+async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
   const a = plan.addresses;
-  const zone = () => new Map(plan.hosts.map((h) => [h.name, { a: [a.firewall], aaaa: a.firewallV6 ? [a.firewallV6] : [] }]));
-  const base = { role, startClock: async () => {}, stop: async () => {} };
-  switch (role) {
-    case 'dns':
-    case 'dns-dead': {
-      const dead = role === 'dns-dead';
-      const resolver = new FakeResolver({ address: dead ? a.deadResolver : a.resolver, port: a.dnsPort, ttlSec: 300, zone: zone(), clock, ...(dead ? { silent: true } : {}) });
-      await resolver.start();
-      return {
-        ...base,
-        begin: async (faults, random) => {
-          if (!dead) resolver.policy.setFaults(faults.dns, random);
-        },
-        logs: async () => (dead ? { deadDns: [...resolver.log] } : { dns: [...resolver.log], dnsActed: resolver.policy.acted.snapshot() }),
-        end: async () => {
-          resolver.policy.clear();
-          resolver.log.length = 0;
-        },
-        stop: () => resolver.stop(),
-      };
-    }
-    case 'firewall': {
-      const firewall = new Firewall({
-        listen: [{ host: a.firewall, port: a.httpsPort }, ...(a.firewallV6 ? [{ host: a.firewallV6, port: a.httpsPort }] : [])],
-        routes: new Map(plan.hosts.map((h) => [h.name, { host: a.wan, port: wanPort(plan, h.name) }])),
-        harnessCaPem: plan.pki.caCertPem,
-        inspectionCertificates: plan.pki.inspectionCertificates,
-        ...(plan.corporateProxy?.mandatory ? { onlyFrom: a.corporateProxy } : {}),
-        clock,
-      });
-      await firewall.start();
-      return {
-        ...base,
-        begin: async (faults) => firewall.rules.setFaults(faults.firewall),
-        logs: async () => ({ firewall: [...firewall.connections], firewallActed: firewall.rules.acted.snapshot() }),
-        end: async () => {
-          firewall.rules.clear();
-          firewall.connections.length = 0;
-        },
-        stop: () => firewall.stop(),
-      };
-    }
-    case 'origin': {
-      const corpusSite = await siteOfCorpus(plan.corpus);
-      const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
-      const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: corpusEntries(plan.corpus.modules), clock }) : undefined;
-      const siteFor = (host: PublicHost): Site => {
-        if (host.role === 'goproxy') return database && host.proxiesSumdb ? database.proxying(corpusSite) : corpusSite;
-        if (host.role === 'sumdb' && database) return database.site;
-        return emptySite;
-      };
-      const origin = new Origin({
-        address: a.origin,
-        port: a.httpsPort,
-        hosts: plan.hosts.map((h) => {
-          const certificate = plan.pki.hostCertificates[h.name];
-          if (!certificate) throw new Error(`no certificate for ${h.name}`);
-          return { name: h.name, certificate, site: siteFor(h) };
-        }),
-        clock,
-      });
-      await origin.start();
-      return {
-        ...base,
-        begin: async (faults, random) => {
-          origin.faults.setFaults(faults.origin, random);
-          database?.setFaults(faults.sumdb);
-        },
-        logs: async () => ({ handshakes: [...origin.handshakes], requests: origin.requests.map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot() }),
-        end: async () => {
-          origin.faults.clear();
-          database?.clear();
-          origin.handshakes.length = 0;
-          origin.requests.length = 0;
-        },
-        verifierKey: async () => database?.verifierKey,
-        stop: () => origin.stop(),
-      };
-    }
-    case 'proxy': {
-      const proxy = new ConnectProxy({
-        address: a.corporateProxy,
-        port: a.corporateProxyPort,
-        resolver: { address: a.resolver, port: a.dnsPort },
-        sourceAddress: a.corporateProxy,
-        clock,
-      });
-      await proxy.start();
-      return {
-        ...base,
-        begin: async (faults) => proxy.setFaults(faults.proxy),
-        logs: async () => ({ proxy: [...proxy.log], proxyActed: proxy.faultsActed() }),
-        end: async () => {
-          proxy.clearFaults();
-          proxy.log.length = 0;
-        },
-        stop: () => proxy.stop(),
-      };
-    }
-  }
+  const dead = role === 'dns-dead';
+  const zone = new Map(plan.hosts.map((h) => [h.name, { a: [a.firewall], aaaa: a.firewallV6 ? [a.firewallV6] : [] }]));
+  const resolver = new FakeResolver({ address: dead ? a.deadResolver : a.resolver, port: a.dnsPort, ttlSec: 300, zone, clock, ...(dead ? { silent: true } : {}) });
+  await resolver.start();
+  const begin: TrialHost['begin'] = async (faults, random) => {
+    if (!dead) resolver.setFaults(faults.dns, random);
+  };
+  return componentHost(role, resolver, begin, (queries) => (dead ? { deadDns: queries } : { dns: queries, dnsActed: resolver.policy.acted.snapshot() }));
+}
+
+async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
+  const a = plan.addresses;
+  const firewall = new Firewall({
+    listen: [{ host: a.firewall, port: a.httpsPort }, ...(a.firewallV6 ? [{ host: a.firewallV6, port: a.httpsPort }] : [])],
+    routes: new Map(plan.hosts.map((h) => [h.name, { host: a.wan, port: wanPort(plan, h.name) }])),
+    harnessCaPem: plan.pki.caCertPem,
+    inspectionCertificates: plan.pki.inspectionCertificates,
+    ...(plan.corporateProxy?.mandatory ? { onlyFrom: a.corporateProxy } : {}),
+    clock,
+  });
+  await firewall.start();
+  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({ firewall: connections, firewallActed: firewall.rules.acted.snapshot() }));
+}
+
+async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
+  const corpusSite = await siteOfCorpus(plan.corpus);
+  const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
+  const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: corpusEntries(plan.corpus.modules), clock }) : undefined;
+  const siteFor = (host: PublicHost): Site => {
+    if (host.role === 'goproxy') return database && host.proxiesSumdb ? database.proxying(corpusSite) : corpusSite;
+    if (host.role === 'sumdb' && database) return database.site;
+    return emptySite;
+  };
+  const origin = new Origin({
+    address: plan.addresses.origin,
+    port: plan.addresses.httpsPort,
+    hosts: plan.hosts.map((h) => {
+      const certificate = plan.pki.hostCertificates[h.name];
+      if (!certificate) throw new Error(`no certificate for ${h.name}`);
+      return { name: h.name, certificate, site: siteFor(h) };
+    }),
+    clock,
+  });
+  await origin.start();
+  const drains = trialLog(() => [origin.drainLog()]);
+  return {
+    role,
+    ...noClock,
+    begin: async (faults, random) => {
+      origin.setFaults(faults.origin, random);
+      database?.setFaults(faults.sumdb);
+    },
+    // requests still in flight update their entries: copies are taken at each read
+    logs: async () => {
+      const seen = drains.read();
+      return { handshakes: seen.flatMap((d) => d.handshakes), requests: seen.flatMap((d) => d.requests).map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot() };
+    },
+    end: async () => {
+      origin.clearFaults();
+      database?.clearFaults();
+      drains.reset();
+    },
+    verifierKey: async () => database?.verifierKey,
+    stop: () => origin.stop(),
+  };
+}
+
+async function startProxy(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
+  const a = plan.addresses;
+  const proxy = new ConnectProxy({ address: a.corporateProxy, port: a.corporateProxyPort, resolver: { address: a.resolver, port: a.dnsPort }, sourceAddress: a.corporateProxy, clock });
+  await proxy.start();
+  return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels, proxyActed: proxy.faultsActed() }));
+}
+
+/** Each role's host, as it starts in this process (the docker agent starts the same ones). */
+const HOST_FACTORIES: Record<HostRole, HostFactory> = { origin: startOrigin, firewall: startFirewall, dns: startDns, 'dns-dead': startDns, proxy: startProxy };
+
+/** Starts one host in this process; its faults are timed by `clock`. */
+export function startHost(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
+  return HOST_FACTORIES[role](role, plan, clock);
 }

@@ -8,9 +8,10 @@ const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-acted-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('faults that prove they fired (real run)', () => {
-  it('counts what each fault did per trial; a fault go never reaches is a warning in every report', { timeout: 120_000 }, async () => {
+  it('counts what each fault did per trial; a fault go never reaches is a warning in every report, and fails `everyFaultActs`', { timeout: 120_000 }, async () => {
     const result = await runCli(['run', 'test/fixtures/scenarios/unreached-fault.ts', '--out', out]);
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain('expectations: 1 of 2 FAILED:\n  unreached baseline: expected every fault acts, got never acted: dns-delay gomod.example');
     const records = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(records).toHaveLength(2);
     for (const r of records) {

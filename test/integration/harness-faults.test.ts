@@ -97,4 +97,18 @@ describe('the harness under faults of its own', () => {
     expect(readRecords(join(out, 'para-a', 'results.jsonl'))).toHaveLength(4);
     expect(readRecords(join(out, 'para-b', 'results.jsonl'))).toHaveLength(4);
   });
+
+  it('Ctrl-C at any moment, even between two sandboxes, stops cleanly with the report and the resume command', async () => {
+    const dir = join(out, 'early-interrupt');
+    // two scenarios: the interrupt lands while the run prepares, before or between sandboxes
+    const cli = startCli(['run', FIXTURE, 'test/fixtures/scenarios/latency-base.ts', '--reps', '1', '--out', dir]);
+    await waitFor('the run\'s first line', () => cli.child.pid && existsSync(join(dir, 'run.json')), 60_000);
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain(`--out ${dir} --resume`);
+    expect(existsSync(join(dir, 'report.md'))).toBe(true);
+    expect(existsSync(join(dir, '.gomod-chaos.lock'))).toBe(false);
+  });
 });
+

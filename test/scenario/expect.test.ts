@@ -54,6 +54,14 @@ describe('scenario expectations', () => {
     expect(checkExpectations(want, [{ ...ok, n: 2, ok: 0, harnessError: 2 }])[0]).toMatchObject({ ok: false, actual: 'only harness errors (2)' });
   });
 
+  it('everyFaultActs: met when every counted fault acted in the cell, failed naming the ones that never did', () => {
+    const want = { baseline: { everyFaultActs: true as const } };
+    const acted = { 'dns-delay proxy.golang.org': { total: 4 }, 'dns-delay gomod.example': { total: 0 } };
+    expect(checkExpectations(want, [measured({ faultsActed: acted })])[0]).toMatchObject({ ok: false, expected: 'every fault acts', actual: 'never acted: dns-delay gomod.example' });
+    expect(checkExpectations(want, [measured({ faultsActed: { 'dns-delay proxy.golang.org': { total: 4 } } })])[0]).toMatchObject({ ok: true, actual: 'all 1 acted' });
+    expect(checkExpectations(want, [measured()])[0]).toMatchObject({ ok: false, actual: 'no fault counted' });
+  });
+
   it('is validated at load: a bad comparison, an unknown cell, an unknown field', () => {
     expect(loadError({ name: 'x', expect: { baseline: { successRate: 'most' } } })).toContain('s.ts: expect.baseline.successRate: got "most"; allowed: a comparison with a number');
     expect(loadError({ name: 'x', mitigations: ['http2-off'], expect: { 'http2-of': { outcome: 'ok' } } })).toContain(`s.ts: expect: got "http2-of"; allowed: the scenario's cells ["baseline","http2-off"]`);
@@ -61,7 +69,7 @@ describe('scenario expectations', () => {
     expect(validateScenario({ ...mirrors, mitigations: ['mirror-list'], expect: { 'mirror-list': { outcome: 'ok' } } }, 's.ts').expect).toEqual({ 'mirror-list(goproxy.example,default)': { outcome: 'ok' } });
     const two = { ...mirrors, mitigations: [{ name: 'mirror-list', mirrors: ['goproxy.example'], separator: [',', '|'] }], expect: { 'mirror-list': { outcome: 'ok' } } };
     expect(loadError(two)).toContain('expect: got "mirror-list"; names 2 cells; use one of their names ["mirror-list(goproxy.example,default)","mirror-list(goproxy.example|default)"]');
-    expect(loadError({ name: 'x', expect: { baseline: { outcom: 'ok' } } })).toMatch(/s\.ts: unknown field expect\.baseline\.outcom; allowed: outcome, failureClass, successRate, medianMs/);
+    expect(loadError({ name: 'x', expect: { baseline: { outcom: 'ok' } } })).toMatch(/s\.ts: unknown field expect\.baseline\.outcom; allowed: outcome, failureClass, successRate, medianMs, everyFaultActs/);
     expect(loadError({ name: 'x', expect: { baseline: { outcome: 'broken' } } })).toContain('expect.baseline.outcome: got "broken"; allowed: one of "ok", "fail", "timeout"');
     expect(validateScenario({ name: 'x', expect: { baseline: { outcome: 'ok' } } }, 's.ts').expect).toEqual({ baseline: { outcome: 'ok' } });
   });
