@@ -1,4 +1,5 @@
 import { findGo, inspectGo } from '../client/toolchain.ts';
+import { realSoftwareCheck } from '../components/doctor-check.ts';
 import { errorMessage } from '../errors.ts';
 import { probeNamespaces } from '../sandbox/netns.ts';
 import { dockerEngine } from '../sandbox/docker/backend.ts';
@@ -88,7 +89,7 @@ async function dockerCheck(): Promise<DoctorCheck> {
 
 /** One line per prerequisite; exit 1 when the default backend cannot run. */
 export async function doctor(options: { json?: boolean } = {}): Promise<number> {
-  const checks = [...runChecks(), await dockerCheck()];
+  const checks = [...runChecks(), realSoftwareCheck(), await dockerCheck()];
   const blocking = checks.filter((c) => c.required && c.status !== 'ok');
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ netnsCanRun: blocking.length === 0, checks }, null, 2)}\n`);

@@ -95,6 +95,9 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new HarnessError('BAD_INPUT', `two scenarios are named ${JSON.stringify(duplicate)}: scenario names must be unique in a run`);
 
+  for (const s of scenarios) {
+    if (options.shard && s.phases.length) throw new HarnessError('BAD_INPUT', `${s.name}: a scenario with phases cannot be sharded (each phase starts from the state the one before left); run it without --shard`);
+  }
   await SANDBOX_BACKENDS[options.backend ?? 'netns'].preflight(scenarios);
   for (const s of scenarios) {
     if (options.backend === 'docker' && typeof s.workload === 'function') {
@@ -306,6 +309,8 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     toxiproxyBinary: ctx.prereq.toxiproxyBinary,
     resultsFile: ctx.resultsFile,
     scratchDir,
+    components: scenario.components,
+    phases: scenario.phases.map((p) => ({ ...p, faults: resolveFaultHosts(p.faults, hostTokens(ctx.toolchains[0]!)) })),
   };
   const onEvent = (event: SandboxEvent) => {
     options.onEvent?.(event);

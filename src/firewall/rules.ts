@@ -9,6 +9,8 @@ import { duration, pattern, timed } from '../faults/schema.ts';
 export const firewallFaultSchemas = [
   /** An SNI filter: the connection is reset right after the ClientHello. */
   z.strictObject({ kind: z.literal('sni-reset'), match: pattern, ...timed }),
+  /** An SNI filter that closes instead: a FIN right after the ClientHello (haproxy's reject, squid's terminate). */
+  z.strictObject({ kind: z.literal('sni-close'), match: pattern, ...timed }),
   /** The ClientHello is swallowed and nothing ever answers: go waits out its TLS handshake timeout. */
   z.strictObject({ kind: z.literal('sni-blackhole'), match: pattern, ...timed }),
   /** The ClientHello is held this long before it goes on (a slow inspecting gateway). */

@@ -202,6 +202,9 @@ export class Firewall {
         case 'sni-reset':
           client.resetAndDestroy();
           return;
+        case 'sni-close':
+          client.destroySoon();
+          return;
         case 'tls-refuse-h2':
           if (hello.alpn.includes('h2')) client.resetAndDestroy();
           else this.forward(client, buffered, route, entry);

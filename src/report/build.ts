@@ -61,7 +61,9 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
 /** The report of a run: per scenario, one cell per mitigation x go version, compared with baseline. */
 export function buildReport(records: readonly TrialRecord[], run: Record<string, unknown>, options: { title: string; settings?: Partial<ReportSettings>; skippedLines?: string[]; descriptions?: Record<string, string>; expectations?: Record<string, Expectations | undefined> }): Report {
   const settings: ReportSettings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const scenarios = [...new Set(records.map((r) => r.scenario))];
+  // a scenario with phases gets one section per phase ("name/phase"), each with its own baseline
+  const sectionOf = (r: TrialRecord) => (r.phase ? `${r.scenario}/${r.phase}` : r.scenario);
+  const scenarios = [...new Set(records.map(sectionOf))];
   const random = createRandom(settings.bootstrapSeed);
   const report: Report = {
     reportSchema: REPORT_SCHEMA,
@@ -72,7 +74,7 @@ export function buildReport(records: readonly TrialRecord[], run: Record<string,
     trials: records.length,
     skippedLines: options.skippedLines ?? [],
     scenarios: scenarios.map((name) => {
-      const mine = records.filter((r) => r.scenario === name);
+      const mine = records.filter((r) => sectionOf(r) === name);
       const keys = [...new Set(mine.map((r) => `${r.mitigation}\u0000${r.goVersion}`))];
       const cells = keys.map((key) => {
         const [mitigation = '', goVersion = ''] = key.split('\u0000');
@@ -88,7 +90,7 @@ export function buildReport(records: readonly TrialRecord[], run: Record<string,
       }
       compareCells(pairs, settings, random);
       const expect = options.expectations?.[name];
-      return { name, description: options.descriptions?.[name] ?? '', cells, ...(expect && Object.keys(expect).length ? { expectations: checkExpectations(expect, cells) } : {}) };
+      return { name, description: options.descriptions?.[name] ?? options.descriptions?.[mine[0]?.scenario ?? ''] ?? '', cells, ...(expect && Object.keys(expect).length ? { expectations: checkExpectations(expect, cells) } : {}) };
     }),
   };
   return report;

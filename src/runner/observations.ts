@@ -22,6 +22,8 @@ export interface Observations {
    * sum of their durations at the origin.
    */
   sumdb: { requests: number; lookups: number; tiles: number; timeMs: number };
+  /** Real programs of the run (scenario `components`): the lines each logged during the trial. */
+  components?: Record<string, { log: string[] }>;
   /**
    * Per fault ("kind match"), how many times it acted this trial: DNS answers changed, connections
    * the firewall acted on, requests the origin changed, CONNECTs the proxy delayed or refused,

@@ -11,6 +11,8 @@ export interface PlannedTrial {
   mitigation: string;
   goVersion: string;
   rep: number;
+  /** The scenario's phase this trial belongs to (scenarios with `phases`). */
+  phase?: string;
 }
 
 export interface Shard {
@@ -27,8 +29,12 @@ export function trialKey(t: { scenario: string; trial: number }): string {
  * machine drift during a run then spreads over all cells instead of favouring the one that ran first.
  */
 export function planScenario(scenario: Scenario, goVersions: readonly string[], reps: number, seed: number): PlannedTrial[] {
-  const cells = scenario.mitigations.flatMap((m) => goVersions.flatMap((goVersion) => Array.from({ length: reps }, (_, rep) => ({ mitigation: m.name, goVersion, rep }))));
-  return createRandom(seed).shuffle(cells).map((cell, trial) => ({ scenario: scenario.name, trial, ...cell }));
+  const random = createRandom(seed);
+  const cellsOf = (count: number) => scenario.mitigations.flatMap((m) => goVersions.flatMap((goVersion) => Array.from({ length: count }, (_, rep) => ({ mitigation: m.name, goVersion, rep }))));
+  if (scenario.phases.length === 0) return random.shuffle(cellsOf(reps)).map((cell, trial) => ({ scenario: scenario.name, trial, ...cell }));
+  // phases run in their order (state carries over); the cells interleave within each phase
+  const phased = scenario.phases.flatMap((phase) => random.shuffle(cellsOf(phase.reps ?? reps)).map((cell) => ({ ...cell, phase: phase.name })));
+  return phased.map((cell, trial) => ({ scenario: scenario.name, trial, ...cell }));
 }
 
 /** A deterministic slice of the whole plan: every count-th trial, starting at index-1. */

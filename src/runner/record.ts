@@ -18,6 +18,8 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   trial: number;
   backend: Backend;
   goVersion: string;
+  /** The scenario's phase (cold, warm...), for scenarios with `phases`. */
+  phase?: string;
   outcome: Outcome;
   failureClass: string | null;
   /** Time of the go process itself. */

@@ -191,7 +191,9 @@ function classifyTrial(execution: Execution, client: PreparedClient): Verdict {
 
 /** What the hosts of the fake internet saw since the trial began. */
 async function observe(internet: FakeInternet): Promise<Observations> {
-  return observationsOf(await internet.hostLogs(), internet.plan);
+  const seen = observationsOf(await internet.hostLogs(), internet.plan);
+  const components = await internet.componentLogs();
+  return components ? { ...seen, components } : seen;
 }
 
 /** The record of a trial the harness itself could not carry out. */

@@ -8,6 +8,7 @@ import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { ResultsWriter } from '../runner/record.ts';
+import { startComponents } from '../components/start.ts';
 import { FakeInternet } from '../topology/fake-internet.ts';
 import type { SandboxEvent, SandboxRunConfig } from './run-config.ts';
 import { runTrialLoop } from './trial-loop.ts';
@@ -52,7 +53,9 @@ async function main(): Promise<number> {
     defaultGosumdb: config.defaultGosumdb,
     toxiproxyBinary: config.toxiproxyBinary,
     workDir: join(config.scratchDir, 'components'),
+    edge: config.components?.find((c) => c.role === 'sni-gateway')?.address,
   });
+  if (config.components?.length) internet.attach(await startComponents(config, internet));
   emit({ type: 'ready', readyMs: performance.now() - t0, componentsMs: performance.now() - componentsStart });
 
   const writer = new ResultsWriter(config.resultsFile);

@@ -1,3 +1,4 @@
+import type { ComponentSpec, PhaseSpec } from '../components/schema.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
 import type { PlannedTrial } from '../runner/plan.ts';
@@ -38,6 +39,10 @@ export interface SandboxRunConfig {
   buildCacheDir?: string;
   /** Directory the sandbox mounts a tmpfs on: trial state and component files live there. */
   scratchDir: string;
+  /** Real programs of the scenario (netns only). */
+  components?: ComponentSpec[];
+  /** The scenario's phases; trials name theirs. */
+  phases?: PhaseSpec[];
 }
 
 /** The docker backend's client container: where each host's control port answers. */

@@ -15,6 +15,6 @@ interface SandboxStart {
  * sandbox starts, what this backend needs and refuses what it cannot run, each as one clear error.
  */
 export interface SandboxBackend {
-  preflight(scenarios: ReadonlyArray<{ name: string; faults: ReadonlyArray<{ kind: string }> }>): Promise<void>;
+  preflight(scenarios: ReadonlyArray<{ name: string; faults: ReadonlyArray<{ kind: string }>; components: ReadonlyArray<{ name: string }> }>): Promise<void>;
   start(run: SandboxStart, onEvent: (event: SandboxEvent) => void): SandboxHandle;
 }

@@ -7,6 +7,8 @@ import { parseDuration, type Duration } from '../duration.ts';
 import { HarnessError } from '../errors.ts';
 import { importFailure, importScenario } from './import.ts';
 import { faultSchema } from '../faults/catalog.ts';
+import { componentSpecs, phaseSpecs } from '../components/load.ts';
+import { componentSchema, phaseSchema, type ComponentSpec, type PhaseSpec } from '../components/schema.ts';
 import { expectSchema, type Expectations } from './expect.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
 import { workloadSchema } from '../workload/schema.ts';
@@ -64,6 +66,13 @@ const schema = z.strictObject({
    * parameters; a list of values expands into one cell each: `{ name: 'concurrency', gomaxprocs: [1, 8] }`.
    */
   mitigations: z.array(z.union([z.enum(MITIGATION_NAMES as [MitigationName, ...MitigationName[]]), z.discriminatedUnion('name', [...mitigationParamSchemas])])).min(1).default([]),
+  /**
+   * Real programs of the fake internet, each from its own config template (see the README's
+   * "Real network software"): a corporate proxy, a module mirror, a resolver or an SNI gateway.
+   */
+  components: z.array(componentSchema).max(4).default([]),
+  /** Phases run in order with the components' state kept between them (cold, warm, upstream-down...). */
+  phases: z.array(phaseSchema).min(1).max(10).optional(),
   /** Trials per mitigation. */
   reps: int(1, 10_000).default(SCENARIO_DEFAULTS.reps),
   /** Hard deadline per trial: `go` has no HTTP timeouts of its own. */
@@ -100,7 +109,15 @@ export type ScenarioDefinition = z.input<typeof schema>;
 type ScenarioFields = z.output<typeof schema>;
 
 /** A validated scenario: its fields, where it came from, its mitigation cells, its deadline in ms. */
-export type Scenario = Omit<ScenarioFields, 'mitigations' | 'timeout'> & { file: string; mitigations: Mitigation[]; timeoutMs: number };
+export type Scenario = Omit<ScenarioFields, 'mitigations' | 'timeout' | 'components' | 'phases'> & {
+  file: string;
+  mitigations: Mitigation[];
+  timeoutMs: number;
+  /** Components with their templates read and addresses assigned. */
+  components: ComponentSpec[];
+  /** Phases with their defaults; empty: one phase. */
+  phases: PhaseSpec[];
+};
 
 function describeValue(input: unknown): string {
   if (input === undefined) return 'nothing';
@@ -179,7 +196,7 @@ function formatIssues(source: string, input: unknown, issues: readonly z.core.$Z
 export function validateScenario(input: unknown, file: string): Scenario {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new HarnessError('SCENARIO_INVALID', formatIssues(file, input, parsed.error.issues));
-  const { timeout, mitigations, project, ...fields } = parsed.data;
+  const { timeout, mitigations, components, phases, project, ...fields } = parsed.data;
   const cells = mitigationCells(parsed.data, file);
   return {
     ...fields,
@@ -188,6 +205,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
     mitigations: cells,
     timeoutMs: timeout,
     expect: expectByCell(fields.expect, cells.map((c) => c.name), file),
+    components: componentSpecs(components, file),
+    phases: phaseSpecs(phases ?? [], file),
   };
 }
 

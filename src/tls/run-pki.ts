@@ -6,6 +6,8 @@ export interface RunPki {
   hostCertificates: Record<string, KeyPairPem>;
   /** The corporate inspection CA (tls-mitm): not trusted by the client unless a mitigation says so. */
   inspectionCaCertPem: string;
+  /** Its key, for real proxies that sign certificates on the fly (squid's ssl_bump). */
+  inspectionCaKeyPem?: string;
   inspectionCertificates: Record<string, KeyPairPem>;
 }
 
@@ -25,6 +27,7 @@ export async function createRunPki(hostNames: readonly string[]): Promise<RunPki
     caCertPem: ca.certPem,
     hostCertificates: await certificatesFor(ca, hostNames),
     inspectionCaCertPem: inspection.certPem,
+    inspectionCaKeyPem: inspection.keyPem,
     inspectionCertificates: await certificatesFor(inspection, hostNames),
   };
 }

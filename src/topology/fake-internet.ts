@@ -21,6 +21,18 @@ export interface FakeInternetOptions extends Omit<NetworkPlan, 'addresses'> {
   workDir: string;
 }
 
+/** Real programs a run adds to the network (see components/set.ts): wired into the client, logged per trial. */
+export interface NetworkAttachment {
+  clientEnv(): Record<string, string>;
+  /** The client's nameserver instead of the fake resolver, when one of them is the resolver. */
+  nameserver(): string | undefined;
+  beginTrial(): Promise<void>;
+  /** A phase begins: `reset` says whether each of its trials starts from fresh programs. */
+  enterPhase(phase: { reset: 'each-trial' | 'none' }): void;
+  logs(): Promise<Record<string, { log: string[] }>>;
+  stop(): Promise<void>;
+}
+
 /** How the hosts of a fake internet were reached: started here, or already running elsewhere. */
 interface Wiring {
   plan: NetworkPlan;
@@ -55,6 +67,7 @@ export class FakeInternet {
   /** How to take back each WAN fault put in place this trial, by its index. */
   private wanUndo = new Map<number, () => Promise<void>>();
   private trial: LayeredFaults | undefined;
+  private attachment: NetworkAttachment | undefined;
 
   private constructor(plan: NetworkPlan, workDir: string) {
     this.plan = plan;
@@ -115,9 +128,20 @@ export class FakeInternet {
     }
   }
 
+  /** The run's real programs join the network: the client is wired to them from the next trial on. */
+  attach(attachment: NetworkAttachment): void {
+    this.attachment = attachment;
+  }
+
+  /** From the next trial on, the run's real programs behave as this phase says. */
+  enterPhase(phase: { reset: 'each-trial' | 'none' }): void {
+    this.attachment?.enterPhase(phase);
+  }
+
   /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied. */
   clientFiles(resolvOptions?: ResolvOptions): ClientFiles {
-    return clientFiles(this.trial?.client ?? [], resolvOptions, this.plan.addresses);
+    const nameserver = this.attachment?.nameserver();
+    return clientFiles(this.trial?.client ?? [], resolvOptions, nameserver ? { ...this.plan.addresses, resolver: nameserver } : this.plan.addresses);
   }
 
   /**
@@ -131,7 +155,7 @@ export class FakeInternet {
 
   /** Environment a client on this network has: the corporate proxy, when it is configured to use one. */
   networkEnv(): Record<string, string> {
-    return this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {};
+    return { ...(this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {}), ...this.attachment?.clientEnv() };
   }
 
   /** HTTPS_PROXY / HTTP_PROXY for the corporate proxy (when the scenario has one). */
@@ -147,6 +171,11 @@ export class FakeInternet {
    */
   async beginTrial(faults: LayeredFaults, seed: number): Promise<void> {
     this.trial = faults;
+    if (this.attachment) {
+      await this.attachment.beginTrial();
+      // a restarted program's readiness check (a DNS query, a request) is not the trial's traffic
+      await Promise.all(this.trialHosts.map((h) => h.end()));
+    }
     const random = createRandom(seed);
     // in order: hosts of this process share one random stream
     for (const host of this.trialHosts) await host.begin(faults, random, seed);
@@ -195,6 +224,11 @@ export class FakeInternet {
     return logs;
   }
 
+  /** The lines the run's real programs (scenario `components`) logged since the trial began. */
+  async componentLogs(): Promise<Record<string, { log: string[] }> | undefined> {
+    return this.attachment ? await this.attachment.logs() : undefined;
+  }
+
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */
   async endTrial(): Promise<void> {
     this.clock.stop();
@@ -211,6 +245,7 @@ export class FakeInternet {
   async stop(): Promise<void> {
     for (const timer of this.trialTimers) clearTimeout(timer);
     await this.ipv6Blackhole?.disable().catch(() => {});
+    await this.attachment?.stop();
     await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop()]);
   }
 }

@@ -43,6 +43,8 @@ export interface NetworkPlan {
    * is served under its name, with a key made for the run. Empty or "off": no database.
    */
   defaultGosumdb?: string | undefined;
+  /** Where public names resolve when not at the firewall: a real SNI gateway in front of it (IPv4 only). */
+  edge?: string | undefined;
 }
 
 /** The hosts a trial drives, besides the WAN (Toxiproxy has its own API). */
@@ -136,7 +138,7 @@ function componentHost<L>(role: HostRole, component: Component<L>, begin: TrialH
 async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
   const a = plan.addresses;
   const dead = role === 'dns-dead';
-  const zone = new Map(plan.hosts.map((h) => [h.name, { a: [a.firewall], aaaa: a.firewallV6 ? [a.firewallV6] : [] }]));
+  const zone = new Map(plan.hosts.map((h) => [h.name, plan.edge ? { a: [plan.edge], aaaa: [] } : { a: [a.firewall], aaaa: a.firewallV6 ? [a.firewallV6] : [] }]));
   const resolver = new FakeResolver({ address: dead ? a.deadResolver : a.resolver, port: a.dnsPort, ttlSec: 300, zone, clock, ...(dead ? { silent: true } : {}) });
   await resolver.start();
   const begin: TrialHost['begin'] = async (faults, random) => {

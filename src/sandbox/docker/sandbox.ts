@@ -244,6 +244,7 @@ export const dockerBackend: SandboxBackend = {
     imageSource();
     await dockerEngine();
     for (const s of scenarios) {
+      if (s.components.length) throw new HarnessError('BAD_INPUT', `${s.name}: components (${s.components.map((c) => c.name).join(', ')}) run only on --backend netns for now (the docker backend has no image for them yet)`);
       const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
       if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
     }

@@ -13,6 +13,13 @@ describe('TLS / SNI faults (firewall)', () => {
     expect(r.tls.handshakes).toBe(0);
   });
 
+  it('sni-close: an SNI filter closes the connection (FIN) after the ClientHello, as haproxy and squid do', async () => {
+    const r = only(await runFaultScenario({ faults: [{ kind: 'sni-close', match: P }] }));
+    expect(r).toMatchObject({ outcome: 'fail', failureClass: 'tcp-eof' });
+    expect(r.firewall['sni-close']).toBeGreaterThan(0);
+    expect(r.tls.handshakes).toBe(0);
+  });
+
   it('sni-blackhole: the hello is swallowed, go gives up at its 10 s TLS handshake timeout', async () => {
     const r = only(await runFaultScenario({ corpus: ONE_MODULE, timeout: '40s', faults: [{ kind: 'sni-blackhole', match: P }] }));
     expect(r).toMatchObject({ outcome: 'fail', failureClass: 'tls-handshake-timeout' });
