@@ -13,6 +13,8 @@ import { scenarioFiles } from './scenario/load.ts';
 import { parseDuration } from './duration.ts';
 import { HarnessError, errorMessage } from './errors.ts';
 import { listing } from './commands/list.ts';
+import { snapshotCommand } from './commands/snapshot.ts';
+import { WORKLOAD_NAMES, type WorkloadName } from './workload/schema.ts';
 import { loadScenario } from './scenario/load.ts';
 import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
 import { EXIT_CODES, commandHelp, commandNames, packageVersion } from './cli-help.ts';
@@ -24,14 +26,16 @@ const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
       [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
-      [--against base.ts] [--json]
+      [--against base.ts] [--json] [--project DIR] [--workload download|build|test|list-updates]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
                        --backend docker runs each host in its own container (Docker engine);
                        --against runs a base scenario interleaved with the candidate (the
                        control of \`compare <out>/report.json\`); exit 1 when a scenario's
-                       \`expect\` block is not met, 130 when interrupted
+                       \`expect\` block is not met, 130 when interrupted;
+                       --project runs them against a Go project's snapshot (see snapshot);
+                       --workload overrides what the client runs
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
@@ -47,6 +51,8 @@ const USAGE = `usage: gomod-chaos <command>
                        write chaos/slow-link.ts (an example scenario) and a GitHub Actions workflow
                        (.github/workflows/gomod-chaos.yml: a matrix of shards, merge, compare
                        with the default branch's report, summary, fail on regression)
+  snapshot <project>   resolve a Go project's module graph once through your GOPROXY into the
+                       harness cache (keyed by go.mod + go.sum); runs with --project serve it
 
   Also: gomod-chaos --version; gomod-chaos <command> --help. With --json a command writes one
   JSON document on stdout (progress stays on stderr).
@@ -58,6 +64,11 @@ function positiveInt(flag: string, value: string | undefined, max = 1_000_000): 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > max) throw new HarnessError('BAD_INPUT', `--${flag}: got ${JSON.stringify(value)}; allowed: a whole number from 0 to ${max}`);
   return n;
+}
+
+function workloadName(value: string): WorkloadName {
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(value)) throw new HarnessError('BAD_INPUT', `--workload: got ${JSON.stringify(value)}; allowed: ${WORKLOAD_NAMES.map((n) => `"${n}"`).join(', ')} (scripts go in the scenario file)`);
+  return value as WorkloadName;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -86,6 +97,8 @@ async function main(argv: string[]): Promise<number> {
           go: { type: 'string' },
           shard: { type: 'string' },
           resume: { type: 'boolean' },
+          project: { type: 'string' },
+          workload: { type: 'string' },
           against: { type: 'string' },
           json: { type: 'boolean' },
         },
@@ -118,6 +131,8 @@ async function main(argv: string[]): Promise<number> {
         ...(shard ? { shard } : {}),
         ...(values.resume ? { resume: true } : {}),
         ...(values.backend !== undefined ? { backend: values.backend as Backend } : {}),
+        ...(values.project !== undefined ? { project: values.project } : {}),
+        ...(values.workload !== undefined ? { workload: workloadName(values.workload) } : {}),
         ...(against ? { against } : {}),
         ...(values.json ? { quiet: true } : {}),
       });
@@ -190,6 +205,12 @@ async function main(argv: string[]): Promise<number> {
       if (shards === 0) throw new HarnessError('BAD_INPUT', '--shards: got "0"; allowed: a whole number from 1 to 256');
       const written = init(positionals[0] ?? '.', { version: packageVersion(), ...(shards ? { shards } : {}), force: values.force === true });
       for (const f of written) process.stderr.write(`wrote ${f}\n`);
+      return 0;
+    }
+    case 'snapshot': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) throw new HarnessError('BAD_INPUT', 'snapshot takes one project folder (the one with go.mod): gomod-chaos snapshot ./my-service');
+      process.stdout.write(await snapshotCommand(positionals[0]!));
       return 0;
     }
     case undefined:

@@ -28,7 +28,9 @@ import { describeFailure } from '../scenario/expect.ts';
 import { checkFaultHosts } from '../scenario/fault-hosts.ts';
 import { asBaseOf, blocksPerSide, checkAgainst, interleaveBlocks } from '../runner/against.ts';
 import { publicHosts } from '../topology/public-hosts.ts';
+import { workloadLabel, workloadRef, type WorkloadName } from '../workload/schema.ts';
 import { checkPrerequisites } from './prepare.ts';
+import { projectSnapshot } from './snapshot.ts';
 
 export interface RunOptions {
   scenarios: Scenario[];
@@ -50,6 +52,10 @@ export interface RunOptions {
   quiet?: boolean;
   /** Where the hosts run: namespaces of this machine (default) or Docker containers. */
   backend?: Backend;
+  /** A Go project every scenario runs against (instead of its own project or corpus). */
+  project?: string;
+  /** The workload every scenario runs (instead of its own). */
+  workload?: WorkloadName;
   /** A base scenario run interleaved with the (one) candidate, in blocks: the control of `compare <report.json>`. */
   against?: Scenario;
 }
@@ -78,7 +84,12 @@ function effective(scenario: Scenario, options: RunOptions) {
  */
 export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   if (options.against) checkAgainst(options.scenarios);
-  const scenarios = options.against ? [asBaseOf(options.against, options.scenarios[0]!), ...options.scenarios] : options.scenarios;
+  const given = options.against ? [asBaseOf(options.against, options.scenarios[0]!), ...options.scenarios] : options.scenarios;
+  const scenarios = given.map((s) => ({
+    ...s,
+    ...(options.project !== undefined ? { project: resolve(options.project) } : {}),
+    ...(options.workload !== undefined ? { workload: options.workload } : {}),
+  }));
   if (scenarios.length === 0) throw new HarnessError('BAD_INPUT', 'no scenario to run');
   const names = scenarios.map((s) => s.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -88,6 +99,11 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     if (options.shard && s.phases.length) throw new HarnessError('BAD_INPUT', `${s.name}: a scenario with phases cannot be sharded (each phase starts from the state the one before left); run it without --shard`);
   }
   await SANDBOX_BACKENDS[options.backend ?? 'netns'].preflight(scenarios);
+  for (const s of scenarios) {
+    if (options.backend === 'docker' && typeof s.workload === 'function') {
+      throw new HarnessError('BAD_INPUT', `${s.name}: a script workload runs only on --backend netns (its scenario file is not in the client container); use a named workload (download, build, test, list-updates) with docker`);
+    }
+  }
   const prereq = checkPrerequisites({ installMissing: true });
   const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
   const goVersions = toolchains.map((t) => t.version);
@@ -169,7 +185,7 @@ function writeRun(outDir: string, options: RunOptions, facts: RunFacts): void {
     identity,
     shard: options.shard ?? null,
     command: options.command ?? process.argv.slice(1).join(' '),
-    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, expect: s.expect })),
+    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, ...effective(s, options), mitigations: s.mitigations.map((m) => m.name), faults: s.faults, corporateProxy: s.corporateProxy ?? null, mirrors: s.mirrors, sumdbMirrors: s.sumdbMirrors, corpus: s.corpus, expect: s.expect, project: s.project ?? null, workload: workloadLabel(s.workload) })),
     backend: options.backend ?? 'netns',
     ...(options.backend === 'docker' ? {} : { sandbox: namespaceMode() }),
     go: toolchains.map((t) => ({ version: t.version, binary: t.binary, cgoBuild: t.cgoBuild, defaultGoproxy: t.defaultGoproxy, defaultGosumdb: t.defaultGosumdb })),
@@ -267,7 +283,7 @@ interface RunContext {
 
 /** One scenario's trials in one sandbox. */
 async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<void> {
-  const corpus = await ensureCorpus(scenario.corpus, cacheDir());
+  const corpus = scenario.project ? await projectSnapshot(scenario.project) : await ensureCorpus(scenario.corpus, cacheDir());
   const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
   const e = effective(scenario, options);
   const scratchDir = createScratchDir();
@@ -275,6 +291,9 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
   let sandboxError: Extract<SandboxEvent, { type: 'error' }> | undefined;
   const sandboxConfig = {
     scenario: scenario.name,
+    workload: workloadRef(scenario.workload, resolve(scenario.file)),
+    // the docker client container cannot see the harness cache: its trials compile from cold
+    ...(scenario.workload !== 'download' && options.backend !== 'docker' ? { buildCacheDir: join(cacheDir(), 'gocache') } : {}),
     corpus,
     mitigations: scenario.mitigations,
     faults: resolveFaultHosts(scenario.faults, hostTokens(ctx.toolchains[0]!)),

@@ -5,6 +5,8 @@ export interface SiteResponse {
   status: number;
   contentType: string;
   body: Buffer;
+  /** The body is this file: the origin streams it from disk (and `body` reads it only when asked). */
+  file?: { path: string; size: number };
 }
 
 /** What one hostname of the origin serves, by request path. */

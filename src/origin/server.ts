@@ -1,6 +1,7 @@
 import http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import tls from 'node:tls';
+import { createReadStream } from 'node:fs';
 import { TrialClock } from '../faults/window.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { debug } from '../log.ts';
@@ -117,6 +118,10 @@ export class Origin {
     if (!first) throw new Error('origin needs at least one host');
     const server = http2.createSecureServer({
       allowHTTP1: true,
+      // node answers ENHANCE_YOUR_CALM once a session buffers more than maxSessionMemory (10 MB by
+      // default): a real project's zips (tens of MB in flight on one h2 connection) would hit it,
+      // which no real module proxy does
+      maxSessionMemory: 1024,
       cert: first.certificate.certPem,
       key: first.certificate.keyPem,
       SNICallback: (servername, cb) => {
@@ -223,11 +228,15 @@ export class Origin {
     cut: OriginFaultDecision['cut'],
     entry: OriginRequestLogEntry,
   ): void {
-    const body = req.method === 'HEAD' ? Buffer.alloc(0) : response.body;
     const reply = res as ServerResponse;
-    reply.writeHead(response.status, { 'content-type': response.contentType, 'content-length': response.body.length });
+    reply.writeHead(response.status, { 'content-type': response.contentType, 'content-length': response.file?.size ?? response.body.length });
     entry.status = response.status;
     entry.ttfbMs = this.now() - entry.atMs;
+    if (!cut && response.file && req.method !== 'HEAD') {
+      this.streamFile(response.file.path, reply, entry);
+      return;
+    }
+    const body = req.method === 'HEAD' ? Buffer.alloc(0) : response.body;
     if (!cut) {
       reply.end(body);
       entry.bytes = body.length;
@@ -246,6 +255,15 @@ export class Origin {
     reply.write(head, () => {
       if (!stream.destroyed) stream.close(cut.code);
     });
+  }
+
+  /** A file body from disk, with the connection's backpressure: a project's zips are never all in memory. */
+  private streamFile(path: string, reply: ServerResponse, entry: OriginRequestLogEntry): void {
+    const file = createReadStream(path);
+    file.on('data', (chunk) => (entry.bytes += chunk.length));
+    file.once('error', () => reply.destroy());
+    reply.once('close', () => file.destroy());
+    file.pipe(reply);
   }
 
   /** GOAWAY naming this stream as the last one processed; the session ends once its open streams are done. */

@@ -62,7 +62,7 @@ export interface RunIdentity {
 export function scenarioFingerprint(scenario: Scenario): string {
   // expectations are checked after the run: changing one does not change the experiment
   const { file: _file, expect: _expect, ...content } = scenario;
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify(content, (_key, value: unknown) => (typeof value === 'function' ? String(value) : value))).digest('hex').slice(0, 16);
 }
 
 /** Differences between two run identities, as field: a vs b (empty when they are the same experiment). */

@@ -36,6 +36,10 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   /** Body bytes the origin sent during the trial. */
   bytes: number;
   stderrTail: string;
+  /** What the client ran ('download', 'build', 'test', 'script'); absent in records of before workloads (= download). */
+  workload?: string;
+  /** Each command the workload ran, in order (the first failing one ends a named workload). */
+  commands?: Array<{ command: string; exitCode: number | null; durationMs: number }>;
   startedAt: string;
   seed: number;
 }

@@ -13,6 +13,8 @@ import { observationsOf, type Observations } from './observations.ts';
 import { errorMessage } from '../errors.ts';
 import { classifyFailure } from './classify.ts';
 import { RECORD_SCHEMA, type TrialRecord } from './record.ts';
+import { executeWorkload, type Execution, type ResolvedWorkload } from '../workload/execute.ts';
+import { workloadLabel } from '../workload/schema.ts';
 
 export interface TrialSpec {
   scenario: string;
@@ -35,6 +37,10 @@ export interface TrialContext {
   signal?: AbortSignal;
   /** Where the run's hosts live (recorded with every trial). */
   backend: 'netns' | 'docker';
+  /** What the client runs (default: go mod download -json). */
+  workload?: ResolvedWorkload;
+  /** GOCACHE shared by the trials that compile (see SandboxRunConfig.buildCacheDir); else a fresh one per trial. */
+  buildCacheDir?: string;
 }
 
 export type TrialResult = TrialRecord & { aborted: boolean };
@@ -42,7 +48,7 @@ export type TrialResult = TrialRecord & { aborted: boolean };
 const STDERR_TAIL_BYTES = 2_000;
 
 /** The fields of a record that say what happened, after the fields every record has. */
-type Verdict = Pick<TrialRecord, 'outcome' | 'failureClass' | 'durationMs' | 'mitigationSetupMs' | 'attempts' | 'exitCode' | 'modules' | 'stderrTail'> & { aborted: boolean };
+type Verdict = Pick<TrialRecord, 'outcome' | 'failureClass' | 'durationMs' | 'mitigationSetupMs' | 'attempts' | 'exitCode' | 'modules' | 'stderrTail' | 'commands'> & { aborted: boolean };
 
 interface Started {
   wallStart: number;
@@ -58,14 +64,6 @@ interface PreparedTrial {
   hostsFile: string;
 }
 
-/** What the client's commands did. */
-interface Execution {
-  result: GoRunResult;
-  attempts: number;
-  goMs: number;
-  /** The retry wrapper gave up (its own deadline, attempts used up) before the harness deadline. */
-  wrapperGaveUp: boolean;
-}
 
 /**
  * One trial: fresh client state, the real `go mod download -json`, what every component saw.
@@ -110,7 +108,7 @@ async function measure(spec: TrialSpec, ctx: TrialContext, trialDir: string, sta
     await prepared.client.stop();
   }
   const seen = await observe(ctx.internet);
-  return { ...recordBase(spec, ctx.backend, started, seen), ...classifyTrial(execution, prepared.client) };
+  return { ...recordBase(spec, ctx.backend, started, seen), workload: workloadLabel(ctx.workload ?? 'download'), ...classifyTrial(execution, prepared.client) };
 }
 
 class MitigationSetupError extends Error {}
@@ -121,7 +119,8 @@ async function prepareTrial(spec: TrialSpec, ctx: TrialContext, trialDir: string
   const workDir = join(trialDir, 'work');
   await Promise.all([dirs.home, dirs.gopath, dirs.gocache, dirs.tmp, dirs.emptyCertDir].map((d) => mkdir(d, { recursive: true })));
   await disableTelemetry(dirs);
-  await cp(ctx.corpus.workloadDir, workDir, { recursive: true });
+  // a project's own VCS metadata never matters to go (and can be large)
+  await cp(ctx.corpus.workloadDir, workDir, { recursive: true, filter: (src) => !/\/(\.git|\.hg|node_modules)$/.test(src) });
   // every trial draws its own random faults, reproducibly: seed and position in the run
   const trialSeed = spec.seed * 100_003 + spec.trial;
   await ctx.internet.beginTrial(spec.faults, trialSeed);
@@ -146,36 +145,19 @@ async function prepareTrial(spec: TrialSpec, ctx: TrialContext, trialDir: string
   return { dirs, workDir, client, resolvConf, hostsFile };
 }
 
-/** The client's command under the trial's hard deadline (again, under the retry wrapper). */
+/** The workload's commands under the trial's hard deadline (again, under the retry wrapper). */
 async function executeTrial(spec: TrialSpec, ctx: TrialContext, prepared: PreparedTrial): Promise<Execution> {
   const { client } = prepared;
-  const goRun = (deadlineMs: number) =>
-    runGo({
-      goBinary: spec.goBinary,
-      args: ['mod', 'download', '-json'],
-      cwd: prepared.workDir,
-      env: clientEnvironment(spec.goBinary, prepared.dirs, ctx.internet.caFile, client.env),
-      resolvConf: prepared.resolvConf,
-      hostsFile: prepared.hostsFile,
-      hostFilesInPlace: ctx.backend === 'docker',
-      deadlineMs,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
-  // the retry wrapper kills go at its own deadline and tries again, keeping the module cache;
-  // the trial's hard deadline still bounds the whole
-  const maxAttempts = client.retry?.attempts ?? 1;
-  let attempts = 0;
-  let goMs = 0;
-  for (;;) {
-    attempts++;
-    const remainingMs = spec.timeoutMs - goMs;
-    const result = await goRun(client.retry ? Math.min(client.retry.attemptDeadlineMs, remainingMs) : remainingMs);
-    goMs += result.durationMs;
-    const failed = result.timedOut || result.exitCode !== 0;
-    if (!failed || attempts >= maxAttempts || result.aborted || result.spawnError || goMs >= spec.timeoutMs) {
-      return { result, attempts, goMs, wrapperGaveUp: Boolean(client.retry && result.timedOut && goMs < spec.timeoutMs) };
-    }
-  }
+  const base = clientEnvironment(spec.goBinary, prepared.dirs, ctx.internet.caFile, client.env);
+  const env = ctx.buildCacheDir ? { ...base, GOCACHE: ctx.buildCacheDir } : base;
+  const files = { resolvConf: prepared.resolvConf, hostsFile: prepared.hostsFile, hostFilesInPlace: ctx.backend === 'docker' };
+  const signal = ctx.signal ? { signal: ctx.signal } : {};
+  return executeWorkload(ctx.workload ?? 'download', {
+    timeoutMs: spec.timeoutMs,
+    retry: client.retry,
+    runGo: (args, deadlineMs) => runGo({ goBinary: spec.goBinary, args, cwd: prepared.workDir, env, ...files, deadlineMs, ...signal }),
+    script: { cwd: prepared.workDir, env, ...files, trialDir: join(prepared.workDir, '..'), ...signal },
+  });
 }
 
 /** Outcome and failure class from what go printed and how it ended. */
@@ -201,6 +183,7 @@ function classifyTrial(execution: Execution, client: PreparedClient): Verdict {
     attempts: execution.attempts,
     exitCode: result.exitCode,
     modules: downloaded.filter((m) => !m.Error && m.Zip).length,
+    commands: execution.commands,
     stderrTail: (result.spawnError ?? diagnostics).slice(-STDERR_TAIL_BYTES),
     aborted: result.aborted,
   };

@@ -3,6 +3,7 @@ import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
 import type { PlannedTrial } from '../runner/plan.ts';
 import type { TrialRecord } from '../runner/record.ts';
+import type { WorkloadRef } from '../workload/schema.ts';
 import type { Fault } from '../faults/catalog.ts';
 import type { TopologyAddresses } from '../topology/addresses.ts';
 import type { RunPki } from '../tls/run-pki.ts';
@@ -29,6 +30,13 @@ export interface SandboxRunConfig {
   defaultGosumdb: string;
   toxiproxyBinary: string;
   resultsFile: string;
+  /** What the client runs in each trial (default: download). */
+  workload?: WorkloadRef;
+  /**
+   * A build cache shared by the trials of workloads that compile (and by later runs): compiling
+   * is not the network, and a cold cache would add minutes of CPU (the standard library) to each.
+   */
+  buildCacheDir?: string;
   /** Directory the sandbox mounts a tmpfs on: trial state and component files live there. */
   scratchDir: string;
   /** Real programs of the scenario (netns only). */

@@ -1,3 +1,4 @@
+import { resolveWorkload } from '../workload/resolve.ts';
 import { layerFaults } from '../faults/catalog.ts';
 import type { TrialRecord } from '../runner/record.ts';
 import { runTrial } from '../runner/trial.ts';
@@ -18,6 +19,7 @@ export async function runTrialLoop(config: SandboxRunConfig, internet: FakeInter
   const faults = layerFaults(config.faults);
   const phases = new Map((config.phases ?? []).map((p) => [p.name, { ...p, faults: layerFaults([...config.faults, ...p.faults]) }]));
   let done = 0;
+  const workload = await resolveWorkload(config.workload);
   for (const planned of config.trials) {
     if (signal.aborted) break;
     const phase = planned.phase ? phases.get(planned.phase) : undefined;
@@ -27,7 +29,7 @@ export async function runTrialLoop(config: SandboxRunConfig, internet: FakeInter
     if (!mitigation || !goBinary) throw new Error(`trial ${planned.trial}: unknown mitigation ${planned.mitigation} or go ${planned.goVersion}`);
     const { aborted, ...record } = await runTrial(
       { scenario: config.scenario, mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults: phase?.faults ?? faults, goBinary, goVersion: planned.goVersion },
-      { internet, corpus: config.corpus, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal, backend },
+      { internet, corpus: config.corpus, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal, backend, workload, ...(config.buildCacheDir ? { buildCacheDir: config.buildCacheDir } : {}) },
     );
     // A trial cut short by Ctrl-C measured nothing: it is not recorded and runs again on resume.
     if (aborted) break;

@@ -11,6 +11,7 @@ import { componentSpecs, phaseSpecs } from '../components/load.ts';
 import { componentSchema, phaseSchema, type ComponentSpec, type PhaseSpec } from '../components/schema.ts';
 import { expectSchema, type Expectations } from './expect.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
+import { workloadSchema } from '../workload/schema.ts';
 
 const SCENARIO_DEFAULTS = Object.freeze({
   reps: 3,
@@ -81,6 +82,18 @@ const schema = z.strictObject({
     .default(SCENARIO_DEFAULTS.timeoutMs),
   /** Seed of the trial order (and of any randomised fault). */
   seed: int(0, 2 ** 31 - 1).default(SCENARIO_DEFAULTS.seed),
+  /**
+   * A real Go project (its go.mod folder, relative to this file) instead of the synthetic corpus:
+   * its module graph is snapshotted once through your GOPROXY and served by the fake internet.
+   * Once loaded: the absolute path.
+   */
+  project: z.string().min(1).optional(),
+  /**
+   * What the client runs: 'download' (go mod download -json, the default), 'build' (go build ./...),
+   * 'test' (compile every test, run none), 'list-updates' (go list -m -u all), or a script
+   * `async ({ $, project, env }) => { await $\`go vet ./...\` }` with zx's $ bound to the trial.
+   */
+  workload: workloadSchema.default('download'),
   /**
    * What the scenario shows, per cell, checked after the run (a failed one makes `run` exit 1):
    * `{ baseline: { outcome: 'fail', failureClass: 'tcp-reset' }, 'mirror-list': { successRate: '>=0.95', medianMs: '<2000' } }`.
@@ -183,10 +196,11 @@ function formatIssues(source: string, input: unknown, issues: readonly z.core.$Z
 export function validateScenario(input: unknown, file: string): Scenario {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new HarnessError('SCENARIO_INVALID', formatIssues(file, input, parsed.error.issues));
-  const { timeout, mitigations, components, phases, ...fields } = parsed.data;
+  const { timeout, mitigations, components, phases, project, ...fields } = parsed.data;
   const cells = mitigationCells(parsed.data, file);
   return {
     ...fields,
+    project: project === undefined ? undefined : resolve(dirname(resolve(file)), project),
     file,
     mitigations: cells,
     timeoutMs: timeout,

@@ -4,7 +4,8 @@ import { clientFiles, type ClientFiles, type ResolvOptions } from '../client/tra
 import { parseGosumdb } from '../client/toolchain.ts';
 import { faultLabel } from '../faults/acted.ts';
 import { matchesPattern, windowOf, TrialClock } from '../faults/window.ts';
-import { goproxySite, type Site } from '../origin/goproxy-site.ts';
+import type { Site } from '../origin/goproxy-site.ts';
+import { corpusSite } from '../project/site.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import { Wan } from '../wan/toxiproxy.ts';
@@ -113,7 +114,7 @@ export class FakeInternet {
       await mkdir(workDir, { recursive: true });
       await writeFile(internet.caFile, plan.pki.caCertPem);
       await writeFile(internet.inspectionCaFile, plan.pki.inspectionCaCertPem + plan.pki.caCertPem);
-      internet.corpusSite = await goproxySite(plan.corpus.proxyDir);
+      internet.corpusSite = await corpusSite(plan.corpus);
       await startHosts(internet);
       const a = plan.addresses;
       await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${a.origin}:${a.httpsPort}` })));

@@ -3,7 +3,8 @@ import type { Corpus } from '../corpus/generate.ts';
 import { FakeResolver, type DnsQueryLogEntry } from '../dns/server.ts';
 import type { TrialClock } from '../faults/window.ts';
 import { Firewall, type FirewallConnectionLogEntry } from '../firewall/server.ts';
-import { emptySite, goproxySite, type Site } from '../origin/goproxy-site.ts';
+import { emptySite, type Site } from '../origin/goproxy-site.ts';
+import { corpusSite as siteOfCorpus } from '../project/site.ts';
 import { Origin, type OriginHandshakeLogEntry, type OriginRequestLogEntry } from '../origin/server.ts';
 import { ConnectProxy, type ProxyLogEntry } from '../proxy/connect-proxy.ts';
 import type { Random } from '../random.ts';
@@ -161,7 +162,7 @@ async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialCloc
 }
 
 async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
-  const corpusSite = await goproxySite(plan.corpus.proxyDir);
+  const corpusSite = await siteOfCorpus(plan.corpus);
   const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
   const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: corpusEntries(plan.corpus.modules), clock }) : undefined;
   const siteFor = (host: PublicHost): Site => {

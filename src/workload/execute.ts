@@ -1,0 +1,81 @@
+import type { GoRunResult } from '../client/run-go.ts';
+import type { WorkloadName, WorkloadScript } from './schema.ts';
+import { runScriptWorkload, type ScriptRunOptions, type WorkloadCommand } from './script.ts';
+
+/** The go commands of each named workload, run in order; the first that fails ends the trial. */
+const WORKLOAD_COMMANDS: Record<WorkloadName, ReadonlyArray<readonly string[]>> = {
+  download: [['mod', 'download', '-json']],
+  build: [['build', './...']],
+  // compile every test binary, run none
+  test: [['test', '-count=1', '-run', '^$', './...']],
+  // every module's newest version: @v/list, then its .info and .mod (retractions)
+  'list-updates': [['list', '-m', '-u', 'all']],
+};
+
+/** A workload as the trial runs it: a name, or a script already imported from its scenario file. */
+export type ResolvedWorkload = WorkloadName | WorkloadScript;
+
+/** What the client's commands did. */
+export interface Execution {
+  /** The last command run: the first that failed, or the last of all. */
+  result: GoRunResult;
+  attempts: number;
+  goMs: number;
+  /** The retry wrapper gave up (its own deadline, attempts used up) before the harness deadline. */
+  wrapperGaveUp: boolean;
+  commands: Array<Omit<WorkloadCommand, 'stderr'>>;
+}
+
+export interface ExecuteOptions {
+  timeoutMs: number;
+  /** The retry wrapper: go is killed at its own deadline and run again, keeping the module cache. */
+  retry?: { attempts: number; attemptDeadlineMs: number } | undefined;
+  /** Runs one go command (the trial's environment, files and signal) with a deadline. */
+  runGo: (args: readonly string[], deadlineMs: number) => Promise<GoRunResult>;
+  /** For scripts: how to run zx commands like go (everything but the script and deadline). */
+  script: Omit<ScriptRunOptions, 'script' | 'deadlineMs'>;
+}
+
+/** Each named command in turn under the trial's hard deadline (and the retry wrapper's, per attempt). */
+async function executeCommands(commands: ReadonlyArray<readonly string[]>, options: ExecuteOptions): Promise<Execution> {
+  const maxAttempts = options.retry?.attempts ?? 1;
+  const ran: Execution['commands'] = [];
+  let attempts = 0;
+  let goMs = 0;
+  let result: GoRunResult | undefined;
+  for (const args of commands) {
+    for (;;) {
+      attempts++;
+      const remainingMs = options.timeoutMs - goMs;
+      result = await options.runGo(args, options.retry ? Math.min(options.retry.attemptDeadlineMs, remainingMs) : remainingMs);
+      goMs += result.durationMs;
+      ran.push({ command: `go ${args.join(' ')}`, exitCode: result.exitCode, durationMs: Math.round(result.durationMs * 10) / 10 });
+      const failed = result.timedOut || result.exitCode !== 0;
+      if (!failed) break;
+      if (attempts >= maxAttempts || result.aborted || result.spawnError || goMs >= options.timeoutMs) {
+        return { result, attempts, goMs, wrapperGaveUp: Boolean(options.retry && result.timedOut && goMs < options.timeoutMs), commands: ran };
+      }
+    }
+  }
+  return { result: result!, attempts, goMs, wrapperGaveUp: false, commands: ran };
+}
+
+/** A script's run as one execution: the first failing command's exit code and stderr stand for it. */
+async function executeScript(script: WorkloadScript, options: ExecuteOptions): Promise<Execution> {
+  const run = await runScriptWorkload({ ...options.script, script, deadlineMs: options.timeoutMs });
+  const failed = run.commands.find((c) => c.exitCode !== 0);
+  const exitCode = failed ? failed.exitCode : run.error ? 1 : 0;
+  const stderr = failed ? failed.stderr : run.error ? `workload script: ${run.error}` : '';
+  return {
+    result: { exitCode, signal: null, timedOut: run.timedOut, aborted: run.aborted, durationMs: run.durationMs, stdout: '', stderr, spawnError: undefined },
+    attempts: 1,
+    goMs: run.durationMs,
+    wrapperGaveUp: false,
+    commands: run.commands.map(({ stderr: _stderr, ...c }) => c),
+  };
+}
+
+/** Runs the trial's workload: its go commands, or its script. */
+export function executeWorkload(workload: ResolvedWorkload, options: ExecuteOptions): Promise<Execution> {
+  return typeof workload === 'function' ? executeScript(workload, options) : executeCommands(WORKLOAD_COMMANDS[workload], options);
+}

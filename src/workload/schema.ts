@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** The workloads a scenario can name: what the client runs in each trial. */
+export const WORKLOAD_NAMES = ['download', 'build', 'test', 'list-updates'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+/** What a script workload is handed: zx's `$` bound to the trial (env, cwd, hard deadline). */
+export interface WorkloadScriptContext {
+  /** zx's `$`, with the trial's environment, the project copy as cwd and the trial's deadline. */
+  $: import('zx').Shell;
+  /** The trial's copy of the project (the working directory). */
+  project: string;
+  /** The client environment go runs with (GOPROXY, GOSUMDB, trust, fresh caches, the mitigation's variables). */
+  env: Readonly<Record<string, string>>;
+}
+
+export type WorkloadScript = (context: WorkloadScriptContext) => Promise<unknown>;
+
+export type Workload = WorkloadName | WorkloadScript;
+
+export const workloadSchema = z.union([
+  z.enum(WORKLOAD_NAMES),
+  z.custom<WorkloadScript>((v) => typeof v === 'function', 'a workload name or an async ({ $, project, env }) => {...} script'),
+]);
+
+/** How a workload is named in records and listings. */
+export function workloadLabel(workload: Workload): string {
+  return typeof workload === 'function' ? 'script' : workload;
+}
+
+/** A workload as it crosses into the sandbox (plain data): a name, or the scenario file whose script to import there. */
+export type WorkloadRef = WorkloadName | { scriptFile: string };
+
+export function workloadRef(workload: Workload, scenarioFile: string): WorkloadRef {
+  return typeof workload === 'function' ? { scriptFile: scenarioFile } : workload;
+}
