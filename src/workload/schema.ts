@@ -4,10 +4,24 @@ import { z } from 'zod';
 export const WORKLOAD_NAMES = ['download', 'build', 'test', 'list-updates'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
+/** What a command run by a script's `$` gives back (the fields of zx's ProcessOutput scripts read). */
+interface CommandOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number | null;
+}
+
+/**
+ * A script's `$`: zx's tagged template (arguments are quoted), run in the trial. Typed here
+ * rather than as zx's own `Shell`, so the harness's public types need none of zx's (which
+ * reference fs-extra's) in a user's project.
+ */
+type TrialShell = (pieces: TemplateStringsArray, ...args: unknown[]) => Promise<CommandOutput>;
+
 /** What a script workload is handed: zx's `$` bound to the trial (env, cwd, hard deadline). */
 export interface WorkloadScriptContext {
   /** zx's `$`, with the trial's environment, the project copy as cwd and the trial's deadline. */
-  $: import('zx').Shell;
+  $: TrialShell;
   /** The trial's copy of the project (the working directory). */
   project: string;
   /** The client environment go runs with (GOPROXY, GOSUMDB, trust, fresh caches, the mitigation's variables). */
