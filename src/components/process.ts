@@ -65,7 +65,7 @@ export class ComponentProcess {
   }
 
   /**
-   * Waits (at most a second) for the exit status of a program that is already dead but not yet
+   * Waits (at most a second) for the exit status of a program that is dead or dying but not yet
    * reaped: its clients can see its sockets close before node hears of the exit.
    */
   async settle(): Promise<void> {
@@ -131,10 +131,15 @@ export class ComponentProcess {
   }
 }
 
+/** The kernel's PF_EXITING: set when the process starts to exit, before its sockets close. */
+const PF_EXITING = 0x4;
+
+/** Dead, dying or gone: a zombie, a process that has begun to exit (its flags, field 9 of stat), or none. */
 function isZombieOrGone(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' || fields[0] === 'X' || (Number(fields[6]) & PF_EXITING) !== 0;
   } catch {
     return true;
   }
