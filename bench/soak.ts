@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { createRandom } from '../src/random.ts';
 import { readResults } from '../src/report/results.ts';
 import { trialKey } from '../src/runner/plan.ts';
+import { descendants } from '../test/helpers.ts';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, scenarios: { type: 'string', default: 'scenarios/' }, reps: { type: 'string', default: '2' }, seed: { type: 'string', default: '1' } } });
 const minutes = Number(values.minutes);
@@ -30,24 +31,6 @@ const deadline = Date.now() + minutes * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`soak: ${line}\n`);
 
-/** Every live process below pid. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (found.push(c), walk(c)));
-  walk(pid);
-  return found;
-}
 
 /** A tag in the environment of every process a segment starts (the trials' go gets a fresh environment, but its HOME lies under the run's scratch, named after the CLI's pid). */
 const MARK = `GOMOD_CHAOS_SOAK=${process.pid}-${Date.now()}`;

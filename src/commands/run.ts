@@ -139,13 +139,14 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
  * Refuses to resume a different run, or to add to a folder that holds another run's results.
  */
 function claimOutDir(outDir: string, options: RunOptions, identity: RunIdentity): () => void {
-  if (options.resume && !existsSync(join(outDir, RUN_FILE))) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
+  const nothingToResume = () => new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
+  if (options.resume && !existsSync(join(outDir, RUN_FILE))) throw nothingToResume();
   ensureOutDir(outDir);
   const release = lockOutDir(outDir);
   try {
     if (options.resume) {
       const previous = readRunFile(outDir);
-      if (!previous) throw new HarnessError('BAD_INPUT', `--resume: ${outDir} holds no run.json: nothing to resume (give the --out of the interrupted run)`);
+      if (!previous) throw nothingToResume();
       const differences = identityDifferences(previous.identity, identity);
       const shardNow = options.shard ?? null;
       if (JSON.stringify(previous.shard) !== JSON.stringify(shardNow)) differences.push(`shard: ${JSON.stringify(previous.shard)} vs ${JSON.stringify(shardNow)}`);
