@@ -26,11 +26,13 @@ const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
       [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
-      [--against base.ts] [--json] [--project DIR] [--workload download|build|test|list-updates]
+      [--parallel N] [--against base.ts] [--json] [--project DIR] [--workload download|build|test|list-updates]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
                        --backend docker runs each host in its own container (Docker engine);
+                       --parallel N runs up to N sandboxes at once (lanes; default: the
+                       machine's choice, printed; 1 = one at a time);
                        --against runs a base scenario interleaved with the candidate (the
                        control of \`compare <out>/report.json\`); exit 1 when a scenario's
                        \`expect\` block is not met, 130 when interrupted;
@@ -96,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
           backend: { type: 'string' },
           go: { type: 'string' },
           shard: { type: 'string' },
+          parallel: { type: 'string' },
           resume: { type: 'boolean' },
           project: { type: 'string' },
           workload: { type: 'string' },
@@ -116,6 +119,8 @@ async function main(argv: string[]): Promise<number> {
         if (!timeoutMs) throw new HarnessError('BAD_INPUT', `--timeout: got ${JSON.stringify(values.timeout)}; allowed: a duration such as 90s, 2m, 500ms or a number of ms`);
       }
       const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
+      const parallel = positiveInt('parallel', values.parallel, 64);
+      if (parallel === 0) throw new HarnessError('BAD_INPUT', '--parallel: got "0"; allowed: a whole number from 1 to 64 (1 = one sandbox at a time)');
       const goVersions = values.go?.split(',').map((v) => v.trim()).filter(Boolean);
       const scenarios = [];
       for (const file of scenarioFiles(positionals)) scenarios.push(await loadScenario(file));
@@ -129,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.seed !== undefined ? { seed: positiveInt('seed', values.seed, 2 ** 31 - 1)! } : {}),
         ...(goVersions?.length ? { goVersions } : {}),
         ...(shard ? { shard } : {}),
+        ...(parallel !== undefined ? { parallel } : {}),
         ...(values.resume ? { resume: true } : {}),
         ...(values.backend !== undefined ? { backend: values.backend as Backend } : {}),
         ...(values.project !== undefined ? { project: values.project } : {}),

@@ -18,6 +18,8 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   trial: number;
   backend: Backend;
   goVersion: string;
+  /** The lane (1..--parallel) whose sandbox ran the trial; absent in records of before lanes. */
+  lane?: number;
   /** The scenario's phase (cold, warm...), for scenarios with `phases`. */
   phase?: string;
   outcome: Outcome;
@@ -44,20 +46,26 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   seed: number;
 }
 
-/** Appends records to results.jsonl, one flushed line each: a crash loses at most the trial in flight. */
+/**
+ * Appends records to results.jsonl, one flushed line each: a crash loses at most the trials in
+ * flight. The file is opened at the first record (a run that measured nothing leaves none).
+ */
 export class ResultsWriter {
-  private readonly fd: number;
+  private readonly path: string;
+  private fd: number | undefined;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'a');
+    this.path = path;
   }
 
   append(record: TrialRecord): void {
+    this.fd ??= openSync(this.path, 'a');
     writeSync(this.fd, JSON.stringify(record) + '\n');
     fsyncSync(this.fd);
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
