@@ -12,7 +12,8 @@ import type { PlannedTrial } from './plan.ts';
  * Fault kinds whose trials mostly wait (timeouts, latency, stalls, retries): the client sleeps on
  * a timer or a socket and the CPU is idle, so such trials can share the machine without their
  * times moving. A scenario without any of them is CPU-bound (a clean path, fast failures): its
- * time is go's own work plus the harness's hops, which contention would stretch.
+ * time is go's own work plus the harness's hops, which contention would stretch. A fault with a
+ * `delay` waits whatever its kind.
  */
 const WAITING_FAULTS: ReadonlySet<string> = new Set([
   'dns-aaaa-nowhere', 'dns-delay', 'dns-drop', 'dns-flaky', 'resolv-conf',
@@ -40,7 +41,7 @@ export type LaneKind = 'waiting' | 'cpu';
 
 export interface LaneScenario {
   name: string;
-  faults: ReadonlyArray<{ kind: string }>;
+  faults: ReadonlyArray<{ kind: string; delay?: unknown }>;
   phases: readonly unknown[];
   workload: unknown;
   corpus?: { modules?: number } | undefined;
@@ -64,7 +65,8 @@ export function laneKind(s: LaneScenario): LaneKind {
   const compiles = s.workload === 'build' || s.workload === 'test' || typeof s.workload === 'function';
   const large = s.project !== undefined || (s.corpus?.modules ?? 0) >= LARGE_CORPUS_MODULES;
   if (compiles || large) return 'cpu';
-  return s.faults.some((f) => WAITING_FAULTS.has(f.kind)) ? 'waiting' : 'cpu';
+  // any fault that holds an answer back (http-status with a delay...) makes the client wait too
+  return s.faults.some((f) => WAITING_FAULTS.has(f.kind) || Number(f.delay) > 0) ? 'waiting' : 'cpu';
 }
 
 /** The lane count: the flag's, or the machine's (cores x LANES_PER_CORE, within memory and MAX_LANES). */

@@ -18,6 +18,7 @@ describe('lanes', () => {
     expect(laneKind(scenario('big', ['tcp-latency'], { corpus: { modules: 80 } }))).toBe('cpu');
     expect(laneKind(scenario('build', ['tcp-latency'], { workload: 'build' }))).toBe('cpu');
     expect(laneKind(scenario('reset', ['sni-reset']))).toBe('cpu');
+    expect(laneKind({ ...scenario('slow-404', []), faults: [{ kind: 'http-status', delay: 5000 }] })).toBe('waiting');
   });
 
   it('one lane: each scenario whole, in order (the serial run); more: waiting scenarios cut in stride slices', () => {
