@@ -1,5 +1,5 @@
 /** How a fault is named in records and reports: its kind and the host pattern it matches. */
-export function faultLabel(fault: { kind: string; match?: string | undefined }): string {
+function faultLabel(fault: { kind: string; match?: string | undefined }): string {
   return fault.match ? `${fault.kind} ${fault.match}` : fault.kind;
 }
 
