@@ -37,7 +37,7 @@ describe('component logs in the reports', () => {
   });
 
   it('shows them in report.md (as code) and report.html (escaped), and not for cells without components', () => {
-    const md = markdownReporter.render(report);
+    const md = markdownReporter.render(report, records);
     expect(md).toContain('<details><summary>Logs of baseline (go1.26.8): median and failing trials</summary>');
     expect(md).toContain('**trial 5, failing: harness-error (harness)**');
     expect(md).toContain('    trial 4 line 1 <script>alert(1)</script>');
@@ -47,6 +47,6 @@ describe('component logs in the reports', () => {
     expect(html).not.toContain('line 39 <script>');
     const plain = buildReport([record(1, 'ok', 100), record(2, 'fail', 50)], {}, { title: 't' });
     expect(plain.scenarios[0]!.cells[0]!.trialLogs).toBeUndefined();
-    expect(markdownReporter.render(plain)).not.toContain('<details>');
+    expect(markdownReporter.render(plain, [])).not.toContain('<details>');
   });
 });

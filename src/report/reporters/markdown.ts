@@ -2,7 +2,7 @@ import { VERDICT_WORDS, type Report } from '../model.ts';
 import { partialNotice } from '../run-facts.ts';
 import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
-import { trialLogsMarkdown } from '../trial-logs.ts';
+import { trialLogsMarkdown } from '../trial-logs-render.ts';
 import { cellLabel, msInterval, ms, pct, ratioInterval, topFailures } from './format.ts';
 
 /** report.md: per scenario one table, readable pasted into an issue or an incident review. */
