@@ -26,6 +26,8 @@ export interface NetworkAttachment {
   clientEnv(): Record<string, string>;
   /** The client's nameserver instead of the fake resolver, when one of them is the resolver. */
   nameserver(): string | undefined;
+  /** A component wired in one cell only (mitigation `component`): its variables and nameserver. */
+  cellWiring(name: string): { env: Record<string, string>; nameserver?: string };
   beginTrial(): Promise<void>;
   /** A phase begins: `reset` says whether each of its trials starts from fresh programs. */
   enterPhase(phase: { reset: 'each-trial' | 'none' }): void;
@@ -138,9 +140,9 @@ export class FakeInternet {
     this.attachment?.enterPhase(phase);
   }
 
-  /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied. */
-  clientFiles(resolvOptions?: ResolvOptions): ClientFiles {
-    const nameserver = this.attachment?.nameserver();
+  /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied (a cell's own nameserver first). */
+  clientFiles(resolvOptions?: ResolvOptions, cellNameserver?: string): ClientFiles {
+    const nameserver = cellNameserver ?? this.attachment?.nameserver();
     return clientFiles(this.trial?.client ?? [], resolvOptions, nameserver ? { ...this.plan.addresses, resolver: nameserver } : this.plan.addresses);
   }
 
@@ -156,6 +158,12 @@ export class FakeInternet {
   /** Environment a client on this network has: the corporate proxy, when it is configured to use one. */
   networkEnv(): Record<string, string> {
     return { ...(this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {}), ...this.attachment?.clientEnv() };
+  }
+
+  /** How a component of the run that is wired in one cell only joins the client (mitigation `component`). */
+  componentWiring(name: string): { env: Record<string, string>; nameserver?: string } {
+    if (!this.attachment) throw new Error(`component ${name}: this run has no components`);
+    return this.attachment.cellWiring(name);
   }
 
   /** HTTPS_PROXY / HTTP_PROXY for the corporate proxy (when the scenario has one). */
