@@ -12,6 +12,7 @@ import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
 import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type PublicHost, type TrialHost } from './hosts.ts';
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
+import { startGoFloor, tapAddresses, type GoFloor } from './bench-taps.ts';
 
 export type { CorporateProxyOptions, NetworkPlan, PublicHost } from './hosts.ts';
 
@@ -65,6 +66,7 @@ export class FakeInternet {
   private readonly trialHosts: TrialHost[] = [];
   private wan: Wan | undefined;
   private ipv6Blackhole: Ipv6Blackhole | undefined;
+  private goFloor: GoFloor | undefined;
   private trialTimers: NodeJS.Timeout[] = [];
   /** How to take back each WAN fault put in place this trial, by its index. */
   private wanUndo = new Map<number, () => Promise<void>>();
@@ -99,6 +101,7 @@ export class FakeInternet {
       await owned;
       for (const role of HOST_ROLES.filter((r) => r !== 'origin')) internet.trialHosts.push(await startHost(role, plan, internet.clock));
       internet.ipv6Blackhole = new Ipv6Blackhole(plan.addresses.httpsPort);
+      internet.goFloor = await startGoFloor(plan.benchTaps, plan, workDir);
     });
   }
 
@@ -120,6 +123,7 @@ export class FakeInternet {
       await startHosts(internet);
       const a = plan.addresses;
       await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${a.origin}:${a.httpsPort}` })));
+      if (plan.benchTaps) await internet.wan!.addTaps(tapAddresses(a, plan.benchTaps.wanPort), `${a.origin}:${a.httpsPort}`);
       const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
       const verifierKey = await internet.trialHosts.find((h) => h.role === 'origin')?.verifierKey?.();
       if (sumdb && verifierKey) internet.gosumdb = sumdb.url ? `${verifierKey} ${sumdb.url}` : verifierKey;
@@ -254,6 +258,6 @@ export class FakeInternet {
     for (const timer of this.trialTimers) clearTimeout(timer);
     await this.ipv6Blackhole?.disable().catch(() => {});
     await this.attachment?.stop();
-    await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop()]);
+    await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop(), this.goFloor?.stop()]);
   }
 }
