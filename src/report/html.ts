@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { escapeHtml } from './escape-html.ts';
 import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { renderFaultsActed } from './html-faults.ts';
+import { renderTrialLogs } from './trial-logs-render.ts';
 import { fieldLines, partialNotice } from './run-facts.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
 
@@ -123,6 +124,7 @@ ${renderExpectations(s)}
 ${renderFaultsActed(s)}
 <div class="charts">${charts}${failures}</div>
 ${renderTable(s, index, multiGo)}
+${renderTrialLogs(s)}
 </section>`;
 }
 

@@ -58,12 +58,16 @@ export function fastImportStream(versions: readonly RepoVersion[]): Buffer {
 
 function git(args: readonly string[], input?: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { stdio: ['pipe', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', HOME: '/nonexistent' } });
+    const child = spawn('git', args, { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', HOME: '/nonexistent' } });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) => reject(new HarnessError('COMPONENT_START', `vcs host: cannot run git (${err.message}); install git (apt-get install -y git)`)));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git ${args[0]} exited ${code}: ${stderr.trim()}`))));
-    child.stdin.end(input ?? Buffer.alloc(0));
+    if (child.stdin) {
+      // a git that exits early (an error) closes its stdin: the close above reports it, not EPIPE
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+    }
   });
 }
 
