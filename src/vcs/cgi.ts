@@ -48,7 +48,7 @@ export function cgiEnvironment(req: Request, pathInfo: string, query: string, pr
 }
 
 /** Splits a CGI response's header block into a status and headers. */
-export function parseCgiHeaders(block: string): { status: number; headers: Record<string, string> } {
+function parseCgiHeaders(block: string): { status: number; headers: Record<string, string> } {
   let status = 200;
   const headers: Record<string, string> = {};
   for (const line of block.split(/\r?\n/)) {

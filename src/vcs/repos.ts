@@ -18,7 +18,7 @@ export interface VcsRepo {
 }
 
 /** One version to commit: the files of its module zip, at the module's directory in the repository. */
-export interface RepoVersion {
+interface RepoVersion {
   tag: string;
   /** Commit time: the version's .info Time. */
   time: Date;
@@ -31,14 +31,14 @@ export const CORPUS_GIT_HOST = 'git.corp.example';
 const AUTHOR = 'gomod-chaos <vcs@gomod-chaos.invalid>';
 
 /** The files of a module zip, without their `module@version/` prefix. */
-export function zipFiles(zip: Uint8Array, prefix: string): Array<{ name: string; content: Uint8Array }> {
+function zipFiles(zip: Uint8Array, prefix: string): Array<{ name: string; content: Uint8Array }> {
   return Object.entries(unzipSync(zip))
     .filter(([name]) => name.startsWith(prefix) && !name.endsWith('/'))
     .map(([name, content]) => ({ name: name.slice(prefix.length), content }));
 }
 
 /** git fast-import's stream for these versions: one commit per version on main, each tagged. */
-export function fastImportStream(versions: readonly RepoVersion[]): Buffer {
+function fastImportStream(versions: readonly RepoVersion[]): Buffer {
   const parts: Buffer[] = [];
   const text = (s: string) => parts.push(Buffer.from(s));
   for (const [i, v] of versions.entries()) {
@@ -72,13 +72,13 @@ function git(args: readonly string[], input?: Buffer): Promise<void> {
 }
 
 /** A bare repository at `dir` holding these versions. */
-export async function buildRepo(dir: string, versions: readonly RepoVersion[]): Promise<void> {
+async function buildRepo(dir: string, versions: readonly RepoVersion[]): Promise<void> {
   await git(['init', '--bare', '--quiet', '--initial-branch=main', dir]);
   await git(['--git-dir', dir, 'fast-import', '--quiet'], fastImportStream(versions));
 }
 
 /** The module's path on the code host: its path without the module host. */
-export function repoUrlPath(modulePath: string): string {
+function repoUrlPath(modulePath: string): string {
   return `${modulePath.slice(modulePath.indexOf('/') + 1)}.git`;
 }
 

@@ -38,7 +38,7 @@ type Request = IncomingMessage | http2.Http2ServerRequest;
 type Response = ServerResponse | http2.Http2ServerResponse;
 
 /** The HTML page `?go-get=1` is answered with: cmd/go reads only the go-import meta tag. */
-export function goImportPage(modulePath: string, repoUrl: string): string {
+function goImportPage(modulePath: string, repoUrl: string): string {
   return `<!DOCTYPE html>\n<html><head><meta name="go-import" content="${modulePath} git ${repoUrl}"></head><body>go get ${modulePath}</body></html>\n`;
 }
 
