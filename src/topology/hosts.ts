@@ -13,6 +13,7 @@ import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
 import type { RunPki } from '../tls/run-pki.ts';
 import type { VcsRequestLogEntry } from '../vcs/server.ts';
 import { startCodeHost } from '../vcs/start.ts';
+import { syntheticToolchain, withToolchain } from '../workload/toolchain.ts';
 import type { TopologyAddresses } from './addresses.ts';
 import { tapAddresses, type BenchTaps } from './bench-taps.ts';
 
@@ -172,9 +173,11 @@ async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialCloc
 }
 
 async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
-  const corpusSite = await siteOfCorpus(plan.corpus);
+  // the module proxies also serve a small golang.org/toolchain module (the toolchain workload)
+  const toolchain = syntheticToolchain();
+  const corpusSite = withToolchain(await siteOfCorpus(plan.corpus), toolchain);
   const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
-  const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: corpusEntries(plan.corpus.modules), clock }) : undefined;
+  const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: [...corpusEntries(plan.corpus.modules), toolchain.entry], clock }) : undefined;
   const siteFor = (host: PublicHost): Site => {
     if (host.role === 'goproxy') return database && host.proxiesSumdb ? database.proxying(corpusSite) : corpusSite;
     if (host.role === 'sumdb' && database) return database.site;
