@@ -144,7 +144,8 @@ export class ConnectProxy {
   private readonly ownsClock: boolean;
   private readonly policy = new ProxyPolicy();
   private readonly sockets = new Set<net.Socket>();
-  private startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process; set again by start()). */
+  startedAt = performance.now();
   private server: net.Server | undefined;
   private resolver: Resolver | undefined;
 
