@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareReports } from './commands/compare.ts';
 import { merge } from './commands/merge.ts';
+import { traceCommand } from './commands/trace.ts';
 import { REPORTERS, writeReports } from './report/write.ts';
 import { runScenarios } from './commands/run.ts';
 import { BACKENDS, type Backend } from './sandbox/backend.ts';
@@ -39,6 +40,9 @@ const USAGE = `usage: gomod-chaos <command>
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
+  trace <dir> [--trial N] [--scenario NAME] [--format chrome|har] [--out FILE]
+                       the trials' spans (trace.jsonl) as a Chrome trace (Perfetto,
+                       chrome://tracing; default) or HAR 1.2 (the HTTP requests), on stdout
   compare <base report.json> <candidate report.json> | <report.json of a run --against>
       [--min-effect 5%] [--alpha 0.05] [--drift 35%] [--allow-inconclusive] [--json]
                        verdict per cell (better, worse, no difference shown, inconclusive);
@@ -155,6 +159,12 @@ async function main(argv: string[]): Promise<number> {
       const { report } = writeReports(dir);
       for (const p of report.skippedLines) process.stderr.write(`warning: ${p}\n`);
       process.stderr.write(`report: ${REPORTERS.map((r) => join(dir, r.file)).join(', ')}\n`);
+      return 0;
+    }
+    case 'trace': {
+      const { stdout, stderr } = traceCommand(rest, packageVersion());
+      process.stdout.write(stdout);
+      process.stderr.write(stderr);
       return 0;
     }
     case 'compare': {

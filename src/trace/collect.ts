@@ -43,7 +43,7 @@ export function spansOf(input: TraceInput): SpanSet {
     ...tunnelSpans(input.logs, input.faults, at, endMs),
   ].sort((a, b) => a.startMs - b.startMs || a.kind.localeCompare(b.kind));
   const max = input.maxSpans ?? MAX_SPANS_PER_TRIAL;
-  return { spans: spans.slice(0, max), droppedSpans: Math.max(0, spans.length - max), endMs };
+  return { spans: spans.slice(0, max), droppedSpans: Math.max(0, spans.length - max), endMs, zeroAt: new Date(input.zeroEpochMs).toISOString() };
 }
 
 type At = (zero: number | undefined, atMs: number) => number;

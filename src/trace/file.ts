@@ -8,7 +8,7 @@ export const TRACE_FILE = 'trace.jsonl';
 /** What of a record keys and describes its trace line. */
 type RecordIdentity = Pick<TrialTrace, 'scenario' | 'trial' | 'mitigation' | 'goVersion' | 'rep' | 'phase' | 'outcome' | 'failureClass' | 'durationMs'>;
 
-export function traceLine(record: RecordIdentity, spans: SpanSet): TrialTrace {
+function traceLine(record: RecordIdentity, spans: SpanSet): TrialTrace {
   const { scenario, trial, mitigation, goVersion, rep, phase, outcome, failureClass, durationMs } = record;
   return { scenario, trial, mitigation, goVersion, rep, ...(phase ? { phase } : {}), outcome, failureClass, durationMs, ...spans };
 }
@@ -34,21 +34,30 @@ export class TraceWriter {
   }
 }
 
-/** The traces of a run folder (lines that do not parse are skipped: a torn last line after a crash). */
-export function readTraces(outDir: string): TrialTrace[] {
+/**
+ * The traces of a run folder. Lines that do not parse (a torn last line after a crash, a line of
+ * another version) are skipped and named in `problems`.
+ */
+export function readTraces(outDir: string): { traces: TrialTrace[]; problems: string[] } {
+  const path = join(outDir, TRACE_FILE);
+  const problems: string[] = [];
   let text: string;
   try {
-    text = readFileSync(join(outDir, TRACE_FILE), 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
-    return [];
+    return { traces: [], problems };
   }
-  return text.split('\n').flatMap((line) => {
+  const traces = text.split('\n').flatMap((line, index) => {
     if (!line.trim()) return [];
+    let parsed: ReturnType<typeof trialTraceSchema.safeParse>;
     try {
-      const parsed = trialTraceSchema.safeParse(JSON.parse(line));
-      return parsed.success ? [parsed.data] : [];
+      parsed = trialTraceSchema.safeParse(JSON.parse(line));
     } catch {
+      problems.push(`${path}:${index + 1}: not a complete JSON line; skipped`);
       return [];
     }
+    if (!parsed.success) problems.push(`${path}:${index + 1}: not a trace this version reads (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); skipped`);
+    return parsed.success ? [parsed.data] : [];
   });
+  return { traces, problems };
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const SPAN_KINDS = ['client', 'dns', 'connect', 'tls', 'tunnel', 'request'] as const;
 export type SpanKind = (typeof SPAN_KINDS)[number];
 
-export const spanSchema = z.object({
+const spanSchema = z.object({
   kind: z.enum(SPAN_KINDS),
   name: z.string(),
   /** ms since the trial clock started (the client's first move, before any mitigation setup). */
@@ -27,12 +27,14 @@ export type Span = z.infer<typeof spanSchema>;
 export const MAX_SPANS_PER_TRIAL = 1_500;
 
 /** The spans of one trial, before the record's identity is added. */
-export const spanSetSchema = z.object({
+const spanSetSchema = z.object({
   spans: z.array(spanSchema),
   /** Spans left out because the trial had more than MAX_SPANS_PER_TRIAL (0: the trace is complete). */
   droppedSpans: z.number().int().min(0),
   /** ms from the clock's start to the moment the logs were read: where open spans end. */
   endMs: z.number(),
+  /** When the trial clock started (ISO time): the zero of startMs. */
+  zeroAt: z.string(),
 });
 export type SpanSet = z.infer<typeof spanSetSchema>;
 
