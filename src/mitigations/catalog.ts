@@ -32,6 +32,8 @@ export interface Mitigation {
   useCorporateProxy?: boolean;
   /** Kill and retry go with an RTT-adaptive deadline. */
   retry?: { attempts: number; baseDeadlineMs: number; normalRttMs: number };
+  /** A scenario component wired in this cell only; `warmUp`: its names resolved through it before go starts. */
+  component?: { name: string; warmUp: boolean };
 }
 
 const many = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
@@ -65,6 +67,13 @@ export const mitigationParamSchemas = [
     baseDeadline: duration.optional(),
     normalRtt: duration.optional(),
   }),
+  z.strictObject({
+    name: z.literal('component'),
+    /** The scenario component this cell uses (the others cells run without it). */
+    component: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'the name of one of the scenario\'s components'),
+    /** Resolve the fake internet's hosts through it before go starts (a resolver's warm-up script). */
+    warmUp: z.boolean().optional(),
+  }),
 ] as const;
 
 type MitigationParams = z.output<(typeof mitigationParamSchemas)[number]>;
@@ -96,6 +105,7 @@ export const MITIGATIONS = Object.freeze({
   }),
   'http1-gateway': simple('http1-gateway', 'a local GOPROXY gateway (undici) that fetches upstream over HTTP/1.1 with a keep-alive pool', { localProxy: 'http1-gateway' }),
   'warm-proxy': simple('warm-proxy', 'a local caching module proxy, pre-filled with every module (the best case)', { localProxy: 'warm-proxy' }),
+  component: simple('component', "one of the scenario's components (a real resolver, proxy or mirror) used in this cell only, optionally warmed up before go (parameters: component, warmUp)", { component: { name: '', warmUp: false } }),
   'proxy-env': simple('proxy-env', "HTTPS_PROXY set to the scenario's corporate proxy by hand (Go never reads a PAC file)", { useCorporateProxy: true }),
   // Field claims that are checked, not recommended: what the toolchain does with them.
   'goflags-insecure': simple('goflags-insecure', 'GOFLAGS=-insecure, advised in the field (the flag was removed in Go 1.17)', { env: { GOFLAGS: '-insecure' } }),
@@ -121,6 +131,7 @@ type MitigationKind =
   | 'http1-gateway'
   | 'warm-proxy'
   | 'proxy-env'
+  | 'component'
   | 'goflags-insecure'
   | 'go-proxy-timeout';
 
@@ -163,6 +174,10 @@ export function expandMitigation(input: MitigationEntry): Mitigation[] {
         normalRttMs: input.normalRtt ?? base.retry!.normalRttMs,
       };
       return [{ ...base, name: `retry-wrapper(${retry.attempts}x,base=${retry.baseDeadlineMs}ms)`, retry }];
+    }
+    case 'component': {
+      const warmUp = input.warmUp ?? false;
+      return [{ ...base, name: `component(${input.component}${warmUp ? ',warm-up' : ''})`, component: { name: input.component, warmUp } }];
     }
   }
 }

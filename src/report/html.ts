@@ -8,6 +8,7 @@ import { renderFaultsActed } from './html-faults.ts';
 import { renderWaterfallSection, WATERFALL_CSS, waterfallTrials } from './html-waterfall.ts';
 import type { PageReport, WaterfallTrial } from './html/data.ts';
 import type { TrialTrace } from '../trace/schema.ts';
+import { renderTrialLogs } from './trial-logs-render.ts';
 import { fieldLines, partialNotice } from './run-facts.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
 
@@ -131,6 +132,7 @@ ${renderFaultsActed(s)}
 <div class="charts">${charts}${failures}</div>
 ${renderTable(s, index, multiGo)}
 ${renderWaterfallSection(waterfalls, index)}
+${renderTrialLogs(s)}
 </section>`;
 }
 

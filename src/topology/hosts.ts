@@ -12,6 +12,7 @@ import type { LayeredFaults } from '../faults/catalog.ts';
 import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
 import type { RunPki } from '../tls/run-pki.ts';
 import type { TopologyAddresses } from './addresses.ts';
+import { tapAddresses, type BenchTaps } from './bench-taps.ts';
 
 export interface PublicHost {
   name: string;
@@ -45,6 +46,8 @@ export interface NetworkPlan {
   defaultGosumdb?: string | undefined;
   /** Where public names resolve when not at the firewall: a real SNI gateway in front of it (IPv4 only). */
   edge?: string | undefined;
+  /** bench:harness only: one entrance per hop on the edge's addresses (see bench-taps.ts). */
+  benchTaps?: BenchTaps | undefined;
 }
 
 /** The hosts a trial drives, besides the WAN (Toxiproxy has its own API). */
@@ -199,6 +202,7 @@ async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock)
       return { name: h.name, certificate, site: siteFor(h) };
     }),
     clock,
+    ...(plan.benchTaps ? { alsoListen: tapAddresses(plan.addresses, plan.benchTaps.originPort) } : {}),
   });
   await origin.start();
   const drains = trialLog(() => [origin.drainLog()]);
