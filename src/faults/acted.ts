@@ -1,5 +1,5 @@
 /** How a fault is named in records and reports: its kind and the host pattern it matches. */
-function faultLabel(fault: { kind: string; match?: string | undefined }): string {
+export function faultLabel(fault: { kind: string; match?: string | undefined }): string {
   return fault.match ? `${fault.kind} ${fault.match}` : fault.kind;
 }
 
@@ -22,5 +22,10 @@ export class ActedCounter {
 
   snapshot(): Record<string, number> {
     return { ...this.counts };
+  }
+
+  /** The labels that acted since `before` (a snapshot): what acted on one event decided in between. */
+  since(before: Readonly<Record<string, number>>): string[] {
+    return Object.keys(this.counts).filter((k) => (this.counts[k] ?? 0) > (before[k] ?? 0));
   }
 }

@@ -7,6 +7,7 @@ import type { Mitigation } from './catalog.ts';
 import { Http1Gateway, WarmProxy } from './local-proxy.ts';
 import { LocalResolver } from './local-resolver.ts';
 import { lookupVia } from './lookup.ts';
+import { warmUp } from './warm-up.ts';
 
 /** Where the client host's own services listen (a user would run them on their machine). */
 const LOCAL_SERVICES = Object.freeze({
@@ -46,16 +47,20 @@ function firstHttpsProxy(goproxy: string): string | undefined {
 export async function prepareClient(mitigation: Mitigation, ctx: ClientSetupContext): Promise<PreparedClient> {
   const started = performance.now();
   const stops: Array<() => Promise<void>> = [];
-  const env = mitigationEnv(mitigation, ctx);
-  let files = ctx.internet.clientFiles(mitigation.resolvOptions);
+  const { internet } = ctx;
+  const cellComponent = mitigation.component ? internet.componentWiring(mitigation.component.name) : undefined;
+  const env = mitigationEnv(mitigation, ctx, cellComponent?.env);
+  let files = internet.clientFiles(mitigation.resolvOptions, cellComponent?.nameserver);
   const clientNameservers = nameserversOf(files.resolvConf);
   let retry: PreparedClient['retry'];
   try {
+    // the warm-up script of the field: every host of the fake internet resolved through the cell's resolver before go
+    if (mitigation.component?.warmUp) await warmUp(clientNameservers, internet.hosts.map((h) => h.name));
     if (mitigation.localResolver) {
       const resolver = new LocalResolver({ address: LOCAL_SERVICES.resolver, port: 53, upstreams: clientNameservers, filterAaaa: mitigation.localResolver.filterAaaa });
       await resolver.start();
       stops.push(() => resolver.stop());
-      if (mitigation.localResolver.prewarm) await resolver.prewarm(ctx.internet.hosts.map((h) => h.name));
+      if (mitigation.localResolver.prewarm) await resolver.prewarm(internet.hosts.map((h) => h.name));
       files = { ...files, resolvConf: `nameserver ${LOCAL_SERVICES.resolver}\n` };
     }
     const localProxy = mitigation.localProxy ? await startLocalProxy(mitigation.localProxy, ctx, env, clientNameservers) : undefined;
@@ -79,10 +84,10 @@ export async function prepareClient(mitigation: Mitigation, ctx: ClientSetupCont
   };
 }
 
-/** The client's environment: the network's, the mitigation's own variables, and what its settings imply. */
-function mitigationEnv(mitigation: Mitigation, ctx: ClientSetupContext): Record<string, string> {
+/** The client's environment: the network's, the cell's component's, the mitigation's own variables, and what its settings imply. */
+function mitigationEnv(mitigation: Mitigation, ctx: ClientSetupContext, componentEnv: Record<string, string> | undefined): Record<string, string> {
   const { internet } = ctx;
-  const env: Record<string, string> = { ...internet.clientEnv(), ...mitigation.env };
+  const env: Record<string, string> = { ...internet.clientEnv(), ...componentEnv, ...mitigation.env };
   if (mitigation.trustInspectionCa) env['SSL_CERT_FILE'] = internet.inspectionCaFile;
   if (mitigation.useCorporateProxy) Object.assign(env, internet.corporateProxyEnv());
   if (mitigation.mirrorList) {
