@@ -95,7 +95,7 @@ function servedModules(corpus: Corpus): Corpus['modules'] {
 }
 
 /** The repositories of the corpus under `root` (built or not). */
-export function corpusRepos(corpus: Corpus, root: string): VcsRepo[] {
+function corpusRepos(corpus: Corpus, root: string): VcsRepo[] {
   return servedModules(corpus).map((m) => ({ modulePath: m.path, urlPath: repoUrlPath(m.path), dir: join(root, repoUrlPath(m.path)), tags: [...m.versions] }));
 }
 
