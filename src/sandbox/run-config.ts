@@ -2,7 +2,7 @@ import type { ComponentSpec, PhaseSpec } from '../components/schema.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
 import type { PlannedTrial } from '../runner/plan.ts';
-import type { TrialRecord } from '../runner/record.ts';
+import type { TracedRecord } from '../runner/record.ts';
 import type { WorkloadRef } from '../workload/schema.ts';
 import type { Fault } from '../faults/catalog.ts';
 import type { TopologyAddresses } from '../topology/addresses.ts';
@@ -58,5 +58,5 @@ export type SandboxEvent =
   | { type: 'trial'; scenario: string; trial: number; mitigation: string; goVersion: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
   | { type: 'done'; trials: number; interrupted: boolean }
   /** docker: the record travels to the harness, which writes results.jsonl (netns writes it directly). */
-  | { type: 'record'; record: TrialRecord }
+  | { type: 'record'; record: TracedRecord }
   | { type: 'error'; message: string; code: string };

@@ -77,6 +77,15 @@ export interface HostLogs {
   firewallActed?: Record<string, number>;
   originActed?: Record<string, number>;
   proxyActed?: Record<string, number>;
+  /**
+   * Each log's zero (where its atMs counts from) as epoch ms, so the trace can put every host's
+   * entries on one timeline (docker: each host is its own process, in its own container).
+   */
+  dnsZeroMs?: number;
+  deadDnsZeroMs?: number;
+  firewallZeroMs?: number;
+  originZeroMs?: number;
+  proxyZeroMs?: number;
   /** WAN faults: the connections the firewall forwarded to a matching host went through the faulted link (FakeInternet adds it). */
   wanActed?: Record<string, number>;
 }
@@ -97,6 +106,11 @@ export interface TrialHost {
   /** The checksum database's verifier key (origin only). */
   verifierKey?(): Promise<string | undefined>;
   stop(): Promise<void>;
+}
+
+/** A log zero taken with performance.now() in this process, as epoch ms. */
+function epochMs(performanceMs: number): number {
+  return performance.timeOrigin + performanceMs;
 }
 
 /** WAN link (Toxiproxy listener port) of each public host, in the plan's order. */
@@ -155,7 +169,9 @@ async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): P
   const begin: TrialHost['begin'] = async (faults, random) => {
     if (!dead) resolver.setFaults(faults.dns, random);
   };
-  return componentHost(role, resolver, begin, (queries) => (dead ? { deadDns: queries } : { dns: queries, dnsActed: resolver.policy.acted.snapshot() }));
+  return componentHost(role, resolver, begin, (queries) =>
+    dead ? { deadDns: queries, deadDnsZeroMs: epochMs(resolver.startedAt) } : { dns: queries, dnsActed: resolver.policy.acted.snapshot(), dnsZeroMs: epochMs(resolver.startedAt) },
+  );
 }
 
 async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
@@ -169,7 +185,11 @@ async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialCloc
     clock,
   });
   await firewall.start();
-  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({ firewall: connections, firewallActed: firewall.rules.acted.snapshot() }));
+  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({
+    firewall: connections,
+    firewallActed: firewall.rules.acted.snapshot(),
+    firewallZeroMs: epochMs(firewall.startedAt),
+  }));
 }
 
 async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
@@ -206,7 +226,7 @@ async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock)
     // requests still in flight update their entries: copies are taken at each read
     logs: async () => {
       const seen = drains.read();
-      return { handshakes: seen.flatMap((d) => d.handshakes), requests: seen.flatMap((d) => d.requests).map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot() };
+      return { handshakes: seen.flatMap((d) => d.handshakes), requests: seen.flatMap((d) => d.requests).map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot(), originZeroMs: epochMs(origin.startedAt) };
     },
     end: async () => {
       origin.clearFaults();
@@ -222,7 +242,7 @@ async function startProxy(role: HostRole, plan: NetworkPlan, clock: TrialClock):
   const a = plan.addresses;
   const proxy = new ConnectProxy({ address: a.corporateProxy, port: a.corporateProxyPort, resolver: { address: a.resolver, port: a.dnsPort }, sourceAddress: a.corporateProxy, clock });
   await proxy.start();
-  return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels, proxyActed: proxy.faultsActed() }));
+  return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels, proxyActed: proxy.faultsActed(), proxyZeroMs: epochMs(proxy.startedAt) }));
 }
 
 async function startVcs(role: HostRole, plan: NetworkPlan): Promise<TrialHost> {

@@ -241,13 +241,14 @@ class DockerSandbox implements SandboxHandle {
 /** Docker containers on an internal network: needs an engine and an image source; IPv4 only. */
 export const dockerBackend: SandboxBackend = {
   async preflight(scenarios) {
-    imageSource();
-    await dockerEngine();
+    // what the backend cannot run is refused whether or not an engine answers
     for (const s of scenarios) {
       if (s.components.length) throw new HarnessError('BAD_INPUT', `${s.name}: components (${s.components.map((c) => c.name).join(', ')}) run only on --backend netns for now (the docker backend has no image for them yet)`);
       const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
       if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
     }
+    imageSource();
+    await dockerEngine();
   },
   start: ({ config, go, log }, onEvent) => new DockerSandbox(config, { goroot: dirname(dirname(go.binary)), goVersion: go.version, log }, onEvent),
 };
