@@ -1,6 +1,8 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { Backend } from '../sandbox/backend.ts';
 import type { Observations } from './observations.ts';
+import { TraceWriter } from '../trace/file.ts';
+import type { SpanSet } from '../trace/schema.ts';
 
 export const RECORD_SCHEMA = 1;
 
@@ -46,26 +48,35 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   seed: number;
 }
 
+/** A record as a trial hands it on: with its spans, which go to trace.jsonl, not results.jsonl. */
+export type TracedRecord = TrialRecord & { trace?: SpanSet };
+
 /**
  * Appends records to results.jsonl, one flushed line each: a crash loses at most the trials in
- * flight. The file is opened at the first record (a run that measured nothing leaves none).
+ * flight. The file is opened at the first record (a run that measured nothing leaves none). A
+ * record's trace goes to trace.jsonl beside it, keyed by the record's scenario and trial.
  */
 export class ResultsWriter {
   private readonly path: string;
   private fd: number | undefined;
+  private readonly traces: TraceWriter;
 
   constructor(path: string) {
     this.path = path;
+    this.traces = new TraceWriter(path);
   }
 
-  append(record: TrialRecord): void {
+  append(traced: TracedRecord): void {
+    const { trace, ...record } = traced;
     this.fd ??= openSync(this.path, 'a');
     writeSync(this.fd, JSON.stringify(record) + '\n');
     fsyncSync(this.fd);
+    if (trace) this.traces.append(record, trace);
   }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.traces.close();
   }
 }

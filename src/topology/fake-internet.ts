@@ -2,16 +2,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientFiles, type ClientFiles, type ResolvOptions } from '../client/traps.ts';
 import { parseGosumdb } from '../client/toolchain.ts';
-import { faultLabel } from '../faults/acted.ts';
-import { matchesPattern, windowOf, TrialClock } from '../faults/window.ts';
+import { windowOf, TrialClock } from '../faults/window.ts';
 import type { Site } from '../origin/goproxy-site.ts';
 import { corpusSite } from '../project/site.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import { Wan } from '../wan/toxiproxy.ts';
+import { WanFaults } from '../wan/wan-faults.ts';
 import { ADDRESSES } from './addresses.ts';
 import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type PublicHost, type TrialHost } from './hosts.ts';
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
+import { startGoFloor, tapAddresses, type GoFloor } from './bench-taps.ts';
 
 export type { CorporateProxyOptions, NetworkPlan, PublicHost } from './hosts.ts';
 
@@ -26,6 +27,8 @@ export interface NetworkAttachment {
   clientEnv(): Record<string, string>;
   /** The client's nameserver instead of the fake resolver, when one of them is the resolver. */
   nameserver(): string | undefined;
+  /** A component wired in one cell only (mitigation `component`): its variables and nameserver. */
+  cellWiring(name: string): { env: Record<string, string>; nameserver?: string };
   beginTrial(): Promise<void>;
   /** A phase begins: `reset` says whether each of its trials starts from fresh programs. */
   enterPhase(phase: { reset: 'each-trial' | 'none' }): void;
@@ -53,6 +56,8 @@ export class FakeInternet {
   readonly caPem: string;
   readonly inspectionCaFile: string;
   readonly clock = new TrialClock();
+  /** When the trial clock last started, as epoch ms: the zero of the trial's trace. */
+  clockStartedEpochMs: number | undefined;
   readonly hosts: readonly PublicHost[];
   readonly corporateProxy: CorporateProxyOptions | undefined;
   readonly plan: NetworkPlan;
@@ -62,10 +67,11 @@ export class FakeInternet {
   private gosumdb: string | undefined;
   private readonly trialHosts: TrialHost[] = [];
   private wan: Wan | undefined;
+  /** The WAN's faults of the trial, on the component contract (Toxiproxy applies them). */
+  private wanFaults: WanFaults | undefined;
   private ipv6Blackhole: Ipv6Blackhole | undefined;
+  private goFloor: GoFloor | undefined;
   private trialTimers: NodeJS.Timeout[] = [];
-  /** How to take back each WAN fault put in place this trial, by its index. */
-  private wanUndo = new Map<number, () => Promise<void>>();
   private trial: LayeredFaults | undefined;
   private attachment: NetworkAttachment | undefined;
 
@@ -97,6 +103,7 @@ export class FakeInternet {
       await owned;
       for (const role of HOST_ROLES.filter((r) => r !== 'origin')) internet.trialHosts.push(await startHost(role, plan, internet.clock));
       internet.ipv6Blackhole = new Ipv6Blackhole(plan.addresses.httpsPort);
+      internet.goFloor = await startGoFloor(plan.benchTaps, plan, workDir);
     });
   }
 
@@ -117,7 +124,9 @@ export class FakeInternet {
       internet.corpusSite = await corpusSite(plan.corpus);
       await startHosts(internet);
       const a = plan.addresses;
-      await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${a.origin}:${a.httpsPort}` })));
+      internet.wanFaults = new WanFaults(internet.wan!);
+      await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${h.role === 'vcs' ? a.vcs : a.origin}:${a.httpsPort}` })));
+      if (plan.benchTaps) await internet.wan!.addTaps(tapAddresses(a, plan.benchTaps.wanPort), `${a.origin}:${a.httpsPort}`);
       const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
       const verifierKey = await internet.trialHosts.find((h) => h.role === 'origin')?.verifierKey?.();
       if (sumdb && verifierKey) internet.gosumdb = sumdb.url ? `${verifierKey} ${sumdb.url}` : verifierKey;
@@ -138,9 +147,9 @@ export class FakeInternet {
     this.attachment?.enterPhase(phase);
   }
 
-  /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied. */
-  clientFiles(resolvOptions?: ResolvOptions): ClientFiles {
-    const nameserver = this.attachment?.nameserver();
+  /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied (a cell's own nameserver first). */
+  clientFiles(resolvOptions?: ResolvOptions, cellNameserver?: string): ClientFiles {
+    const nameserver = cellNameserver ?? this.attachment?.nameserver();
     return clientFiles(this.trial?.client ?? [], resolvOptions, nameserver ? { ...this.plan.addresses, resolver: nameserver } : this.plan.addresses);
   }
 
@@ -156,6 +165,12 @@ export class FakeInternet {
   /** Environment a client on this network has: the corporate proxy, when it is configured to use one. */
   networkEnv(): Record<string, string> {
     return { ...(this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {}), ...this.attachment?.clientEnv() };
+  }
+
+  /** How a component of the run that is wired in one cell only joins the client (mitigation `component`). */
+  componentWiring(name: string): { env: Record<string, string>; nameserver?: string } {
+    if (!this.attachment) throw new Error(`component ${name}: this run has no components`);
+    return this.attachment.cellWiring(name);
   }
 
   /** HTTPS_PROXY / HTTP_PROXY for the corporate proxy (when the scenario has one). */
@@ -179,9 +194,7 @@ export class FakeInternet {
     const random = createRandom(seed);
     // in order: hosts of this process share one random stream
     for (const host of this.trialHosts) await host.begin(faults, random, seed);
-    for (const [i, fault] of faults.wan.entries()) {
-      if (windowOf(fault).fromMs === 0) this.wanUndo.set(i, await this.wan!.applyFault(fault, `f${i}`));
-    }
+    await this.wanFaults!.setFaults(faults.wan);
     const aaaa = faults.dns.find((f) => f.kind === 'dns-aaaa-nowhere');
     if (aaaa && windowOf(aaaa).fromMs === 0) await this.ipv6Blackhole?.enable();
   }
@@ -189,22 +202,16 @@ export class FakeInternet {
   /** `go` starts now: the trial clock starts and timed faults are scheduled from here. */
   async startClock(): Promise<void> {
     await Promise.all(this.trialHosts.map((h) => h.startClock()));
-    this.clock.start();
+    const now = performance.now();
+    this.clock.start(now);
+    this.clockStartedEpochMs = performance.timeOrigin + now;
     const faults = this.trial;
     if (!faults) return;
     const at = (ms: number, action: () => Promise<unknown>) => {
       if (ms === Infinity) return;
       this.trialTimers.push(setTimeout(() => void action().catch(() => {}), ms));
     };
-    const wan = this.wan!;
-    for (const [i, fault] of faults.wan.entries()) {
-      const window = windowOf(fault);
-      if (window.fromMs > 0) at(window.fromMs, async () => this.wanUndo.set(i, await wan.applyFault(fault, `f${i}`)));
-      at(window.untilMs, async () => {
-        await this.wanUndo.get(i)?.();
-        this.wanUndo.delete(i);
-      });
-    }
+    this.wanFaults!.startClock();
     const aaaa = faults.dns.find((f) => f.kind === 'dns-aaaa-nowhere');
     const blackhole = this.ipv6Blackhole;
     if (aaaa && blackhole) {
@@ -218,9 +225,8 @@ export class FakeInternet {
   async hostLogs(): Promise<HostLogs> {
     const logs: HostLogs = Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
     // a WAN fault acts on every connection through its link: the connections the firewall forwarded to a matching host
-    const forwarded = (logs.firewall ?? []).filter((c) => c.action === 'forwarded');
-    const wan = this.trial?.wan ?? [];
-    if (wan.length) logs.wanActed = Object.fromEntries(wan.map((f) => [faultLabel(f), forwarded.filter((c) => c.sni !== undefined && matchesPattern(f.match, c.sni)).length]));
+    const forwarded = (logs.firewall ?? []).flatMap((c) => (c.action === 'forwarded' && c.sni !== undefined ? [c.sni] : []));
+    if (this.trial?.wan.length) logs.wanActed = this.wanFaults!.faultsActed(forwarded);
     return logs;
   }
 
@@ -232,20 +238,21 @@ export class FakeInternet {
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */
   async endTrial(): Promise<void> {
     this.clock.stop();
+    this.clockStartedEpochMs = undefined;
     for (const timer of this.trialTimers) clearTimeout(timer);
+    this.wanFaults?.stopTimers();
     this.trialTimers = [];
     this.trial = undefined;
-    // Toxiproxy's reset takes every toxic off and re-enables every link
-    this.wanUndo.clear();
     await this.ipv6Blackhole?.disable().catch(() => {});
     // the logs start empty again, so a long run's memory stays flat
-    await Promise.all([...this.trialHosts.map((h) => h.end()), this.wan!.reset()]);
+    await Promise.all([...this.trialHosts.map((h) => h.end()), this.wanFaults!.clearFaults()]);
   }
 
   async stop(): Promise<void> {
     for (const timer of this.trialTimers) clearTimeout(timer);
+    this.wanFaults?.stopTimers();
     await this.ipv6Blackhole?.disable().catch(() => {});
     await this.attachment?.stop();
-    await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop()]);
+    await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop(), this.goFloor?.stop()]);
   }
 }
