@@ -117,8 +117,8 @@ function runFlags(values: RunFlags): Omit<RunOptions, 'scenarios' | 'against'> {
   if (reps === 0) throw new HarnessError('BAD_INPUT', '--reps: got "0"; allowed: a whole number from 1 to 100000');
   const timeoutMs = timeoutFlag(values.timeout);
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
-  const parallel = positiveInt('parallel', values.parallel, 64);
-  if (parallel === 0) throw new HarnessError('BAD_INPUT', '--parallel: got "0"; allowed: a whole number from 1 to 64 (1 = one sandbox at a time)');
+  const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
+  if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 64)) throw new HarnessError('BAD_INPUT', `--parallel: got ${JSON.stringify(values.parallel)}; allowed: a whole number from 1 to 64 (1 = one sandbox at a time)`);
   const goVersions = values.go?.split(',').map((v) => v.trim()).filter(Boolean);
   return {
     ...(values.out !== undefined ? { outDir: values.out } : {}),
