@@ -19,6 +19,8 @@ describe('lanes', () => {
     expect(laneKind(scenario('build', ['tcp-latency'], { workload: 'build' }))).toBe('cpu');
     expect(laneKind(scenario('reset', ['sni-reset']))).toBe('cpu');
     expect(laneKind({ ...scenario('slow-404', []), faults: [{ kind: 'http-status', delay: 5000 }] })).toBe('waiting');
+    // a short wait leaves a sub-second, CPU-dominated trial
+    expect(laneKind({ ...scenario('slow-dns', []), faults: [{ kind: 'dns-delay', delay: 300 }] })).toBe('cpu');
   });
 
   it('one lane: each scenario whole, in order (the serial run); more: waiting scenarios cut in stride slices', () => {
