@@ -6,6 +6,7 @@
  * (the worst cell printed). The machine's load during each arm is printed beside it.
  *
  *   npm run bench:parallel [-- --scenarios scenarios[,file.ts...] --reps N --parallel N --rounds 1 --out DIR]
+ *   npm run bench:parallel -- --compare SERIAL_DIR,PARALLEL_DIR   (two finished runs: fidelity only)
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,16 +38,20 @@ function cpuSeconds(): number {
   return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / 100;
 }
 
-async function runArm(scenarios: Scenario[], parallel: number, outDir: string, reps: number | undefined): Promise<Arm> {
-  const cpu0 = cpuSeconds();
-  const t0 = performance.now();
-  await runScenarios({ scenarios, outDir, seed: SEED, quiet: true, parallel, command: `bench:parallel --parallel ${parallel}`, ...(reps ? { reps } : {}) });
-  const wallS = (performance.now() - t0) / 1000;
+/** What a finished run folder says: its report, its claims' verdicts, its machine load. */
+function armOf(outDir: string, parallel: number, wallS: number, cpuS: number): Arm {
   const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as Report;
   const { records } = readResults(join(outDir, 'results.jsonl'));
   const claims = Object.fromEntries(judgeClaims({ report, records }).results.map((c) => [c.id, c.verdict]));
   const load = readRunFile(outDir)?.load;
-  return { parallel, wallS, cpuS: cpuSeconds() - cpu0, load: load ? `load median ${load.medianLoad1}, max ${load.maxLoad1}` : 'load ?', report, claims };
+  return { parallel, wallS, cpuS, load: load ? `load median ${load.medianLoad1}, max ${load.maxLoad1}` : 'load ?', report, claims };
+}
+
+async function runArm(scenarios: Scenario[], parallel: number, outDir: string, reps: number | undefined): Promise<Arm> {
+  const cpu0 = cpuSeconds();
+  const t0 = performance.now();
+  await runScenarios({ scenarios, outDir, seed: SEED, quiet: true, parallel, command: `bench:parallel --parallel ${parallel}`, ...(reps ? { reps } : {}) });
+  return armOf(outDir, parallel, (performance.now() - t0) / 1000, cpuSeconds() - cpu0);
 }
 
 type Cell = CellReport & { scenario: string };
@@ -87,7 +92,14 @@ function compareArms(a: Arm, b: Arm): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { scenarios: { type: 'string' }, reps: { type: 'string' }, parallel: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { scenarios: { type: 'string' }, reps: { type: 'string' }, parallel: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' } } });
+  if (values.compare) {
+    // two finished run folders (serial first): the fidelity figures only
+    const [a, b] = values.compare.split(',') as [string, string];
+    const lanesOf = (dir: string) => readRunFile(dir)?.lanes?.parallel ?? 0;
+    process.stdout.write(`${compareArms(armOf(a, lanesOf(a), 0, 0), armOf(b, lanesOf(b), 0, 0)).join('\n')}\n`);
+    return;
+  }
   const scenarios: Scenario[] = [];
   for (const file of scenarioFiles((values.scenarios ?? 'scenarios').split(','))) scenarios.push(await loadScenario(file));
   const lanes = values.parallel ? { parallel: Number(values.parallel), reason: '--parallel' } : chooseLanes(undefined, 'netns');
