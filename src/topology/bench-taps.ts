@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { HarnessError } from '../errors.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
-import type { NetworkPlan } from './hosts.ts';
+import type { TopologyAddresses } from './addresses.ts';
 
 /**
  * bench:harness only (npm run bench:harness sets GOMOD_CHAOS_BENCH_TAPS): extra entrances on the
@@ -18,7 +18,7 @@ import type { NetworkPlan } from './hosts.ts';
  *  - goFloor: a bare Go net/http HTTPS file server of the corpus (the physical floor).
  * Trials never use these ports unless their GOPROXY names them; a run without the variable has none.
  */
-export const benchTapsSchema = z.strictObject({
+const benchTapsSchema = z.strictObject({
   originPort: z.number().int().min(1).max(65_535),
   wanPort: z.number().int().min(1).max(65_535),
   /** `host`: the public name whose certificate it serves (the default GOPROXY's host). */
@@ -44,7 +44,11 @@ export function tapAddresses(edge: { firewall: string; firewallV6: string | unde
 }
 
 /** Starts the Go floor when the taps ask for one: the corpus as files, the host's certificate. */
-export async function startGoFloor(taps: BenchTaps | undefined, plan: NetworkPlan, workDir: string): Promise<GoFloor | undefined> {
+export async function startGoFloor(
+  taps: BenchTaps | undefined,
+  plan: { addresses: TopologyAddresses; corpus: { proxyDir: string }; pki: { hostCertificates: Record<string, KeyPairPem> } },
+  workDir: string,
+): Promise<GoFloor | undefined> {
   if (!taps?.goFloor) return undefined;
   const certificate = plan.pki.hostCertificates[taps.goFloor.host];
   if (!certificate) throw new HarnessError('BAD_INPUT', `${BENCH_TAPS_ENV}: no public host ${taps.goFloor.host}`);

@@ -13,6 +13,9 @@ import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
 import type { RunPki } from '../tls/run-pki.ts';
 import type { TopologyAddresses } from './addresses.ts';
 import { tapAddresses, type BenchTaps } from './bench-taps.ts';
+import { firewallOptions } from './firewall-options.ts';
+
+export { wanPort } from './firewall-options.ts';
 
 export interface PublicHost {
   name: string;
@@ -91,11 +94,6 @@ export interface TrialHost {
   stop(): Promise<void>;
 }
 
-/** WAN link (Toxiproxy listener port) of each public host, in the plan's order. */
-export function wanPort(plan: NetworkPlan, name: string): number {
-  return plan.addresses.wanFirstPort + plan.hosts.findIndex((h) => h.name === name);
-}
-
 /**
  * What a host collected in this trial: what its component logged, drained into the host, so the
  * trial can read it more than once; the next trial starts it empty.
@@ -151,15 +149,7 @@ async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): P
 }
 
 async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
-  const a = plan.addresses;
-  const firewall = new Firewall({
-    listen: [{ host: a.firewall, port: a.httpsPort }, ...(a.firewallV6 ? [{ host: a.firewallV6, port: a.httpsPort }] : [])],
-    routes: new Map(plan.hosts.map((h) => [h.name, { host: a.wan, port: wanPort(plan, h.name) }])),
-    harnessCaPem: plan.pki.caCertPem,
-    inspectionCertificates: plan.pki.inspectionCertificates,
-    ...(plan.corporateProxy?.mandatory ? { onlyFrom: a.corporateProxy } : {}),
-    clock,
-  });
+  const firewall = new Firewall(firewallOptions(plan, clock));
   await firewall.start();
   return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({ firewall: connections, firewallActed: firewall.rules.acted.snapshot() }));
 }
