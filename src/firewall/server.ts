@@ -93,7 +93,8 @@ export class Firewall {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Brings the byte counts of the open forwarded connections up to date. */
   private readonly counters = new Set<() => void>();
-  private readonly startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process). */
+  readonly startedAt = performance.now();
   private nextId = 1;
 
   constructor(options: FirewallOptions) {

@@ -4,6 +4,7 @@ import { checkExpectations, type Expectations } from '../scenario/expect.ts';
 import { medianInterval, quantile, wilson } from '../stats/tests.ts';
 import { REPORT_SCHEMA, type CellReport, type Report, type ReportSettings } from './model.ts';
 import { faultsActedOf } from './faults-acted.ts';
+import { trialLogsOf } from './trial-logs.ts';
 import { censoredTimes, compareCells, type Comparison } from './verdict.ts';
 
 export const DEFAULT_SETTINGS: Readonly<ReportSettings> = Object.freeze({ alpha: 0.05, threshold: 0.05, bootstrapResamples: 2_000, bootstrapSeed: 1 });
@@ -24,6 +25,7 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
   const failureClasses: Record<string, number> = {};
   for (const r of records) if (r.failureClass) failureClasses[r.failureClass] = (failureClasses[r.failureClass] ?? 0) + 1;
   const setup = records.map((r) => r.mitigationSetupMs ?? 0);
+  const trialLogs = trialLogsOf(records);
   return {
     mitigation,
     goVersion,
@@ -55,6 +57,7 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
     failureClasses,
     faultsActed: faultsActedOf(records),
     durationsMs,
+    ...(trialLogs ? { trialLogs } : {}),
   };
 }
 

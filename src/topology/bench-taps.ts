@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { HarnessError } from '../errors.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
-import type { TopologyAddresses } from './addresses.ts';
 
 /**
  * bench:harness only (npm run bench:harness sets GOMOD_CHAOS_BENCH_TAPS): extra entrances on the
@@ -44,11 +43,14 @@ export function tapAddresses(edge: { firewall: string; firewallV6: string | unde
 }
 
 /** Starts the Go floor when the taps ask for one: the corpus as files, the host's certificate. */
-export async function startGoFloor(
-  taps: BenchTaps | undefined,
-  plan: { addresses: TopologyAddresses; corpus: { proxyDir: string }; pki: { hostCertificates: Record<string, KeyPairPem> } },
-  workDir: string,
-): Promise<GoFloor | undefined> {
+/** What the Go floor needs of the run's network plan (structural: hosts.ts imports this file). */
+interface GoFloorPlan {
+  pki: { hostCertificates: Record<string, KeyPairPem | undefined> };
+  corpus: { proxyDir: string };
+  addresses: { firewall: string; firewallV6: string | undefined };
+}
+
+export async function startGoFloor(taps: BenchTaps | undefined, plan: GoFloorPlan, workDir: string): Promise<GoFloor | undefined> {
   if (!taps?.goFloor) return undefined;
   const certificate = plan.pki.hostCertificates[taps.goFloor.host];
   if (!certificate) throw new HarnessError('BAD_INPUT', `${BENCH_TAPS_ENV}: no public host ${taps.goFloor.host}`);
