@@ -53,7 +53,7 @@ export class Wan {
       stdio: ['ignore', log, log],
       // one P: a chunk crosses Toxiproxy's chain of goroutines (reader, noop toxic, writer) by
       // channel handoffs, which stay on that P instead of waking another OS thread per chunk
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', GOMAXPROCS: process.env['GOMOD_CHAOS_TOXIPROXY_PROCS'] ?? '1' },
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', GOMAXPROCS: '1' },
     });
     const wan = new Wan(child, options);
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
