@@ -55,8 +55,14 @@ function channel(child: ChildProcess): <T>(op: Op, input?: unknown) => Promise<T
     });
 }
 
-/** Starts the firewall in a child process; the host is ready once the firewall listens. */
-export async function startFirewallProcess(plan: FirewallPlan): Promise<TrialHost> {
+/** The firewall's process, forked ahead: it loads its modules while the sandbox prepares the rest. */
+export interface FirewallProcess {
+  /** The host, once the firewall listens (a failed start kills the process). */
+  start(plan: FirewallPlan): Promise<TrialHost>;
+  kill(): Promise<void>;
+}
+
+export function forkFirewall(): FirewallProcess {
   const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [CHILD_ENV]: '1' }, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const kill = async () => {
@@ -64,11 +70,7 @@ export async function startFirewallProcess(plan: FirewallPlan): Promise<TrialHos
     await exited;
   };
   const call = channel(child);
-  await call('start', plan).catch(async (err: unknown) => {
-    await kill();
-    throw err;
-  });
-  return {
+  const host: TrialHost = {
     role: 'firewall',
     begin: (faults: LayeredFaults) => call('begin', { faults }),
     startClock: () => call('clock', { at: absoluteNow() }),
@@ -79,6 +81,19 @@ export async function startFirewallProcess(plan: FirewallPlan): Promise<TrialHos
       await kill();
     },
   };
+  const start = async (plan: FirewallPlan) => {
+    await call('start', plan).catch(async (err: unknown) => {
+      await kill();
+      throw err;
+    });
+    return host;
+  };
+  return { start, kill };
+}
+
+/** Starts the firewall in a child process; the host is ready once the firewall listens. */
+export function startFirewallProcess(plan: FirewallPlan): Promise<TrialHost> {
+  return forkFirewall().start(plan);
 }
 
 /** The child's side: each call in order of arrival, answered by id. */
