@@ -37,7 +37,7 @@ export function spansOf(input: TraceInput): SpanSet {
   const at = (zero: number | undefined, atMs: number) => round((zero ?? input.zeroEpochMs) + atMs - input.zeroEpochMs);
   const spans = [
     ...clientSpans(input.client),
-    ...dnsSpans(input.logs, at, input.client ? input.client.goStartMs + input.client.goMs : endMs),
+    ...dnsSpans(input.logs, input.faults, at, input.client ? input.client.goStartMs + input.client.goMs : endMs),
     ...connectionSpans(input.logs, input.faults, at, endMs),
     ...originSpans(input.logs, input.faults, at, endMs),
     ...tunnelSpans(input.logs, input.faults, at, endMs),
@@ -58,10 +58,12 @@ function clientSpans(client: ClientPhases | undefined): Span[] {
  * A query answered lasts until its answer; one never answered (dropped, or sent to a dead
  * nameserver) is a wait: until the client asks the same again, or else until go ended.
  */
-function dnsSpans(logs: HostLogs, at: At, clientEndMs: number): Span[] {
+function dnsSpans(logs: HostLogs, faults: LayeredFaults, at: At, clientEndMs: number): Span[] {
+  // a dead nameserver is in the client's resolv.conf because a trap put it there
+  const deadBy = faults.client.filter((f) => f.kind === 'resolv-conf' && f.nameservers?.includes('dead')).map(faultLabel);
   const queries = [
     ...(logs.dns ?? []).map((q) => ({ q, startMs: at(logs.dnsZeroMs, q.atMs) })),
-    ...(logs.deadDns ?? []).map((q) => ({ q, startMs: at(logs.deadDnsZeroMs, q.atMs) })),
+    ...(logs.deadDns ?? []).map((q) => ({ q: deadBy.length ? { ...q, fault: deadBy.join(', ') } : q, startMs: at(logs.deadDnsZeroMs, q.atMs) })),
   ].sort((a, b) => a.startMs - b.startMs);
   return queries.map(({ q, startMs }, i) => {
     const unanswered = q.rcode === 'DROPPED';

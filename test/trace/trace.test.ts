@@ -55,6 +55,16 @@ describe('spansOf', () => {
     for (const w of waits) expect(w.faults).toEqual(['dns-drop proxy.golang.org']);
   });
 
+  it('marks the queries a dead nameserver of the client\'s resolv.conf never answered with that trap', () => {
+    const dead = spansOf({
+      logs: { deadDnsZeroMs: ZERO, deadDns: [{ atMs: 1, name: 'proxy.golang.org', type: 'A', rcode: 'DROPPED', responseMs: 0, transport: 'udp', server: '127.0.0.54' }] },
+      faults: layerFaults([{ kind: 'resolv-conf', nameservers: ['dead', 'fake'] }]),
+      zeroEpochMs: ZERO,
+      readEpochMs: ZERO + 100,
+    });
+    expect(dead.spans).toEqual([expect.objectContaining({ kind: 'dns', startMs: 1, durMs: 99, faults: ['resolv-conf'] })]);
+  });
+
   it('keeps at most maxSpans and says how many it left out', () => {
     const capped = spansOf({ logs, faults, zeroEpochMs: ZERO, readEpochMs: ZERO + 12_000, maxSpans: 3 });
     expect(capped.spans).toHaveLength(3);
