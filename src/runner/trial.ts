@@ -160,7 +160,7 @@ async function executeTrial(spec: TrialSpec, ctx: TrialContext, prepared: Prepar
   return executeWorkload(ctx.workload ?? 'download', {
     timeoutMs: spec.timeoutMs,
     retry: client.retry,
-    runGo: (args, deadlineMs) => runGo({ goBinary: spec.goBinary, args, cwd: prepared.workDir, env, ...files, deadlineMs, ...signal }),
+    runGo: (args, deadlineMs, extra) => runGo({ goBinary: spec.goBinary, args, cwd: prepared.workDir, env: { ...env, ...extra }, ...files, deadlineMs, ...signal }),
     script: { cwd: prepared.workDir, env, ...files, trialDir: join(prepared.workDir, '..'), ...signal },
   });
 }

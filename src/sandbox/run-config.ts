@@ -7,7 +7,7 @@ import type { WorkloadRef } from '../workload/schema.ts';
 import type { Fault } from '../faults/catalog.ts';
 import type { TopologyAddresses } from '../topology/addresses.ts';
 import type { RunPki } from '../tls/run-pki.ts';
-import type { CorporateProxyOptions, HostRole, PublicHost } from '../topology/hosts.ts';
+import type { ContainerRole, CorporateProxyOptions, PublicHost } from '../topology/hosts.ts';
 
 /** Everything the process inside the sandbox needs, decided and validated outside it. */
 export interface SandboxRunConfig {
@@ -49,7 +49,7 @@ export interface SandboxRunConfig {
 export interface DockerClientConfig extends SandboxRunConfig {
   addresses: TopologyAddresses;
   /** The control port of each host's agent, by role. */
-  control: Record<HostRole, string>;
+  control: Record<ContainerRole, string>;
 }
 
 /** Messages from the sandbox to the harness (JSON lines on fd 3; docker: on stdout, prefixed). */

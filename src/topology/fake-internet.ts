@@ -124,7 +124,7 @@ export class FakeInternet {
       internet.corpusSite = await corpusSite(plan.corpus);
       await startHosts(internet);
       const a = plan.addresses;
-      await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${a.origin}:${a.httpsPort}` })));
+      await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${h.role === 'vcs' ? a.vcs : a.origin}:${a.httpsPort}` })));
       if (plan.benchTaps) await internet.wan!.addTaps(tapAddresses(a, plan.benchTaps.wanPort), `${a.origin}:${a.httpsPort}`);
       const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
       const verifierKey = await internet.trialHosts.find((h) => h.role === 'origin')?.verifierKey?.();

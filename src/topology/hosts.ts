@@ -11,6 +11,9 @@ import type { Random } from '../random.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
 import type { RunPki } from '../tls/run-pki.ts';
+import type { VcsRequestLogEntry } from '../vcs/server.ts';
+import { startCodeHost } from '../vcs/start.ts';
+import { syntheticToolchain, withToolchain } from '../workload/toolchain.ts';
 import type { TopologyAddresses } from './addresses.ts';
 import { tapAddresses, type BenchTaps } from './bench-taps.ts';
 
@@ -51,8 +54,11 @@ export interface NetworkPlan {
 }
 
 /** The hosts a trial drives, besides the WAN (Toxiproxy has its own API). */
-export const HOST_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy'] as const;
+export const HOST_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy', 'vcs'] as const;
 export type HostRole = (typeof HOST_ROLES)[number];
+/** The hosts the docker backend runs in containers (no code host there yet: the origin answers its names). */
+export const CONTAINER_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy'] as const satisfies readonly HostRole[];
+export type ContainerRole = (typeof CONTAINER_ROLES)[number];
 
 /** What one host saw since the trial began. */
 export interface HostLogs {
@@ -64,6 +70,8 @@ export interface HostLogs {
   /** The origin's clock when the logs were taken (for requests still in flight). */
   originNow?: number;
   proxy?: ProxyLogEntry[];
+  /** The code host's requests: go's `?go-get=1` discovery and git's smart HTTP. */
+  vcs?: VcsRequestLogEntry[];
   /** Per fault label, how many times it acted this trial: one map per component (they merge by field). */
   dnsActed?: Record<string, number>;
   firewallActed?: Record<string, number>;
@@ -78,6 +86,7 @@ export interface HostLogs {
   firewallZeroMs?: number;
   originZeroMs?: number;
   proxyZeroMs?: number;
+  vcsZeroMs?: number;
   /** WAN faults: the connections the firewall forwarded to a matching host went through the faulted link (FakeInternet adds it). */
   wanActed?: Record<string, number>;
 }
@@ -185,9 +194,11 @@ async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialCloc
 }
 
 async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
-  const corpusSite = await siteOfCorpus(plan.corpus);
+  // the module proxies also serve a small golang.org/toolchain module (the toolchain workload)
+  const toolchain = syntheticToolchain();
+  const corpusSite = withToolchain(await siteOfCorpus(plan.corpus), toolchain);
   const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
-  const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: corpusEntries(plan.corpus.modules), clock }) : undefined;
+  const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: [...corpusEntries(plan.corpus.modules), toolchain.entry], clock }) : undefined;
   const siteFor = (host: PublicHost): Site => {
     if (host.role === 'goproxy') return database && host.proxiesSumdb ? database.proxying(corpusSite) : corpusSite;
     if (host.role === 'sumdb' && database) return database.site;
@@ -235,8 +246,13 @@ async function startProxy(role: HostRole, plan: NetworkPlan, clock: TrialClock):
   return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels, proxyActed: proxy.faultsActed(), proxyZeroMs: epochMs(proxy.startedAt) }));
 }
 
+async function startVcs(role: HostRole, plan: NetworkPlan): Promise<TrialHost> {
+  const host = await startCodeHost(plan);
+  return componentHost(role, host, async () => {}, (requests) => ({ vcs: requests.map((r) => ({ ...r })), vcsZeroMs: epochMs(host.startedAt) }));
+}
+
 /** Each role's host, as it starts in this process (the docker agent starts the same ones). */
-const HOST_FACTORIES: Record<HostRole, HostFactory> = { origin: startOrigin, firewall: startFirewall, dns: startDns, 'dns-dead': startDns, proxy: startProxy };
+const HOST_FACTORIES: Record<HostRole, HostFactory> = { origin: startOrigin, firewall: startFirewall, dns: startDns, 'dns-dead': startDns, proxy: startProxy, vcs: startVcs };
 
 /** Starts one host in this process; its faults are timed by `clock`. */
 export function startHost(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {

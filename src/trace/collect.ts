@@ -41,6 +41,7 @@ export function spansOf(input: TraceInput): SpanSet {
     ...connectionSpans(input.logs, input.faults, at, endMs),
     ...originSpans(input.logs, input.faults, at, endMs),
     ...tunnelSpans(input.logs, input.faults, at, endMs),
+    ...codeHostSpans(input.logs, at, endMs),
   ].sort((a, b) => a.startMs - b.startMs || a.kind.localeCompare(b.kind));
   const max = input.maxSpans ?? MAX_SPANS_PER_TRIAL;
   return { spans: spans.slice(0, max), droppedSpans: Math.max(0, spans.length - max), endMs, zeroAt: new Date(input.zeroEpochMs).toISOString() };
@@ -150,6 +151,22 @@ function tunnelSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: numbe
       ...(open ? { open } : {}),
       ...(t.fault ? { faults: [labelOf(t.fault, t.target, faults.proxy)] } : {}),
       args: { status: t.status, bytesUp: t.bytesUp, bytesDown: t.bytesDown, ...(t.reason ? { reason: t.reason } : {}) },
+    };
+  });
+}
+
+/** Requests at the code host (go's ?go-get=1 discovery, git's smart HTTP). */
+function codeHostSpans(logs: HostLogs, at: At, endMs: number): Span[] {
+  return (logs.vcs ?? []).map((r) => {
+    const startMs = at(logs.vcsZeroMs, r.atMs);
+    const open = r.durationMs < 0;
+    return {
+      kind: 'request',
+      name: `${r.method} ${r.host}${r.url}`,
+      startMs,
+      durMs: round(open ? Math.max(0, endMs - startMs) : r.durationMs),
+      ...(open ? { open } : {}),
+      args: { status: r.status, protocol: r.protocol, bytes: r.bytes, userAgent: r.userAgent, host: 'code host' },
     };
   });
 }

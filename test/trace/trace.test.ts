@@ -65,6 +65,16 @@ describe('spansOf', () => {
     expect(dead.spans).toEqual([expect.objectContaining({ kind: 'dns', startMs: 1, durMs: 99, faults: ['resolv-conf'] })]);
   });
 
+  it('traces the code host\'s requests on its own zero', () => {
+    const vcs = spansOf({
+      logs: { vcsZeroMs: ZERO - 500, vcs: [{ atMs: 600, host: 'git.corp.example', method: 'GET', url: '/lib/m001.git/info/refs?service=git-upload-pack', protocol: 'h2', userAgent: 'git/2.47', status: 200, bytes: 300, durationMs: 12 }] },
+      faults,
+      zeroEpochMs: ZERO,
+      readEpochMs: ZERO + 1000,
+    });
+    expect(vcs.spans).toEqual([expect.objectContaining({ kind: 'request', name: 'GET git.corp.example/lib/m001.git/info/refs?service=git-upload-pack', startMs: 100, durMs: 12 })]);
+  });
+
   it('keeps at most maxSpans and says how many it left out', () => {
     const capped = spansOf({ logs, faults, zeroEpochMs: ZERO, readEpochMs: ZERO + 12_000, maxSpans: 3 });
     expect(capped.spans).toHaveLength(3);
