@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareReports } from './commands/compare.ts';
 import { merge } from './commands/merge.ts';
+import { traceCommand } from './commands/trace.ts';
 import { REPORTERS, writeReports } from './report/write.ts';
 import { runScenarios, type RunOptions } from './commands/run.ts';
 import { BACKENDS, type Backend } from './sandbox/backend.ts';
@@ -39,6 +40,9 @@ const USAGE = `usage: gomod-chaos <command>
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
+  trace <dir> [--trial N] [--scenario NAME] [--format chrome|har] [--out FILE]
+                       the trials' spans (trace.jsonl) as a Chrome trace (Perfetto,
+                       chrome://tracing; default) or HAR 1.2 (the HTTP requests), on stdout
   compare <base report.json> <candidate report.json> | <report.json of a run --against>
       [--min-effect 5%] [--alpha 0.05] [--drift 35%] [--allow-inconclusive] [--json]
                        verdict per cell (better, worse, no difference shown, inconclusive);
@@ -158,6 +162,13 @@ function reportCommand(args: string[]): number {
   return 0;
 }
 
+function traceCommandLine(args: string[]): number {
+  const { stdout, stderr } = traceCommand(args, packageVersion());
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  return 0;
+}
+
 /** A fraction flag: 0.05 or 5%, strictly between 0 and max. */
 function fraction(flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -226,6 +237,7 @@ const COMMANDS: Record<string, (args: string[], argv: string[]) => number | Prom
   run: runCommand,
   merge: mergeCommand,
   report: reportCommand,
+  trace: traceCommandLine,
   compare: compareCommand,
   doctor: doctorCommand,
   setup: setupCommand,

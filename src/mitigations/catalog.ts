@@ -97,7 +97,14 @@ export const MITIGATIONS = Object.freeze({
     { sumdbViaProxy: { mirror: '' } },
   ),
   gonosumdb: simple('gonosumdb', 'GONOSUMDB=<module hosts>: those modules skip the checksum database', { env: { GONOSUMDB: CORPUS_MODULE_HOST } }),
-  goprivate: simple('goprivate', 'GOPRIVATE=<module hosts>: no checksum database and no proxy (direct VCS fetches) for them', { env: { GOPRIVATE: CORPUS_MODULE_HOST } }),
+  goprivate: simple('goprivate', 'GOPRIVATE=<module hosts>: no checksum database and no proxy for them: go finds their repositories (?go-get=1) and fetches them with git', {
+    env: { GOPRIVATE: CORPUS_MODULE_HOST },
+  }),
+  'goproxy-direct': simple('goproxy-direct', 'GOPROXY=direct: no module proxy at all; go finds each repository (?go-get=1) and fetches it with git over HTTPS', { env: { GOPROXY: 'direct' } }),
+  'git-http1': simple('git-http1', 'GOPROXY=direct with git held to HTTP/1.1 (http.version=HTTP/1.1 through GIT_CONFIG_COUNT/KEY/VALUE, as people set it against h2-breaking middleboxes)', {
+    env: { GOPROXY: 'direct', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.version', GIT_CONFIG_VALUE_0: 'HTTP/1.1' },
+  }),
+  'goproxy-off': simple('goproxy-off', 'GOPROXY=off: no network for modules (works only when the module cache already holds them)', { env: { GOPROXY: 'off' } }),
   'corp-ca-trust': simple('corp-ca-trust', "trust the corporate inspection proxy's CA (SSL_CERT_FILE with both CAs)", { trustInspectionCa: true }),
   concurrency: simple('concurrency', 'GOMAXPROCS and/or GODEBUG=cmdgonetlimit (parameters: gomaxprocs, netlimit; default GOMAXPROCS=1)', { env: { GOMAXPROCS: '1' } }),
   'retry-wrapper': simple('retry-wrapper', 'kill and retry go with an RTT-adaptive deadline: base x (1 + 0.8 x RTT / normal RTT) (parameters: attempts, baseDeadline, normalRtt)', {
@@ -125,6 +132,9 @@ type MitigationKind =
   | 'sumdb-via-proxy'
   | 'gonosumdb'
   | 'goprivate'
+  | 'goproxy-direct'
+  | 'git-http1'
+  | 'goproxy-off'
   | 'corp-ca-trust'
   | 'concurrency'
   | 'retry-wrapper'

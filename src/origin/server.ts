@@ -88,7 +88,8 @@ export class Origin {
   readonly faults = new OriginFaultPolicy();
   private readonly options: OriginOptions;
   private readonly clock: TrialClock;
-  private readonly startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process). */
+  readonly startedAt = performance.now();
   private readonly contexts = new Map<string, tls.SecureContext>();
   private readonly sites = new Map<string, Site>();
   private server: http2.Http2SecureServer | undefined;

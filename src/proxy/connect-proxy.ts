@@ -115,7 +115,8 @@ export class ConnectProxy {
   private readonly ownsClock: boolean;
   private readonly policy = new ProxyPolicy();
   private readonly sockets = new Set<net.Socket>();
-  private startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process; set again by start()). */
+  startedAt = performance.now();
   private server: http.Server | undefined;
   /** Each accepted client's connection state, from accept to close. */
   private readonly connections = new WeakMap<net.Socket, ProxyConnection>();

@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { HarnessError } from '../errors.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
-import type { NetworkPlan } from './hosts.ts';
 
 /**
  * bench:harness only (npm run bench:harness sets GOMOD_CHAOS_BENCH_TAPS): extra entrances on the
@@ -18,7 +17,7 @@ import type { NetworkPlan } from './hosts.ts';
  *  - goFloor: a bare Go net/http HTTPS file server of the corpus (the physical floor).
  * Trials never use these ports unless their GOPROXY names them; a run without the variable has none.
  */
-export const benchTapsSchema = z.strictObject({
+const benchTapsSchema = z.strictObject({
   originPort: z.number().int().min(1).max(65_535),
   wanPort: z.number().int().min(1).max(65_535),
   /** `host`: the public name whose certificate it serves (the default GOPROXY's host). */
@@ -44,7 +43,14 @@ export function tapAddresses(edge: { firewall: string; firewallV6: string | unde
 }
 
 /** Starts the Go floor when the taps ask for one: the corpus as files, the host's certificate. */
-export async function startGoFloor(taps: BenchTaps | undefined, plan: NetworkPlan, workDir: string): Promise<GoFloor | undefined> {
+/** What the Go floor needs of the run's network plan (structural: hosts.ts imports this file). */
+interface GoFloorPlan {
+  pki: { hostCertificates: Record<string, KeyPairPem | undefined> };
+  corpus: { proxyDir: string };
+  addresses: { firewall: string; firewallV6: string | undefined };
+}
+
+export async function startGoFloor(taps: BenchTaps | undefined, plan: GoFloorPlan, workDir: string): Promise<GoFloor | undefined> {
   if (!taps?.goFloor) return undefined;
   const certificate = plan.pki.hostCertificates[taps.goFloor.host];
   if (!certificate) throw new HarnessError('BAD_INPUT', `${BENCH_TAPS_ENV}: no public host ${taps.goFloor.host}`);

@@ -56,6 +56,8 @@ export class FakeInternet {
   readonly caPem: string;
   readonly inspectionCaFile: string;
   readonly clock = new TrialClock();
+  /** When the trial clock last started, as epoch ms: the zero of the trial's trace. */
+  clockStartedEpochMs: number | undefined;
   readonly hosts: readonly PublicHost[];
   readonly corporateProxy: CorporateProxyOptions | undefined;
   readonly plan: NetworkPlan;
@@ -122,7 +124,7 @@ export class FakeInternet {
       internet.corpusSite = await corpusSite(plan.corpus);
       await startHosts(internet);
       const a = plan.addresses;
-      await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${a.origin}:${a.httpsPort}` })));
+      await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${h.role === 'vcs' ? a.vcs : a.origin}:${a.httpsPort}` })));
       if (plan.benchTaps) await internet.wan!.addTaps(tapAddresses(a, plan.benchTaps.wanPort), `${a.origin}:${a.httpsPort}`);
       const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
       const verifierKey = await internet.trialHosts.find((h) => h.role === 'origin')?.verifierKey?.();
@@ -201,7 +203,9 @@ export class FakeInternet {
   /** `go` starts now: the trial clock starts and timed faults are scheduled from here. */
   async startClock(): Promise<void> {
     await Promise.all(this.trialHosts.map((h) => h.startClock()));
-    this.clock.start();
+    const now = performance.now();
+    this.clock.start(now);
+    this.clockStartedEpochMs = performance.timeOrigin + now;
     const faults = this.trial;
     if (!faults) return;
     const at = (ms: number, action: () => Promise<unknown>) => {
@@ -244,6 +248,7 @@ export class FakeInternet {
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */
   async endTrial(): Promise<void> {
     this.clock.stop();
+    this.clockStartedEpochMs = undefined;
     for (const timer of this.trialTimers) clearTimeout(timer);
     this.trialTimers = [];
     this.trial = undefined;

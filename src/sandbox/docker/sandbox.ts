@@ -6,7 +6,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { ResultsWriter } from '../../runner/record.ts';
 import { containerAddresses, type TopologyAddresses } from '../../topology/addresses.ts';
-import { HOST_ROLES, type HostRole } from '../../topology/hosts.ts';
+import { CONTAINER_ROLES, type ContainerRole } from '../../topology/hosts.ts';
 import type { SandboxExit, SandboxHandle } from '../backend.ts';
 import type { DockerClientConfig, SandboxEvent, SandboxRunConfig } from '../run-config.ts';
 import type { SandboxBackend } from '../sandbox-backend.ts';
@@ -24,7 +24,7 @@ interface DockerSandboxOptions {
 /** Where the hosts answer: their addresses on the run's network, by role. */
 interface StartedHosts {
   addresses: TopologyAddresses;
-  control: Record<HostRole, string>;
+  control: Record<ContainerRole, string>;
 }
 
 /**
@@ -108,7 +108,7 @@ class DockerSandbox implements SandboxHandle {
     const track = (c: StartedTestContainer) => (this.started.push(c), c);
     const starts = await Promise.allSettled([
       container('wan').withEntrypoint(['/usr/local/bin/toxiproxy-server', '-host', '0.0.0.0', '-port', '8474']).withWaitStrategy(Wait.forLogMessage(/Starting HTTP server on endpoint/)).start().then(track),
-      ...HOST_ROLES.map((role) => {
+      ...CONTAINER_ROLES.map((role) => {
         let c = container(role).withEntrypoint(['node', agentEntry(), 'host']).withWaitStrategy(Wait.forLogMessage(AGENT_READY));
         if (role === 'origin') c = c.withCopyDirectoriesToContainer(this.corpusDirs());
         return c.start().then(track);
@@ -118,7 +118,7 @@ class DockerSandbox implements SandboxHandle {
     if (failed) throw new HarnessError('COMPONENT_START', `backend docker: a host container did not start: ${errorMessage(failed.reason)}`);
     const ip = (r: PromiseSettledResult<StartedTestContainer>) => (r as PromiseFulfilledResult<StartedTestContainer>).value.getIpAddress(network.getName());
     const [wan, ...hosts] = starts;
-    const control = Object.fromEntries(HOST_ROLES.map((role, i) => [role, ip(hosts[i]!)])) as Record<HostRole, string>;
+    const control = Object.fromEntries(CONTAINER_ROLES.map((role, i) => [role, ip(hosts[i]!)])) as Record<ContainerRole, string>;
     const addresses = containerAddresses({ dns: control.dns, dnsDead: control['dns-dead'], firewall: control.firewall, wan: ip(wan!), origin: control.origin, proxy: control.proxy });
     return { addresses, control };
   }
