@@ -12,7 +12,7 @@ const FILLER_BYTES = 512 * 1024;
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
 
 /** The toolchain module version go asks for on this machine: v0.0.1-go1.99.0.linux-amd64. */
-export function toolchainVersion(goos = process.platform, goarch = GOARCH[process.arch] ?? process.arch): string {
+function toolchainVersion(goos = process.platform, goarch = GOARCH[process.arch] ?? process.arch): string {
   return `v0.0.1-${SYNTHETIC_GO}.${goos}-${goarch}`;
 }
 
