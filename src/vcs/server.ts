@@ -84,6 +84,8 @@ export class VcsHost {
     if (!first) throw new Error('vcs host needs at least one name');
     const server = http2.createSecureServer({
       allowHTTP1: true,
+      // as the origin: a large pack in flight on one h2 session must not trip ENHANCE_YOUR_CALM
+      maxSessionMemory: 1024,
       cert: first.certificate.certPem,
       key: first.certificate.keyPem,
       SNICallback: (name, cb) => {
