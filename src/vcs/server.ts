@@ -57,7 +57,8 @@ function goImportPage(modulePath: string, repoUrl: string): string {
  */
 export class VcsHost {
   private readonly log: VcsRequestLogEntry[] = [];
-  private readonly startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process). */
+  readonly startedAt = performance.now();
   private server: http2.Http2SecureServer | undefined;
   private readonly sockets = new Set<tls.TLSSocket>();
   private readonly options: VcsHostOptions;
