@@ -99,7 +99,10 @@ export class VcsHost {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    server.on('request', (req, res) => void this.handle(req as Request, res as Response));
+    server.on('request', (req, res) => {
+      // a client gone mid-answer (a killed go, a reset) must not take the host down
+      this.handle(req as Request, res as Response).catch(() => (res as unknown as { destroy(): void }).destroy());
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
