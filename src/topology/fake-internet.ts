@@ -21,6 +21,8 @@ export interface FakeInternetOptions extends Omit<NetworkPlan, 'addresses'> {
   toxiproxyBinary: string;
   /** Files of the run (CA, logs) that vanish with the sandbox. */
   workDir: string;
+  /** The firewall in its own process (firewall-process.ts) rather than on the main thread. */
+  firewallProcess?: boolean;
 }
 
 /** Real programs a run adds to the network (see components/set.ts): wired into the client, logged per trial. */
@@ -87,15 +89,16 @@ export class FakeInternet {
 
   /** netns: every host in this process, on the sandbox's loopback, sharing one trial clock. */
   static async start(options: FakeInternetOptions): Promise<FakeInternet> {
-    const { toxiproxyBinary, workDir, ...rest } = options;
+    const { toxiproxyBinary, workDir, firewallProcess: ownProcess, ...rest } = options;
     const plan: NetworkPlan = { ...rest, addresses: ADDRESSES };
     // the firewall's process loads its modules while the CA files and the corpus are prepared
-    const firewallProcess = forkFirewall();
+    const firewallProcess = ownProcess ? forkFirewall() : undefined;
     const internet = FakeInternet.wire(plan, workDir, async (internet) => {
       await mkdir(workDir, { recursive: true });
       const wanStart = Wan.start({ binary: toxiproxyBinary, apiHost: plan.addresses.wan, apiPort: plan.addresses.wanApiPort, logFile: join(workDir, 'toxiproxy.log') });
-      // the firewall relays in its own process (firewall-process.ts); Toxiproxy and it boot while the origin starts
-      const background = Promise.allSettled([wanStart, firewallProcess.start(plan)]);
+      // Toxiproxy and the firewall (in its own process: it relays without waiting for this thread) boot while the origin starts
+      const firewallStart = firewallProcess ? firewallProcess.start(plan) : startHost('firewall', plan, internet.clock);
+      const background = Promise.allSettled([wanStart, firewallStart]);
       const origin = await startHost('origin', plan, internet.clock).catch((err: unknown) => err as Error);
       // whatever fails first, what did start is owned (and so stopped) by the internet
       const [wan, firewall] = await background;
@@ -109,7 +112,7 @@ export class FakeInternet {
     });
     // a fake internet that did not start has stopped its hosts; the process may not have become one
     return internet.catch(async (err: unknown) => {
-      await firewallProcess.kill();
+      await firewallProcess?.kill();
       throw err;
     });
   }

@@ -23,6 +23,15 @@ interface Call {
 }
 type Reply = { id: number; value?: unknown; error?: string };
 const CHILD_ENV = 'GOMOD_CHAOS_FIREWALL_PROCESS';
+
+/**
+ * A sandbox runs its firewall in its own process from this many trials on. The process costs
+ * its start once (measured: +0.65 s of sandbox start at load ~9 on 2 cores) and saves on every
+ * trial (measured ≈0.4 s of a 50-module download at load ~20; issue 19 put the in-process
+ * firewall hop at ≈1.12×, ≈35 ms, on a quieter machine): below this, as in most single-trial
+ * test runs, the firewall stays on the main thread.
+ */
+export const FIREWALL_PROCESS_MIN_TRIALS = 8;
 const STOP_GRACE_MS = 2_000;
 
 /** The instant as every process reads it (performance.now() has one origin per process). */
