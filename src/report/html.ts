@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { clientScript } from './client-script.ts';
 import { escapeHtml } from './escape-html.ts';
 import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { renderFaultsActed } from './html-faults.ts';
@@ -276,23 +276,6 @@ function htmlInterval(i: Interval, format: (v: number, scale: number) => string)
 
 // ---------------------------------------------------------------------------------------------
 // Style and the page's script: files beside this one (src/report/html/, copied to dist by the build)
-
-/**
- * The page's script: dist/report/html/client.js, bundled by `npm run build` from the typed
- * modules of src/report/html/; run from the sources (tests, `node src/cli.ts`), bundled here once
- * per process by the same script (rolldown, a dev dependency).
- */
-function clientScript(): string {
-  const hit = cache.get('client');
-  if (hit !== undefined) return hit;
-  const built = new URL('./html/client.js', import.meta.url);
-  const code = existsSync(built)
-    ? readFileSync(built, 'utf8')
-    : execFileSync(process.execPath, [new URL('../../scripts/bundle-client.ts', import.meta.url).pathname], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const safe = code.replace(/<\/(script)/gi, '<\\/$1');
-  cache.set('client', safe);
-  return safe;
-}
 
 /** A file of src/report/html/ (dist/report/html/ once built), ready to inline (no `</script`). */
 function asset(name: string): string {
