@@ -37,10 +37,11 @@ export function spansOf(input: TraceInput): SpanSet {
   const at = (zero: number | undefined, atMs: number) => round((zero ?? input.zeroEpochMs) + atMs - input.zeroEpochMs);
   const spans = [
     ...clientSpans(input.client),
-    ...dnsSpans(input.logs, at, input.client ? input.client.goStartMs + input.client.goMs : endMs),
+    ...dnsSpans(input.logs, input.faults, at, input.client ? input.client.goStartMs + input.client.goMs : endMs),
     ...connectionSpans(input.logs, input.faults, at, endMs),
     ...originSpans(input.logs, input.faults, at, endMs),
     ...tunnelSpans(input.logs, input.faults, at, endMs),
+    ...codeHostSpans(input.logs, at, endMs),
   ].sort((a, b) => a.startMs - b.startMs || a.kind.localeCompare(b.kind));
   const max = input.maxSpans ?? MAX_SPANS_PER_TRIAL;
   return { spans: spans.slice(0, max), droppedSpans: Math.max(0, spans.length - max), endMs, zeroAt: new Date(input.zeroEpochMs).toISOString() };
@@ -58,10 +59,12 @@ function clientSpans(client: ClientPhases | undefined): Span[] {
  * A query answered lasts until its answer; one never answered (dropped, or sent to a dead
  * nameserver) is a wait: until the client asks the same again, or else until go ended.
  */
-function dnsSpans(logs: HostLogs, at: At, clientEndMs: number): Span[] {
+function dnsSpans(logs: HostLogs, faults: LayeredFaults, at: At, clientEndMs: number): Span[] {
+  // a dead nameserver is in the client's resolv.conf because a trap put it there
+  const deadBy = faults.client.filter((f) => f.kind === 'resolv-conf' && f.nameservers?.includes('dead')).map(faultLabel);
   const queries = [
     ...(logs.dns ?? []).map((q) => ({ q, startMs: at(logs.dnsZeroMs, q.atMs) })),
-    ...(logs.deadDns ?? []).map((q) => ({ q, startMs: at(logs.deadDnsZeroMs, q.atMs) })),
+    ...(logs.deadDns ?? []).map((q) => ({ q: deadBy.length ? { ...q, fault: deadBy.join(', ') } : q, startMs: at(logs.deadDnsZeroMs, q.atMs) })),
   ].sort((a, b) => a.startMs - b.startMs);
   return queries.map(({ q, startMs }, i) => {
     const unanswered = q.rcode === 'DROPPED';
@@ -148,6 +151,22 @@ function tunnelSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: numbe
       ...(open ? { open } : {}),
       ...(t.fault ? { faults: [labelOf(t.fault, t.target, faults.proxy)] } : {}),
       args: { status: t.status, bytesUp: t.bytesUp, bytesDown: t.bytesDown, ...(t.reason ? { reason: t.reason } : {}) },
+    };
+  });
+}
+
+/** Requests at the code host (go's ?go-get=1 discovery, git's smart HTTP). */
+function codeHostSpans(logs: HostLogs, at: At, endMs: number): Span[] {
+  return (logs.vcs ?? []).map((r) => {
+    const startMs = at(logs.vcsZeroMs, r.atMs);
+    const open = r.durationMs < 0;
+    return {
+      kind: 'request',
+      name: `${r.method} ${r.host}${r.url}`,
+      startMs,
+      durMs: round(open ? Math.max(0, endMs - startMs) : r.durationMs),
+      ...(open ? { open } : {}),
+      args: { status: r.status, protocol: r.protocol, bytes: r.bytes, userAgent: r.userAgent, host: 'code host' },
     };
   });
 }
