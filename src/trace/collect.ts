@@ -49,6 +49,14 @@ export function spansOf(input: TraceInput): SpanSet {
 
 type At = (zero: number | undefined, atMs: number) => number;
 
+/** Where a logged span lies: one still open (`open`) lasts until the logs were read (`endMs`). */
+function extent(startMs: number, durationMs: number, open: boolean, endMs: number): Pick<Span, 'startMs' | 'durMs' | 'open'> {
+  return { startMs, durMs: round(open ? Math.max(0, endMs - startMs) : durationMs), ...(open ? { open } : {}) };
+}
+
+/** The faults marked on a span, when any acted. */
+const marks = (labels: readonly string[]): Pick<Span, 'faults'> => (labels.length ? { faults: [...labels] } : {});
+
 function clientSpans(client: ClientPhases | undefined): Span[] {
   if (!client) return [];
   const setup: Span[] = client.goStartMs >= 1 ? [{ kind: 'client', name: 'mitigation setup', startMs: 0, durMs: round(client.goStartMs) }] : [];
@@ -93,8 +101,6 @@ function labelOf(kind: string, host: string, faults: ReadonlyArray<{ kind: strin
 
 function connectionSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: number): Span[] {
   return (logs.firewall ?? []).map((c) => {
-    const startMs = at(logs.firewallZeroMs, c.atMs);
-    const open = c.durationMs === 0;
     const host = c.sni ?? '';
     const marked =
       c.action === 'forwarded'
@@ -105,10 +111,8 @@ function connectionSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: n
     return {
       kind: 'connect',
       name: `TCP ${c.sni ?? `from ${c.from}`}`,
-      startMs,
-      durMs: round(open ? Math.max(0, endMs - startMs) : c.durationMs),
-      ...(open ? { open } : {}),
-      ...(marked.length ? { faults: marked } : {}),
+      ...extent(at(logs.firewallZeroMs, c.atMs), c.durationMs, c.durationMs === 0, endMs),
+      ...marks(marked),
       args: { action: c.action, alpn: c.alpn.join(','), bytesUp: c.bytesUp, bytesDown: c.bytesDown },
     } satisfies Span;
   });
@@ -123,16 +127,12 @@ function originSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: numbe
     args: { alpn: h.alpn === false ? 'none' : h.alpn, connection: h.connectionId },
   }));
   const requests: Span[] = (logs.requests ?? []).map((r) => {
-    const startMs = at(logs.originZeroMs, r.atMs);
-    const open = r.durationMs < 0;
     const marked = r.fault ? r.fault.split('+').map((kind) => labelOf(kind, r.host, faults.origin)) : [];
     return {
       kind: 'request',
       name: `${r.method} ${r.host}${r.path}`,
-      startMs,
-      durMs: round(open ? Math.max(0, endMs - startMs) : r.durationMs),
-      ...(open ? { open } : {}),
-      ...(marked.length ? { faults: marked } : {}),
+      ...extent(at(logs.originZeroMs, r.atMs), r.durationMs, r.durationMs < 0, endMs),
+      ...marks(marked),
       args: { status: r.status, protocol: r.protocol, ttfbMs: round(r.ttfbMs), bytes: r.bytes, connection: r.connectionId },
     };
   });
@@ -140,33 +140,21 @@ function originSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: numbe
 }
 
 function tunnelSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: number): Span[] {
-  return (logs.proxy ?? []).map((t) => {
-    const startMs = at(logs.proxyZeroMs, t.atMs);
-    const open = t.durationMs === 0;
-    return {
-      kind: 'tunnel',
-      name: `CONNECT ${t.target || '(none)'}:${t.port}`,
-      startMs,
-      durMs: round(open ? Math.max(0, endMs - startMs) : t.durationMs),
-      ...(open ? { open } : {}),
-      ...(t.fault ? { faults: [labelOf(t.fault, t.target, faults.proxy)] } : {}),
-      args: { status: t.status, bytesUp: t.bytesUp, bytesDown: t.bytesDown, ...(t.reason ? { reason: t.reason } : {}) },
-    };
-  });
+  return (logs.proxy ?? []).map((t) => ({
+    kind: 'tunnel',
+    name: `CONNECT ${t.target || '(none)'}:${t.port}`,
+    ...extent(at(logs.proxyZeroMs, t.atMs), t.durationMs, t.durationMs === 0, endMs),
+    ...marks(t.fault ? [labelOf(t.fault, t.target, faults.proxy)] : []),
+    args: { status: t.status, bytesUp: t.bytesUp, bytesDown: t.bytesDown, ...(t.reason ? { reason: t.reason } : {}) },
+  }));
 }
 
 /** Requests at the code host (go's ?go-get=1 discovery, git's smart HTTP). */
 function codeHostSpans(logs: HostLogs, at: At, endMs: number): Span[] {
-  return (logs.vcs ?? []).map((r) => {
-    const startMs = at(logs.vcsZeroMs, r.atMs);
-    const open = r.durationMs < 0;
-    return {
-      kind: 'request',
-      name: `${r.method} ${r.host}${r.url}`,
-      startMs,
-      durMs: round(open ? Math.max(0, endMs - startMs) : r.durationMs),
-      ...(open ? { open } : {}),
-      args: { status: r.status, protocol: r.protocol, bytes: r.bytes, userAgent: r.userAgent, host: 'code host' },
-    };
-  });
+  return (logs.vcs ?? []).map((r) => ({
+    kind: 'request',
+    name: `${r.method} ${r.host}${r.url}`,
+    ...extent(at(logs.vcsZeroMs, r.atMs), r.durationMs, r.durationMs < 0, endMs),
+    args: { status: r.status, protocol: r.protocol, bytes: r.bytes, userAgent: r.userAgent, host: 'code host' },
+  }));
 }
