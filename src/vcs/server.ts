@@ -85,6 +85,8 @@ export class VcsHost {
     if (!first) throw new Error('vcs host needs at least one name');
     const server = http2.createSecureServer({
       allowHTTP1: true,
+      // as the origin: a large pack in flight on one h2 session must not trip ENHANCE_YOUR_CALM
+      maxSessionMemory: 1024,
       cert: first.certificate.certPem,
       key: first.certificate.keyPem,
       SNICallback: (name, cb) => {
@@ -97,7 +99,10 @@ export class VcsHost {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    server.on('request', (req, res) => void this.handle(req as Request, res as Response));
+    server.on('request', (req, res) => {
+      // a client gone mid-answer (a killed go, a reset) must not take the host down
+      this.handle(req as Request, res as Response).catch(() => (res as unknown as { destroy(): void }).destroy());
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
