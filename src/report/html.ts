@@ -93,7 +93,7 @@ function library(pkg: string, file: string): string {
 // ---------------------------------------------------------------------------------------------
 // Header boxes
 
-const RUN_KEYS = ['command', 'identity', 'go', 'machine', 'startedAt', 'shard', 'mergedFrom'];
+const RUN_KEYS = ['command', 'identity', 'go', 'machine', 'lanes', 'load', 'startedAt', 'shard', 'mergedFrom'];
 
 function renderRun(run: Record<string, unknown>): string {
   const rows = RUN_KEYS.filter((k) => run[k] !== undefined && run[k] !== null).map(

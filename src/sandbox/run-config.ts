@@ -29,7 +29,6 @@ export interface SandboxRunConfig {
   /** The toolchain's default GOSUMDB: the name the run's checksum database is served under. */
   defaultGosumdb: string;
   toxiproxyBinary: string;
-  resultsFile: string;
   /** What the client runs in each trial (default: download). */
   workload?: WorkloadRef;
   /**
@@ -57,6 +56,6 @@ export type SandboxEvent =
   | { type: 'ready'; readyMs: number; componentsMs: number; /** Set by the harness: from spawning the sandbox to this event. */ sinceSpawnMs?: number }
   | { type: 'trial'; scenario: string; trial: number; mitigation: string; goVersion: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
   | { type: 'done'; trials: number; interrupted: boolean }
-  /** docker: the record travels to the harness, which writes results.jsonl (netns writes it directly). */
+  /** A trial's record (with its spans): the harness alone appends it to results.jsonl (both backends). */
   | { type: 'record'; record: TracedRecord }
   | { type: 'error'; message: string; code: string };
