@@ -16,6 +16,9 @@ import { startCodeHost } from '../vcs/start.ts';
 import { syntheticToolchain, withToolchain } from '../workload/toolchain.ts';
 import type { TopologyAddresses } from './addresses.ts';
 import { tapAddresses, type BenchTaps } from './bench-taps.ts';
+import { firewallOptions } from './firewall-options.ts';
+
+export { wanPort } from './firewall-options.ts';
 
 export interface PublicHost {
   name: string;
@@ -114,11 +117,6 @@ function epochMs(performanceMs: number): number {
   return performance.timeOrigin + performanceMs;
 }
 
-/** WAN link (Toxiproxy listener port) of each public host, in the plan's order. */
-export function wanPort(plan: NetworkPlan, name: string): number {
-  return plan.addresses.wanFirstPort + plan.hosts.findIndex((h) => h.name === name);
-}
-
 /**
  * What a host collected in this trial: what its component logged, drained into the host, so the
  * trial can read it more than once; the next trial starts it empty.
@@ -176,15 +174,7 @@ async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): P
 }
 
 async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
-  const a = plan.addresses;
-  const firewall = new Firewall({
-    listen: [{ host: a.firewall, port: a.httpsPort }, ...(a.firewallV6 ? [{ host: a.firewallV6, port: a.httpsPort }] : [])],
-    routes: new Map(plan.hosts.map((h) => [h.name, { host: a.wan, port: wanPort(plan, h.name) }])),
-    harnessCaPem: plan.pki.caCertPem,
-    inspectionCertificates: plan.pki.inspectionCertificates,
-    ...(plan.corporateProxy?.mandatory ? { onlyFrom: a.corporateProxy } : {}),
-    clock,
-  });
+  const firewall = new Firewall(firewallOptions(plan, clock));
   await firewall.start();
   return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({
     firewall: connections,
