@@ -107,12 +107,12 @@ export function compareReports(paths: readonly string[], options: CompareOptions
   const { rows, missing, extra } = pairCells(sides.base, sides.candidate);
   if (rows.length === 0) throw new HarnessError('BAD_INPUT', `${paths.join(' and ')} have no cell in common (scenario, mitigation, go version): compare runs of the same scenarios`);
   const driftBound = single ? null : (options.driftBound ?? DEFAULT_DRIFT_BOUND);
-  compareCells(rows, settings, undefined, { driftBound });
+  compareCells(rows, settings, undefined, { driftBound, paired: single });
   const lines = [
     `gomod-chaos compare: ${single ? `${paths[0]} (base and candidate interleaved in one run)` : `${paths[0]} -> ${paths[1]}`} (alpha ${settings.alpha}, minimum effect ${settings.threshold * 100}%)`,
     driftBound !== null
       ? `separate runs, no control: a time ratio within the between-run drift bound ±${Math.round(driftBound * 100)}% is inconclusive (--drift; run the candidate --against the base for a tighter gate)`
-      : 'one run: base and candidate trials interleaved, so machine drift falls on both alike',
+      : 'one run: base and candidate trials interleaved; times compared pair by pair (the k-th base trial with the k-th candidate trial, Wilcoxon signed-rank on the log-ratios), so machine drift falls on both alike',
     '',
     '| scenario | cell | base median | candidate median | ratio [95% CI] | base failures | candidate failures | verdict | why |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -123,7 +123,7 @@ export function compareReports(paths: readonly string[], options: CompareOptions
   for (const { scenario, cell, base: b } of rows) {
     const v = cell.vsBaseline!;
     if (v.verdict === 'inconclusive') inconclusive++;
-    const worse = [v.timeVerdict === 'worse' ? `time (${v.timeReason}; Mann-Whitney p ${v.mannWhitneyPAdjusted?.toPrecision(2) ?? '-'})` : '', v.failureVerdict === 'worse' ? `failure rate (${v.failureReason})` : ''].filter(Boolean);
+    const worse = [v.timeVerdict === 'worse' ? `time (${v.timeReason}; ${v.timeTest === 'paired-wilcoxon' ? 'Wilcoxon signed-rank' : 'Mann-Whitney'} p(Holm) ${(v.timePAdjusted ?? v.mannWhitneyPAdjusted)?.toPrecision(2) ?? '-'})` : '', v.failureVerdict === 'worse' ? `failure rate (${v.failureReason})` : ''].filter(Boolean);
     if (v.verdict === 'worse') regressed.push(`${label(scenario, cell)}: ${worse.join('; ')}`);
     const why = v.verdict === 'worse' ? worse.map((w) => w.split(' ')[0]).join(' and ') + ' regressed' : [v.timeVerdict === v.verdict ? `time: ${v.timeReason}` : '', v.failureVerdict === v.verdict ? `failures: ${v.failureReason}` : ''].filter(Boolean).join('; ');
     const verdict = v.verdict === 'worse' ? 'REGRESSION' : VERDICT_WORDS[v.verdict];

@@ -55,6 +55,10 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
     failureClasses,
     faultsActed: faultsActedOf(records),
     durationsMs,
+    timesInOrderMs: [...records]
+      .sort((a, b) => (a.startedAt === b.startedAt ? 0 : a.startedAt < b.startedAt ? -1 : 1))
+      .filter((r) => r.outcome === 'ok' || r.outcome === 'timeout')
+      .map((r) => (r.outcome === 'ok' ? r.durationMs : null)),
   };
 }
 
