@@ -12,7 +12,7 @@ const opts = {
   reps: env('REPS', 20),
   plantedDelayMs: env('DELAY_MS', 40),
   tries: env('TRIES', 10),
-  smallerDelaysMs: (process.env['BENCH_SMALLER_MS'] ?? '20,10').split(',').filter(Boolean).map(Number),
+  otherDelaysMs: (process.env['BENCH_OTHER_MS'] ?? '20,100,200').split(',').filter(Boolean).map(Number),
   smallTries: env('SMALL_TRIES', 3),
   aaWithinTries: env('AA_WITHIN', 5),
   corpusModules: env('MODULES', 20),
