@@ -26,7 +26,7 @@ import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
 import { describeFailure } from '../scenario/expect.ts';
 import { checkFaultHosts } from '../scenario/fault-hosts.ts';
-import { asBaseOf, blocksPerSide, checkAgainst, interleaveBlocks } from '../runner/against.ts';
+import { asBaseOf, checkAgainst, scheduleAgainst } from '../runner/against.ts';
 import { publicHosts } from '../topology/public-hosts.ts';
 import { workloadLabel, workloadRef, type WorkloadName } from '../workload/schema.ts';
 import { checkPrerequisites } from './prepare.ts';
@@ -221,10 +221,10 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   const interrupt = new RunInterrupt((line) => bar.note(line));
   let failure: unknown;
   try {
-    for (const { scenario, trials } of schedule(scenarios, remaining, Boolean(options.against))) {
+    for (const { scenario, trials, perTrial } of schedule(scenarios, remaining, Boolean(options.against))) {
       if (interrupt.interrupted) break;
       if (trials.length === 0) continue;
-      await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar, interrupt });
+      await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar, interrupt, ...(perTrial ? { perTrial } : {}) });
     }
   } catch (err) {
     failure = err;
@@ -249,13 +249,11 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   return { outDir, resultsFile, interrupted, trials: records.length, failedExpectations };
 }
 
-/** Sandboxes in order: one per scenario, or with --against the base and the candidate in alternating blocks. */
-function schedule(scenarios: readonly Scenario[], remaining: readonly PlannedTrial[], against: boolean): Array<{ scenario: Scenario; trials: PlannedTrial[] }> {
-  const of = (s: Scenario) => remaining.filter((t) => t.scenario === s.name);
-  if (!against) return scenarios.map((scenario) => ({ scenario, trials: of(scenario) }));
+/** Sandboxes in order: one per scenario, or with --against base and candidate alternating (see scheduleAgainst). */
+function schedule(scenarios: readonly Scenario[], remaining: readonly PlannedTrial[], against: boolean): Array<{ scenario: Scenario; trials: PlannedTrial[]; perTrial?: Scenario }> {
+  if (!against) return scenarios.map((scenario) => ({ scenario, trials: remaining.filter((t) => t.scenario === scenario.name) }));
   const [base, candidate] = scenarios as [Scenario, Scenario];
-  const blocks = blocksPerSide(Math.max(of(base).length, of(candidate).length));
-  return interleaveBlocks(of(base), of(candidate), blocks).map((b) => ({ scenario: b.side === 'base' ? base : candidate, trials: b.trials }));
+  return scheduleAgainst(base, candidate, remaining);
 }
 
 function resumeFlags(options: RunOptions): string {
@@ -280,6 +278,8 @@ interface RunContext {
   resultsFile: string;
   bar: Progress;
   interrupt: RunInterrupt;
+  /** The base of a run --against sharing this sandbox trial by trial: its trials use its own faults. */
+  perTrial?: Scenario;
 }
 
 /** One scenario's trials in one sandbox. */
@@ -312,6 +312,7 @@ async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options:
     scratchDir,
     components: scenario.components,
     phases: scenario.phases.map((p) => ({ ...p, faults: resolveFaultHosts(p.faults, hostTokens(ctx.toolchains[0]!)) })),
+    ...(ctx.perTrial ? { otherScenario: { name: ctx.perTrial.name, faults: resolveFaultHosts(ctx.perTrial.faults, hostTokens(ctx.toolchains[0]!)) } } : {}),
   };
   const onEvent = (event: SandboxEvent) => {
     options.onEvent?.(event);
