@@ -7,6 +7,7 @@ import { progress } from '../src/log.ts';
 import type { CellReport, Report } from '../src/report/model.ts';
 import type { TrialRecord } from '../src/runner/record.ts';
 import { validateScenario, type Scenario } from '../src/scenario/load.ts';
+import { detectableRatio, pairedLogRatios, pairsNeeded, standardDeviation } from './gate-power.ts';
 
 /** How well the compare gate separates a real change from noise, measured with real runs. */
 export interface GateBenchOptions {
@@ -53,6 +54,9 @@ export interface DelayTally {
   faultIdleTrials: number;
   /** Per try: the paired ratio [interval] and the coefficient of variation of the base trials. */
   details: string[];
+  /** Every try's paired log-ratios (k-th candidate / k-th base trial) and base medians: the noise the gate sees. */
+  logRatios: number[];
+  baseMediansMs: number[];
 }
 
 const cv = (xs: readonly number[]) => {
@@ -71,6 +75,9 @@ function judgeTry(tally: DelayTally, report: string, delayMs: number): void {
   const records = readFileSync(join(report, '..', 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrialRecord);
   const candidate = records.filter((r) => r.scenario === 'gate-clean');
   if (delayMs > 0) tally.faultIdleTrials += candidate.filter((r) => !Object.values(r.faultsActed ?? {}).some((n) => n > 0)).length;
+  const paired = pairedLogRatios(report);
+  tally.logRatios.push(...paired.logRatios);
+  if (paired.baseMedianMs !== null) tally.baseMediansMs.push(paired.baseMedianMs);
   const base: CellReport | undefined = (JSON.parse(readFileSync(report, 'utf8')) as Report).scenarios.find((sc) => sc.name.endsWith('@base'))?.cells[0];
   const v = compareReports([report]).cells[0];
   const f = (x: number | null | undefined) => (x == null ? '-' : x.toFixed(2));
@@ -109,7 +116,7 @@ async function separateRuns(root: string, opts: GateBenchOptions, result: GateBe
 }
 
 async function againstTries(root: string, opts: GateBenchOptions, delayMs: number, tries: number): Promise<DelayTally> {
-  const tally: DelayTally = { tries, caught: 0, inconclusive: 0, caughtWithoutMinEffect: 0, caughtUnpaired: 0, faultIdleTrials: 0, details: [] };
+  const tally: DelayTally = { tries, caught: 0, inconclusive: 0, caughtWithoutMinEffect: 0, caughtUnpaired: 0, faultIdleTrials: 0, details: [], logRatios: [], baseMediansMs: [] };
   for (let i = 0; i < tries; i++) {
     progress(`bench:gate: ${delayMs} ms DNS delay --against clean, try ${i + 1}/${tries} (load average ${loadavg()[0]!.toFixed(1)})`);
     const report = await runOnce(join(root, `d${delayMs}-${i}`), cleanScenario('gate-clean', opts, delayMs), cleanScenario('gate-clean', opts));
@@ -137,6 +144,20 @@ export async function benchGate(opts: GateBenchOptions): Promise<GateBenchResult
   }
 }
 
+/** The noise of the A/A runs --against itself, and what it lets 'reps' pairs catch (see gate-power.ts). */
+function noiseLines(opts: GateBenchOptions, w: DelayTally | null): string[] {
+  if (!w || w.logRatios.length < 3) return ['noise                 not measured (no A/A run --against itself)'];
+  const sd = standardDeviation(w.logRatios);
+  const median = [...w.baseMediansMs].sort((a, b) => a - b)[Math.floor(w.baseMediansMs.length / 2)] ?? NaN;
+  const ratio = detectableRatio(sd, opts.reps);
+  const delayRatio = (median + opts.plantedDelayMs) / median;
+  const needed = pairsNeeded(sd, delayRatio);
+  return [
+    `noise                 sd of the paired log-ratios of the A/A runs --against itself ${sd.toFixed(2)} (${w.logRatios.length} pairs), base median ${Math.round(median)} ms`,
+    `                      at this noise ${opts.reps} pairs catch 9 of 10 times a slowdown of ${ratio.toFixed(2)}× (+${Math.round((ratio - 1) * median)} ms at the base median); the ${opts.plantedDelayMs} ms delay (${delayRatio.toFixed(2)}×) would need ${needed ?? 'more than any number of'} pairs`,
+  ];
+}
+
 function delayLines(d: string, t: DelayTally): string[] {
   const target = Number(d) === 40 && t.tries >= 10 ? '; target >= 9 of 10' : '';
   return [
@@ -155,6 +176,7 @@ export function formatGateBench(opts: GateBenchOptions, r: GateBenchResult): str
     `between-run drift     max/min of the run medians ${r.runMedianMaxOverMin.toFixed(2)} (compare's default drift bound: ±35 %)`,
     w ? `A/A within one run    ${w.caught}/${w.tries} runs --against itself flagged as a regression (${w.inconclusive} inconclusive; with --min-effect 0: ${w.caughtWithoutMinEffect}; two-sample: ${w.caughtUnpaired})` : 'A/A within one run    not run',
     ...(w ? w.details.map((line, i) => `                      try ${i + 1}: ${line}`) : []),
+    ...noiseLines(opts, w),
     ...Object.entries(r.caught)
       .sort((a, b) => Number(b[0]) - Number(a[0]))
       .flatMap(([d, t]) => delayLines(d, t)),

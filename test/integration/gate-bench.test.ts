@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchGate, formatGateBench } from '../../bench/gate-lib.ts';
+import { detectableRatio, pairsNeeded } from '../../bench/gate-power.ts';
 
 // A small version of `npm run bench:gate` (real runs, bounded): two separate A/A runs and a
 // planted 1 s DNS delay, larger than the noise of a busy 2-core machine (clean trials there range
@@ -20,5 +21,13 @@ describe('bench:gate, small', () => {
     expect(result.smallestCaughtMs).toBe(1000);
     expect(result.runMedianMaxOverMin).toBeGreaterThanOrEqual(1);
     expect(performance.now() - started).toBeLessThan(60_000);
+  });
+
+  it('the power estimate: the slowdown n pairs catch and the pairs a slowdown needs are inverse', () => {
+    // (1.96 + 1.28) * 0.5 / sqrt(0.955 * 20) = 0.371 above log(1.05): 1.52x
+    expect(detectableRatio(0.5, 20)).toBeCloseTo(1.52, 2);
+    expect([20, 21]).toContain(pairsNeeded(0.5, detectableRatio(0.5, 20))); // a ceiling of 20 +- rounding
+    expect(pairsNeeded(0.5, 1.04)).toBeNull();
+    expect(detectableRatio(0.25, 20)).toBeLessThan(detectableRatio(0.5, 20));
   });
 });
