@@ -2,34 +2,39 @@
  * npm run bench:harness — the harness's own cost, measured side by side in one run:
  *  1. sandbox + every component ready (spawn of the sandbox to its "ready"), median of N runs;
  *  2. per-trial harness overhead (trial wall time minus the go process's own), median;
- *  3. a cold `go mod download` of a 50-module corpus through the whole fake internet versus the
- *     same download from a file:// GOPROXY (no network at all), trials interleaved in one run.
+ *  3. a cold `go mod download` of a 50-module corpus hop by hop, trials interleaved in one run:
+ *     file:// (no network), the Go floor (a bare net/http HTTPS file server of the same corpus
+ *     in the sandbox, bench/go-floor/main.go), our origin reached directly, + Toxiproxy, +
+ *     the SNI firewall (the full path every scenario uses). Each cell is the same client with
+ *     GOPROXY=https://<default proxy host>:<port of the hop> (see src/topology/bench-taps.ts);
+ *     each is printed as a ratio to the Go floor, with the load average seen during the run.
  * Prints medians and ratios; not a pass/fail test (the machines are noisy). It runs the harness
  * from src/ (Node strips the types as it loads them), so it needs no build.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findGo, goproxyHosts, inspectGo } from '../src/client/toolchain.ts';
 import { runScenarios } from '../src/commands/run.ts';
 import { ensureCorpus } from '../src/corpus/generate.ts';
-import { MITIGATIONS } from '../src/mitigations/catalog.ts';
+import { MITIGATIONS, type Mitigation } from '../src/mitigations/catalog.ts';
 import { cacheDir } from '../src/paths.ts';
 import { readResults } from '../src/report/results.ts';
-import { quantile } from '../src/stats/tests.ts';
-
-const median = (values: readonly number[]) => quantile(values, 0.5);
+import type { TrialRecord } from '../src/runner/record.ts';
 import { validateScenario } from '../src/scenario/load.ts';
+import { quantile } from '../src/stats/tests.ts';
+import { BENCH_TAPS_ENV, type BenchTaps } from '../src/topology/bench-taps.ts';
+import { buildGoFloor } from './go-floor.ts';
 
 const SANDBOX_STARTS = Number(process.env['BENCH_STARTS'] ?? 9);
-const REPS = Number(process.env['BENCH_REPS'] ?? 15);
-const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-bench-'));
+const REPS = Number(process.env['BENCH_REPS'] ?? 21);
+const PORTS = { goFloor: 4441, origin: 4442, wan: 4443 } as const;
 
-function fmt(ms: number | null): string {
-  return ms === null ? '-' : `${ms.toFixed(1)} ms`;
-}
+const median = (values: readonly number[]) => quantile(values, 0.5);
+const fmt = (ms: number | null) => (ms === null ? '-' : `${ms.toFixed(1)} ms`);
 
-try {
-  // 1. sandbox + components ready: one-trial runs of a tiny corpus
+/** 1. sandbox + components ready: one-trial runs of a tiny corpus. */
+async function readyTimes(out: string): Promise<number[]> {
   const tiny = validateScenario({ name: 'bench-ready', corpus: { modules: 3, zipSizeKB: { median: 2, sigma: 0 } }, reps: 1 }, 'bench');
   const readyMs: number[] = [];
   for (let i = 0; i < SANDBOX_STARTS; i++) {
@@ -40,29 +45,88 @@ try {
       onEvent: (e) => e.type === 'ready' && e.sinceSpawnMs !== undefined && readyMs.push(e.sinceSpawnMs),
     });
   }
+  return readyMs;
+}
 
-  // 2 + 3. 50-module corpus: fake internet (baseline) vs file:// GOPROXY, interleaved
+/** The cells of the hop-by-hop download, in path order; `baseline` is the full path. */
+function hopCells(proxyDir: string, host: string): Array<{ label: string; mitigation: Mitigation }> {
+  const via = (name: string, label: string, description: string, env: Record<string, string>) => ({ label, mitigation: { name, kind: 'baseline' as const, description, env } });
+  const tap = (port: number) => ({ GOPROXY: `https://${host}:${port}` });
+  return [
+    via('file-proxy', 'file://', 'GOPROXY=file:// of the same corpus: no network at all', { GOPROXY: `file://${proxyDir}` }),
+    via('go-floor', 'Go floor', 'a bare Go net/http HTTPS file server of the corpus', tap(PORTS.goFloor)),
+    via('origin-direct', 'origin direct', 'our origin, no Toxiproxy, no firewall', tap(PORTS.origin)),
+    via('toxiproxy', '+ Toxiproxy', 'Toxiproxy -> origin, no firewall', tap(PORTS.wan)),
+    { label: '+ firewall (full)', mitigation: MITIGATIONS.baseline },
+  ];
+}
+
+/** The load average every 2 s while `work` runs: what else the machine was doing. */
+async function withLoad<T>(work: () => Promise<T>): Promise<{ result: T; load: number[] }> {
+  const load = [loadavg()[0]!];
+  const timer = setInterval(() => load.push(loadavg()[0]!), 2_000);
+  try {
+    return { result: await work(), load };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** 2 + 3. the 50-module corpus, each hop a cell of one interleaved run. */
+async function hopByHop(out: string) {
   const scenario = validateScenario({ name: 'bench-download', corpus: { modules: 50, seed: 11 }, reps: REPS, timeout: '120s' }, 'bench');
   const corpus = await ensureCorpus(scenario.corpus, cacheDir());
-  const fileProxy = { name: 'file-proxy', kind: 'baseline' as const, description: 'GOPROXY=file:// of the same corpus: no network at all', env: { GOPROXY: `file://${corpus.proxyDir}` } };
-  const run = await runScenarios({ scenarios: [{ ...scenario, mitigations: [MITIGATIONS.baseline, fileProxy] }], outDir: join(out, 'download'), quiet: true });
-  const { records } = readResults(run.resultsFile);
-  const ok = (name: string) => records.filter((r) => r.mitigation === name && r.outcome === 'ok');
-  const network = median(ok('baseline').map((r) => r.durationMs));
-  const local = median(ok('file-proxy').map((r) => r.durationMs));
-  const overhead = median(records.map((r) => r.wallMs - r.durationMs));
-  const failed = records.filter((r) => r.outcome !== 'ok').length;
-
-  const lines = [
-    `gomod-chaos harness benchmark (${records[0]?.goVersion ?? '?'}, ${REPS} reps per side, ${SANDBOX_STARTS} sandbox starts)`,
-    '',
-    `sandbox + every component ready   median ${fmt(median(readyMs))}  (min ${fmt(Math.min(...readyMs))}, max ${fmt(Math.max(...readyMs))})   target <= 500 ms`,
-    `per-trial harness overhead        median ${fmt(overhead)}   target <= 50 ms`,
-    `50-module cold download           fake internet median ${fmt(network)} (n=${ok('baseline').length}), file:// median ${fmt(local)} (n=${ok('file-proxy').length})`,
-    `  ratio fake internet / file://   ${network && local ? (network / local).toFixed(2) : '-'}x   target <= 1.25x`,
-    failed ? `  (${failed} trials did not succeed: see ${run.resultsFile})` : '',
-  ];
-  process.stdout.write(lines.filter((l) => l !== '').join('\n') + '\n');
-} finally {
-  if (!process.env['BENCH_KEEP']) rmSync(out, { recursive: true, force: true });
+  const host = goproxyHosts(inspectGo(findGo()).defaultGoproxy)[0];
+  if (!host) throw new Error('the toolchain has no default https GOPROXY');
+  const taps: BenchTaps = { originPort: PORTS.origin, wanPort: PORTS.wan, goFloor: { binary: buildGoFloor(), port: PORTS.goFloor, host } };
+  const cells = hopCells(corpus.proxyDir, host);
+  process.env[BENCH_TAPS_ENV] = JSON.stringify(taps);
+  try {
+    const { result: run, load } = await withLoad(() => runScenarios({ scenarios: [{ ...scenario, mitigations: cells.map((c) => c.mitigation) }], outDir: join(out, 'download'), quiet: true }));
+    return { cells, records: readResults(run.resultsFile).records, load, resultsFile: run.resultsFile };
+  } finally {
+    delete process.env[BENCH_TAPS_ENV];
+  }
 }
+
+function hopLines(cells: ReturnType<typeof hopCells>, records: readonly TrialRecord[]): string[] {
+  const ok = (name: string) => records.filter((r) => r.mitigation === name && r.outcome === 'ok').map((r) => r.durationMs);
+  const medians = cells.map((c) => median(ok(c.mitigation.name)));
+  const floor = medians[1] ?? null;
+  const lines = ['  cell                median        n   / Go floor   this hop adds'];
+  cells.forEach((c, i) => {
+    const m = medians[i] ?? null;
+    const ratio = m !== null && floor ? `${(m / floor).toFixed(2)}x` : '-';
+    const previous = i >= 2 ? (medians[i - 1] ?? null) : null;
+    const adds = m !== null && previous !== null ? `${m - previous >= 0 ? '+' : ''}${(m - previous).toFixed(1)} ms` : '';
+    lines.push(`  ${c.label.padEnd(18)}  ${fmt(m).padStart(10)}  ${String(ok(c.mitigation.name).length).padStart(5)}   ${ratio.padStart(8)}   ${adds}`);
+  });
+  const full = medians[medians.length - 1] ?? null;
+  lines.push(`  full path / Go floor  ${full !== null && floor ? (full / floor).toFixed(2) : '-'}x   target <= 1.2x`);
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-bench-'));
+  try {
+    const readyMs = await readyTimes(out);
+    const { cells, records, load, resultsFile } = await hopByHop(out);
+    const overhead = median(records.map((r) => r.wallMs - r.durationMs));
+    const failed = records.filter((r) => r.outcome !== 'ok').length;
+    const lines = [
+      `gomod-chaos harness benchmark (${records[0]?.goVersion ?? '?'}, ${REPS} reps per cell, ${SANDBOX_STARTS} sandbox starts)`,
+      '',
+      `sandbox + every component ready   median ${fmt(median(readyMs))}  (min ${fmt(Math.min(...readyMs))}, max ${fmt(Math.max(...readyMs))})   target <= 500 ms`,
+      `per-trial harness overhead        median ${fmt(overhead)}   target <= 50 ms`,
+      `50-module cold download (go's own time), hop by hop, cells interleaved:`,
+      ...hopLines(cells, records),
+      `  load average (1 min) during it: median ${median(load)?.toFixed(2)} (min ${Math.min(...load).toFixed(2)}, max ${Math.max(...load).toFixed(2)}), ${load.length} samples`,
+      failed ? `  (${failed} trials did not succeed: see ${resultsFile})` : '',
+    ];
+    process.stdout.write(lines.filter((l) => l !== '').join('\n') + '\n');
+  } finally {
+    if (!process.env['BENCH_KEEP']) rmSync(out, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -26,7 +26,7 @@ export function clientDirs(trialDir: string): ClientDirs {
  * run's CA only, then the mitigation's own variables on top.
  */
 export function clientEnvironment(goBinary: string, dirs: ClientDirs, caFile: string, extra: Readonly<Record<string, string>>): Record<string, string> {
-  return {
+  const env: Record<string, string> = {
     PATH: `${join(goBinary, '..')}${delimiter}/usr/local/bin${delimiter}/usr/bin${delimiter}/bin`,
     HOME: dirs.home,
     TMPDIR: dirs.tmp,
@@ -37,8 +37,13 @@ export function clientEnvironment(goBinary: string, dirs: ClientDirs, caFile: st
     GOTOOLCHAIN: 'local',
     SSL_CERT_FILE: caFile,
     SSL_CERT_DIR: dirs.emptyCertDir,
+    // git (go's direct VCS fetches) reads neither the machine's /etc/gitconfig nor the user's
+    GIT_CONFIG_NOSYSTEM: '1',
     ...extra,
   };
+  // and trusts exactly what go trusts (a mitigation trusting the inspection CA changes both)
+  env['GIT_SSL_CAINFO'] ??= env['SSL_CERT_FILE']!;
+  return env;
 }
 
 /** What the client's Go telemetry does in every trial (recorded in run.json). */

@@ -8,7 +8,7 @@ import { CORPUS_MODULE_HOST, ensureCorpus } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../log.ts';
 import { cacheDir } from '../paths.ts';
-import { Progress } from '../report/progress.ts';
+import { Progress, type RunReporter } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
 import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialKey, type PlannedTrial, type RunIdentity, type Shard } from '../runner/plan.ts';
@@ -50,6 +50,8 @@ export interface RunOptions {
   onEvent?: (event: SandboxEvent) => void;
   /** No summary on stdout (benchmarks, tests). */
   quiet?: boolean;
+  /** Who shows the run's progress (default: a bar on a terminal, one line per trial otherwise). */
+  reporters?: RunReporter[];
   /** Where the hosts run: namespaces of this machine (default) or Docker containers. */
   backend?: Backend;
   /** A Go project every scenario runs against (instead of its own project or corpus). */
@@ -217,7 +219,7 @@ interface PlanRun {
 async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun): Promise<RunOutcome> {
   const { options, scenarios, outDir, resultsFile } = run;
   progress(`gomod-chaos: ${scenarios.length} scenario(s), ${planned} trials${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ''}, ${remaining.length} to run, ${run.goVersions.join(', ')} -> ${outDir}`);
-  const bar = new Progress(planned, planned - remaining.length);
+  const bar = new Progress(planned, planned - remaining.length, options.reporters);
   const interrupt = new RunInterrupt((line) => bar.note(line));
   let failure: unknown;
   try {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { HarnessError } from '../errors.ts';
+import type { Mitigation } from '../mitigations/catalog.ts';
 import { DEFAULT_PORTS, type ComponentSpec, type componentSchema, type PhaseSpec, type phaseSchema } from './schema.ts';
 
 /** Components get their own loopback addresses in the sandbox: 127.0.10.1, .2 ... */
@@ -32,6 +33,21 @@ export function componentSpecs(defs: readonly z.output<typeof componentSchema>[]
       readyTimeoutMs: def.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     };
   });
+}
+
+/** Components named by `{ name: 'component' }` mitigations are wired in those cells only: checked and marked. */
+export function perCellComponents(specs: readonly ComponentSpec[], cells: readonly Mitigation[], scenarioFile: string): ComponentSpec[] {
+  const named = new Set<string>();
+  for (const cell of cells) {
+    if (!cell.component) continue;
+    const field = `${scenarioFile}: mitigations: ${cell.name === 'component' ? '"component"' : cell.name}`;
+    const spec = specs.find((s) => s.name === cell.component!.name);
+    if (!spec) throw new HarnessError('SCENARIO_INVALID', `${field}: got component ${JSON.stringify(cell.component.name)}; allowed: { name: 'component', component: <one of the scenario's components ${JSON.stringify(specs.map((s) => s.name))}> }`);
+    if (spec.role === 'sni-gateway') throw new HarnessError('SCENARIO_INVALID', `${field}: got the sni-gateway ${spec.name}; allowed: a resolver, connect-proxy or mirror (a gateway is in front of the whole network, not of one cell)`);
+    if (cell.component.warmUp && spec.role !== 'resolver') throw new HarnessError('SCENARIO_INVALID', `${field}: warmUp: true; allowed: only for a resolver (${spec.name} is the ${spec.role})`);
+    named.add(spec.name);
+  }
+  return specs.map((s) => (named.has(s.name) ? { ...s, perCell: true } : s));
 }
 
 function readTemplate(path: string, scenarioFile: string, field: string): { text: string; fileName: string } {

@@ -56,6 +56,8 @@ export interface ComponentSpec {
   port: number;
   ready: z.output<typeof componentSchema>['ready'];
   readyTimeoutMs: number;
+  /** Wired only in the cells of a `{ name: 'component' }` mitigation naming it (else in every cell). */
+  perCell?: boolean;
 }
 
 export interface PhaseSpec {

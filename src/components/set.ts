@@ -12,6 +12,16 @@ export type RunTemplateContext = Omit<TemplateContext, 'config' | 'dir' | 'log' 
 /** A component's lines logged during one trial (the record's `components.<name>.log`). */
 export type ComponentLogs = Record<string, { log: string[] }>;
 
+/** HTTPS_PROXY / HTTP_PROXY and GOPROXY, as these components' roles say. */
+function envOf(specs: readonly ComponentSpec[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const c of specs) {
+    if (c.role === 'connect-proxy') env['HTTPS_PROXY'] = env['HTTP_PROXY'] = `http://${c.address}:${c.port}`;
+    if (c.role === 'mirror') env['GOPROXY'] = `http://${c.address}:${c.port}`;
+  }
+  return env;
+}
+
 /**
  * The real programs of a run (netns backend): each in its own directory under the run's scratch,
  * started in order, wired by role; they live as long as the run unless a phase resets them.
@@ -37,19 +47,21 @@ export class Components implements NetworkAttachment {
     return components;
   }
 
-  /** The client's proxy and GOPROXY, as the components' roles say. */
+  /** The client's proxy and GOPROXY, as the roles of the components wired in every cell say. */
   clientEnv(): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const c of this.specs) {
-      if (c.role === 'connect-proxy') env['HTTPS_PROXY'] = env['HTTP_PROXY'] = `http://${c.address}:${c.port}`;
-      if (c.role === 'mirror') env['GOPROXY'] = `http://${c.address}:${c.port}`;
-    }
-    return env;
+    return envOf(this.specs.filter((c) => !c.perCell));
   }
 
-  /** The client's nameserver, when a component is the resolver. */
+  /** The client's nameserver, when a component wired in every cell is the resolver. */
   nameserver(): string | undefined {
-    return this.specs.find((c) => c.role === 'resolver')?.address;
+    return this.specs.find((c) => c.role === 'resolver' && !c.perCell)?.address;
+  }
+
+  /** Where a component wired in one cell only (mitigation `component`) goes: the client's environment or its nameserver. */
+  cellWiring(name: string): { env: Record<string, string>; nameserver?: string } {
+    const spec = this.specs.find((c) => c.name === name);
+    if (!spec) throw new Error(`no component ${name} in this run`);
+    return { env: envOf([spec]), ...(spec.role === 'resolver' ? { nameserver: spec.address } : {}) };
   }
 
   /** Whether each trial starts from fresh components (empty caches) or from the state before it. */

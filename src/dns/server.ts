@@ -16,6 +16,8 @@ export interface DnsQueryLogEntry {
   type: string;
   rcode: DnsRcode | 'DROPPED' | 'TRUNCATED';
   responseMs: number;
+  /** The faults that acted on this query (their labels, joined by ', '). */
+  fault?: string;
   transport: 'udp' | 'tcp';
   /** The nameserver address the query reached. */
   server: string;
@@ -40,7 +42,8 @@ export class FakeResolver {
   readonly policy = new DnsPolicy();
   private readonly options: FakeResolverOptions;
   private readonly clock: TrialClock;
-  private readonly startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process). */
+  readonly startedAt = performance.now();
   private listener: DnsListener | undefined;
 
   constructor(options: FakeResolverOptions) {
@@ -75,8 +78,9 @@ export class FakeResolver {
     const question = request.questions[0];
     const name = (question?.name ?? '').toLowerCase().replace(/\.$/, '');
     const type = question ? (Packet.TYPE_NAME[question.type] ?? String(question.type)) : 'NONE';
+    let fault: string | undefined;
     const record = (rcode: DnsQueryLogEntry['rcode']) => {
-      this.log.push({ atMs: receivedAt - this.startedAt, name, type, rcode, responseMs: performance.now() - receivedAt, transport, server: this.options.address });
+      this.log.push({ atMs: receivedAt - this.startedAt, name, type, rcode, responseMs: performance.now() - receivedAt, transport, server: this.options.address, ...(fault ? { fault } : {}) });
       log(this.options.address, transport, name, type, rcode);
     };
     if (this.options.silent) return record('DROPPED');
@@ -87,7 +91,9 @@ export class FakeResolver {
       send(response);
       return record('FORMERR');
     }
+    const before = this.policy.acted.snapshot();
     const decision = this.policy.decide(name, type, transport, this.options.zone.get(name), this.options.ttlSec, this.clock.elapsedMs(receivedAt));
+    fault = this.policy.acted.since(before).join(', ') || undefined;
     if (decision.delayMs > 0) await sleep(decision.delayMs);
     if (decision.action === 'drop') return record('DROPPED');
     response.header.aa = decision.authoritative ? 1 : 0;

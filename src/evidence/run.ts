@@ -12,7 +12,7 @@ import { readResults } from '../report/results.ts';
 import type { Report } from '../report/model.ts';
 import { readRunFile, type RunFile } from '../runner/run-file.ts';
 import { loadScenario, scenarioFiles } from '../scenario/load.ts';
-import { judgeClaims, type ClaimResult } from './claims.ts';
+import { EVIDENCE_LIBRARY, judgeClaims, type ClaimResult } from './claims.ts';
 
 const SEED = 1;
 
@@ -28,7 +28,7 @@ function claimsMarkdown(results: readonly ClaimResult[], files: Record<string, s
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { reps: { type: 'string' }, out: { type: 'string' }, scenarios: { type: 'string' } } });
   const outDir = values.out ?? join('reports', 'evidence');
-  const files = scenarioFiles([values.scenarios ?? 'scenarios']);
+  const files = scenarioFiles(values.scenarios ? [values.scenarios] : EVIDENCE_LIBRARY);
   const scenarios = [];
   for (const file of files) scenarios.push(await loadScenario(file));
   // the evidence is regenerated whole: an old run would not be the same experiment

@@ -23,4 +23,9 @@ export class ActedCounter {
   snapshot(): Record<string, number> {
     return { ...this.counts };
   }
+
+  /** The labels that acted since `before` (a snapshot): what acted on one event decided in between. */
+  since(before: Readonly<Record<string, number>>): string[] {
+    return Object.keys(this.counts).filter((k) => (this.counts[k] ?? 0) > (before[k] ?? 0));
+  }
 }

@@ -91,7 +91,8 @@ export class Firewall {
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket | tls.TLSSocket>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process). */
+  readonly startedAt = performance.now();
   private nextId = 1;
 
   constructor(options: FirewallOptions) {

@@ -7,6 +7,7 @@ import type { Mitigation } from './catalog.ts';
 import { Http1Gateway, WarmProxy } from './local-proxy.ts';
 import { LocalResolver } from './local-resolver.ts';
 import { lookupVia } from './lookup.ts';
+import { warmUp } from './warm-up.ts';
 
 /** Where the client host's own services listen (a user would run them on their machine). */
 const LOCAL_SERVICES = Object.freeze({
@@ -47,8 +48,9 @@ export async function prepareClient(mitigation: Mitigation, ctx: ClientSetupCont
   const started = performance.now();
   const { internet } = ctx;
   const stops: Array<() => Promise<void>> = [];
-  const env: Record<string, string> = { ...internet.clientEnv(), ...mitigation.env };
-  let files = internet.clientFiles(mitigation.resolvOptions);
+  const cellComponent = mitigation.component ? internet.componentWiring(mitigation.component.name) : undefined;
+  const env: Record<string, string> = { ...internet.clientEnv(), ...cellComponent?.env, ...mitigation.env };
+  let files = internet.clientFiles(mitigation.resolvOptions, cellComponent?.nameserver);
   const clientNameservers = nameserversOf(files.resolvConf);
   let retry: PreparedClient['retry'];
   try {
@@ -65,6 +67,9 @@ export async function prepareClient(mitigation: Mitigation, ctx: ClientSetupCont
       // go asks each GOPROXY entry for /sumdb/<name>/supported in order: this mirror answers first
       env['GOPROXY'] = [`https://${mitigation.sumdbViaProxy.mirror}`, ctx.defaultGoproxy].join(',');
     }
+
+    // the warm-up script of the field: every host of the fake internet resolved through the cell's resolver before go
+    if (mitigation.component?.warmUp) await warmUp(clientNameservers, internet.hosts.map((h) => h.name));
 
     if (mitigation.localResolver) {
       const resolver = new LocalResolver({ address: LOCAL_SERVICES.resolver, port: 53, upstreams: clientNameservers, filterAaaa: mitigation.localResolver.filterAaaa });

@@ -32,6 +32,8 @@ export interface Mitigation {
   useCorporateProxy?: boolean;
   /** Kill and retry go with an RTT-adaptive deadline. */
   retry?: { attempts: number; baseDeadlineMs: number; normalRttMs: number };
+  /** A scenario component wired in this cell only; `warmUp`: its names resolved through it before go starts. */
+  component?: { name: string; warmUp: boolean };
 }
 
 const many = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
@@ -65,6 +67,13 @@ export const mitigationParamSchemas = [
     baseDeadline: duration.optional(),
     normalRtt: duration.optional(),
   }),
+  z.strictObject({
+    name: z.literal('component'),
+    /** The scenario component this cell uses (the others cells run without it). */
+    component: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'the name of one of the scenario\'s components'),
+    /** Resolve the fake internet's hosts through it before go starts (a resolver's warm-up script). */
+    warmUp: z.boolean().optional(),
+  }),
 ] as const;
 
 type MitigationParams = z.output<(typeof mitigationParamSchemas)[number]>;
@@ -88,7 +97,14 @@ export const MITIGATIONS = Object.freeze({
     { sumdbViaProxy: { mirror: '' } },
   ),
   gonosumdb: simple('gonosumdb', 'GONOSUMDB=<module hosts>: those modules skip the checksum database', { env: { GONOSUMDB: CORPUS_MODULE_HOST } }),
-  goprivate: simple('goprivate', 'GOPRIVATE=<module hosts>: no checksum database and no proxy (direct VCS fetches) for them', { env: { GOPRIVATE: CORPUS_MODULE_HOST } }),
+  goprivate: simple('goprivate', 'GOPRIVATE=<module hosts>: no checksum database and no proxy for them: go finds their repositories (?go-get=1) and fetches them with git', {
+    env: { GOPRIVATE: CORPUS_MODULE_HOST },
+  }),
+  'goproxy-direct': simple('goproxy-direct', 'GOPROXY=direct: no module proxy at all; go finds each repository (?go-get=1) and fetches it with git over HTTPS', { env: { GOPROXY: 'direct' } }),
+  'git-http1': simple('git-http1', 'GOPROXY=direct with git held to HTTP/1.1 (http.version=HTTP/1.1 through GIT_CONFIG_COUNT/KEY/VALUE, as people set it against h2-breaking middleboxes)', {
+    env: { GOPROXY: 'direct', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.version', GIT_CONFIG_VALUE_0: 'HTTP/1.1' },
+  }),
+  'goproxy-off': simple('goproxy-off', 'GOPROXY=off: no network for modules (works only when the module cache already holds them)', { env: { GOPROXY: 'off' } }),
   'corp-ca-trust': simple('corp-ca-trust', "trust the corporate inspection proxy's CA (SSL_CERT_FILE with both CAs)", { trustInspectionCa: true }),
   concurrency: simple('concurrency', 'GOMAXPROCS and/or GODEBUG=cmdgonetlimit (parameters: gomaxprocs, netlimit; default GOMAXPROCS=1)', { env: { GOMAXPROCS: '1' } }),
   'retry-wrapper': simple('retry-wrapper', 'kill and retry go with an RTT-adaptive deadline: base x (1 + 0.8 x RTT / normal RTT) (parameters: attempts, baseDeadline, normalRtt)', {
@@ -96,6 +112,7 @@ export const MITIGATIONS = Object.freeze({
   }),
   'http1-gateway': simple('http1-gateway', 'a local GOPROXY gateway (undici) that fetches upstream over HTTP/1.1 with a keep-alive pool', { localProxy: 'http1-gateway' }),
   'warm-proxy': simple('warm-proxy', 'a local caching module proxy, pre-filled with every module (the best case)', { localProxy: 'warm-proxy' }),
+  component: simple('component', "one of the scenario's components (a real resolver, proxy or mirror) used in this cell only, optionally warmed up before go (parameters: component, warmUp)", { component: { name: '', warmUp: false } }),
   'proxy-env': simple('proxy-env', "HTTPS_PROXY set to the scenario's corporate proxy by hand (Go never reads a PAC file)", { useCorporateProxy: true }),
   // Field claims that are checked, not recommended: what the toolchain does with them.
   'goflags-insecure': simple('goflags-insecure', 'GOFLAGS=-insecure, advised in the field (the flag was removed in Go 1.17)', { env: { GOFLAGS: '-insecure' } }),
@@ -115,12 +132,16 @@ type MitigationKind =
   | 'sumdb-via-proxy'
   | 'gonosumdb'
   | 'goprivate'
+  | 'goproxy-direct'
+  | 'git-http1'
+  | 'goproxy-off'
   | 'corp-ca-trust'
   | 'concurrency'
   | 'retry-wrapper'
   | 'http1-gateway'
   | 'warm-proxy'
   | 'proxy-env'
+  | 'component'
   | 'goflags-insecure'
   | 'go-proxy-timeout';
 
@@ -163,6 +184,10 @@ export function expandMitigation(input: MitigationEntry): Mitigation[] {
         normalRttMs: input.normalRtt ?? base.retry!.normalRttMs,
       };
       return [{ ...base, name: `retry-wrapper(${retry.attempts}x,base=${retry.baseDeadlineMs}ms)`, retry }];
+    }
+    case 'component': {
+      const warmUp = input.warmUp ?? false;
+      return [{ ...base, name: `component(${input.component}${warmUp ? ',warm-up' : ''})`, component: { name: input.component, warmUp } }];
     }
   }
 }

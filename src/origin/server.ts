@@ -1,5 +1,6 @@
 import http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import net from 'node:net';
 import tls from 'node:tls';
 import { createReadStream } from 'node:fs';
 import { TrialClock } from '../faults/window.ts';
@@ -54,6 +55,8 @@ export interface OriginOptions {
   hosts: readonly OriginHost[];
   /** The trial clock that times the faults' windows. */
   clock?: TrialClock;
+  /** More addresses that reach this same server (bench:harness's origin tap, see topology/bench-taps.ts). */
+  alsoListen?: ReadonlyArray<{ host: string; port: number }>;
 }
 
 /** Clients may percent-encode the '!' of escaped module paths (Go sends %21). */
@@ -63,6 +66,13 @@ function decodePath(raw: string): string {
   } catch {
     return raw;
   }
+}
+
+function listen(server: net.Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
 }
 
 const CONNECTION_ID = Symbol('gomod-chaos.connectionId');
@@ -78,10 +88,12 @@ export class Origin {
   readonly faults = new OriginFaultPolicy();
   private readonly options: OriginOptions;
   private readonly clock: TrialClock;
-  private readonly startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process). */
+  readonly startedAt = performance.now();
   private readonly contexts = new Map<string, tls.SecureContext>();
   private readonly sites = new Map<string, Site>();
   private server: http2.Http2SecureServer | undefined;
+  private readonly extraListeners: net.Server[] = [];
   private nextConnectionId = 1;
   private readonly sockets = new Set<tls.TLSSocket>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
@@ -145,10 +157,13 @@ export class Origin {
     });
     server.on('request', (req, res) => this.handle(req as unknown as http2.Http2ServerRequest | IncomingMessage, res as unknown as http2.Http2ServerResponse | ServerResponse));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.address, () => resolve());
-    });
+    await listen(server, this.options.address, this.options.port);
+    for (const { host, port } of this.options.alsoListen ?? []) {
+      // the same TLS server takes the connection: nothing in between
+      const tap = net.createServer((socket) => server.emit('connection', socket));
+      this.extraListeners.push(tap);
+      await listen(tap, host, port);
+    }
   }
 
   async stop(): Promise<void> {
@@ -157,6 +172,7 @@ export class Origin {
     // stalled streams keep their sessions (and sockets) open forever: close is not enough
     for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
+    for (const tap of this.extraListeners) tap.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 

@@ -1,9 +1,11 @@
+import http from 'node:http';
 import net from 'node:net';
 import { Resolver } from 'node:dns/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
 import { ProxyPolicy, type ProxyFault } from './faults.ts';
+import { dialUpstream, resolveA, UpstreamFailure } from './upstream.ts';
 
 const log = debug('proxy');
 
@@ -12,6 +14,8 @@ export type { ProxyFault } from './faults.ts';
 const MAX_HEAD_BYTES = 16 * 1024;
 /** How long a client may take to send its request head. */
 const HEAD_TIMEOUT_MS = 30_000;
+/** How often node:http looks for connections past HEAD_TIMEOUT_MS (its default is 30 s). */
+const HEAD_TIMEOUT_CHECK_MS = 1_000;
 /**
  * Upper bound per try (c-ares shortens it for a nameserver that has answered fast before and
  * lengthens later tries): a dead nameserver costs the client between 2 and about 7 s.
@@ -68,43 +72,11 @@ export interface ConnectProxyOptions {
   connectTimeoutMs?: number;
 }
 
-export type ConnectHead =
-  | { state: 'need-more' }
-  | { state: 'invalid'; status: 400 | 405; reason: string }
-  | { state: 'ok'; host: string; port: number; headers: ReadonlyMap<string, string>; headBytes: number };
-
-/** Parses an HTTP/1.x request head that should be a CONNECT to host:port. */
-export function parseConnectHead(buffer: Buffer, maxHeadBytes = MAX_HEAD_BYTES): ConnectHead {
-  const headBytes = endOfHead(buffer);
-  if (headBytes === undefined) return buffer.length > maxHeadBytes ? { state: 'invalid', status: 400, reason: 'request head too large' } : { state: 'need-more' };
-  if (headBytes > maxHeadBytes) return { state: 'invalid', status: 400, reason: 'request head too large' };
-  const lines = buffer.subarray(0, headBytes).toString('latin1').split(/\r?\n/);
-  const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.[01]$/.exec(lines[0] ?? '');
-  if (!requestLine) return { state: 'invalid', status: 400, reason: 'malformed request line' };
-  if (requestLine[1] !== 'CONNECT') return { state: 'invalid', status: 405, reason: `method ${requestLine[1]} is not supported, only CONNECT` };
-  const target = parseAuthority(requestLine[2]!);
-  if (!target) return { state: 'invalid', status: 400, reason: 'CONNECT target must be host:port' };
-  const headers = new Map<string, string>();
-  for (const line of lines.slice(1)) {
-    if (line === '') continue;
-    const header = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/.exec(line);
-    if (!header) return { state: 'invalid', status: 400, reason: 'malformed header line' };
-    const name = header[1]!.toLowerCase();
-    if (!headers.has(name)) headers.set(name, header[2]!);
-  }
-  return { state: 'ok', host: target.host, port: target.port, headers, headBytes };
-}
-
-/** Byte length of the head including its blank line, or undefined while incomplete (bare LF tolerated). */
-function endOfHead(buffer: Buffer): number | undefined {
-  for (let i = buffer.indexOf(0x0a); i !== -1; i = buffer.indexOf(0x0a, i + 1)) {
-    if (buffer[i + 1] === 0x0a) return i + 2;
-    if (buffer[i + 1] === 0x0d && buffer[i + 2] === 0x0a) return i + 3;
-  }
-  return undefined;
-}
-
-function parseAuthority(authority: string): { host: string; port: number } | undefined {
+/**
+ * Parses a CONNECT request target, `host:port` or `[v6]:port`: lower case, without brackets or
+ * a trailing dot; undefined when it is not one.
+ */
+export function parseConnectTarget(authority: string): { host: string; port: number } | undefined {
   const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9_.-]+)):(\d{1,5})$/.exec(authority);
   if (!match) return undefined;
   const port = Number(match[3]);
@@ -115,12 +87,11 @@ function parseAuthority(authority: string): { host: string; port: number } | und
   return { host, port };
 }
 
-class UpstreamFailure extends Error {
-  readonly status: 502 | 504;
-  constructor(status: 502 | 504, reason: string) {
-    super(reason);
-    this.status = status;
-  }
+/** The answer and reason for a request head node:http refused to parse. */
+function clientErrorAnswer(code: string | undefined): { status: number; reason: string } {
+  if (code === 'HPE_HEADER_OVERFLOW') return { status: 400, reason: 'request head too large' };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, reason: 'no complete request head in time' };
+  return { status: 400, reason: `malformed request head (${code ?? 'parse error'})` };
 }
 
 interface ProxyConnection {
@@ -144,8 +115,11 @@ export class ConnectProxy {
   private readonly ownsClock: boolean;
   private readonly policy = new ProxyPolicy();
   private readonly sockets = new Set<net.Socket>();
-  private startedAt = performance.now();
-  private server: net.Server | undefined;
+  /** The zero of the log's atMs (performance.now() in this process; set again by start()). */
+  startedAt = performance.now();
+  private server: http.Server | undefined;
+  /** Each accepted client's connection state, from accept to close. */
+  private readonly connections = new WeakMap<net.Socket, ProxyConnection>();
   private resolver: Resolver | undefined;
 
   constructor(options: ConnectProxyOptions) {
@@ -157,8 +131,19 @@ export class ConnectProxy {
   async start(): Promise<void> {
     this.resolver = new Resolver({ timeout: DNS_TIMEOUT_MS, tries: DNS_TRIES });
     this.resolver.setServers([`${this.options.resolver.address}:${this.options.resolver.port}`]);
-    // allowHalfOpen: a client that half-closes its side of the tunnel still gets the upstream's answer.
-    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
+    // node:http parses the head and hands the socket over on 'connect'; its sockets are
+    // half-open, so a client that half-closes its side of the tunnel still gets the upstream's answer.
+    const server = http.createServer({
+      noDelay: true,
+      maxHeaderSize: MAX_HEAD_BYTES,
+      headersTimeout: HEAD_TIMEOUT_MS,
+      requestTimeout: 0,
+      connectionsCheckingInterval: HEAD_TIMEOUT_CHECK_MS,
+    });
+    server.on('connection', (socket: net.Socket) => this.accept(socket));
+    server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => this.onConnect(req, socket, head));
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => this.onOtherMethod(req, res));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => this.onClientError(err, socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, this.options.address, () => {
@@ -210,36 +195,57 @@ export class ConnectProxy {
     this.log.push(entry);
     const aborter = new AbortController();
     const conn: ProxyConnection = { client, entry, signal: aborter.signal, phase: 'head' };
+    this.connections.set(client, conn);
     client.on('error', (err: NodeJS.ErrnoException) => log('client error', entry.target, err.code ?? err.message));
     client.once('close', () => {
       entry.durationMs = performance.now() - acceptedAt;
       aborter.abort();
     });
+  }
+
+  /** A CONNECT head: node:http parsed it and hands over the socket and the bytes after the head. */
+  private onConnect(req: http.IncomingMessage, client: net.Socket, earlyBytes: Buffer): void {
+    const conn = this.connections.get(client);
+    if (!conn) return void client.destroy();
     // The tunnel's end is handled by the pipes; before it, a client that stops sending is gone.
     client.on('end', () => {
       if (conn.phase !== 'tunnel') client.destroy();
     });
-    client.setTimeout(HEAD_TIMEOUT_MS, () => this.refuse(conn, 408, 'no complete request head in time'));
-
-    let buffered = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      if (conn.phase !== 'head') return;
-      buffered = Buffer.concat([buffered, chunk]);
-      const head = parseConnectHead(buffered);
-      if (head.state === 'need-more') return;
-      client.off('data', onData);
-      client.pause();
-      client.setTimeout(0);
-      if (head.state === 'invalid') return this.refuse(conn, head.status, head.reason, head.status === 405 ? ['Allow: CONNECT'] : []);
-      entry.target = head.host;
-      entry.port = head.port;
-      conn.phase = 'deciding';
-      void this.decide(conn, head.host, head.port, head.headers, buffered.subarray(head.headBytes));
-    };
-    client.on('data', onData);
+    client.pause();
+    const target = parseConnectTarget(req.url ?? '');
+    if (!target) return this.refuse(conn, 400, 'CONNECT target must be host:port');
+    conn.entry.target = target.host;
+    conn.entry.port = target.port;
+    conn.phase = 'deciding';
+    void this.decide(conn, target.host, target.port, req.headers['proxy-authorization'], earlyBytes);
   }
 
-  private async decide(conn: ProxyConnection, host: string, port: number, headers: ReadonlyMap<string, string>, earlyBytes: Buffer): Promise<void> {
+  /** Any method but CONNECT: 405, the way a CONNECT-only proxy answers. */
+  private onOtherMethod(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const reason = `method ${req.method} is not supported, only CONNECT`;
+    const conn = this.connections.get(req.socket);
+    if (conn) {
+      conn.phase = 'closing';
+      conn.entry.status = 405;
+      conn.entry.reason = reason;
+    }
+    log('refuse', '-', 405, reason);
+    res.shouldKeepAlive = false;
+    const body = `${reason}\n`;
+    res.writeHead(405, REASON_PHRASES[405], { Allow: 'CONNECT', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    res.end(body);
+    req.resume();
+  }
+
+  /** A head node:http could not parse (malformed, too large, or not complete in time). */
+  private onClientError(err: NodeJS.ErrnoException, client: net.Socket): void {
+    const conn = this.connections.get(client);
+    if (!conn || !client.writable) return void client.destroy();
+    const { status, reason } = clientErrorAnswer(err.code);
+    this.refuse(conn, status, reason);
+  }
+
+  private async decide(conn: ProxyConnection, host: string, port: number, proxyAuthorization: string | undefined, earlyBytes: Buffer): Promise<void> {
     const { entry, signal } = conn;
     try {
       const latencyMs = this.policy.latencyMs(host, this.clock.elapsedMs());
@@ -248,15 +254,16 @@ export class ConnectProxy {
         await sleep(latencyMs, undefined, { signal });
       }
       // Sampled after the wait: the policy applies at the moment the proxy decides.
-      const refusal = this.policy.refusal(host, headers.get('proxy-authorization'), this.clock.elapsedMs());
+      const refusal = this.policy.refusal(host, proxyAuthorization, this.clock.elapsedMs());
       if (refusal) {
         entry.fault = refusal.kind;
         const extraHeaders = refusal.status === 407 ? ['Proxy-Authenticate: Basic realm="corp"'] : [];
         return this.refuse(conn, refusal.status, refusal.reason, extraHeaders);
       }
-      const address = net.isIP(host) ? host : await this.resolve(host);
+      const address = net.isIP(host) ? host : await resolveA(this.resolver, host);
       entry.resolved = address;
-      const upstream = await this.connect(address, port, signal);
+      const upstream = await dialUpstream({ address, port, sourceAddress: this.options.sourceAddress, timeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, signal });
+      this.track(upstream);
       this.tunnel(conn, upstream, earlyBytes);
     } catch (err) {
       if (signal.aborted) return;
@@ -264,56 +271,6 @@ export class ConnectProxy {
       log('unexpected', entry.target, String(err));
       conn.client.destroy();
     }
-  }
-
-  /** A records only: the first answer is the address the proxy connects to. */
-  private async resolve(host: string): Promise<string> {
-    const resolver = this.resolver;
-    if (!resolver) throw new UpstreamFailure(502, 'proxy stopped');
-    try {
-      const addresses = await resolver.resolve4(host);
-      if (addresses[0] === undefined) throw Object.assign(new Error('no A record'), { code: 'ENODATA' });
-      return addresses[0];
-    } catch (err) {
-      throw new UpstreamFailure(502, `DNS lookup of ${host} failed: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-  }
-
-  private connect(address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
-    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const destination = net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
-    return new Promise<net.Socket>((resolve, reject) => {
-      const upstream = net.connect({ host: address, port, localAddress: this.options.sourceAddress, noDelay: true, allowHalfOpen: true });
-      this.track(upstream);
-      const settle = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        upstream.off('error', onError);
-        upstream.off('connect', onConnect);
-      };
-      const onConnect = () => {
-        settle();
-        resolve(upstream);
-      };
-      const onError = (err: NodeJS.ErrnoException) => {
-        settle();
-        upstream.destroy();
-        reject(new UpstreamFailure(502, `connect to ${destination} failed: ${err.code ?? err.message}`));
-      };
-      const onAbort = () => {
-        settle();
-        upstream.destroy();
-        reject(signal.reason);
-      };
-      const timer = setTimeout(() => {
-        settle();
-        upstream.destroy();
-        reject(new UpstreamFailure(504, `connect to ${destination} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      upstream.once('connect', onConnect);
-      upstream.once('error', onError);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   private tunnel(conn: ProxyConnection, upstream: net.Socket, earlyBytes: Buffer): void {

@@ -4,6 +4,7 @@ import { checkExpectations, type Expectations } from '../scenario/expect.ts';
 import { medianInterval, quantile, wilson } from '../stats/tests.ts';
 import { REPORT_SCHEMA, type CellReport, type Report, type ReportSettings } from './model.ts';
 import { faultsActedOf } from './faults-acted.ts';
+import { trialLogsOf } from './trial-logs.ts';
 import { censoredTimes, compareCells, type Comparison } from './verdict.ts';
 
 export const DEFAULT_SETTINGS: Readonly<ReportSettings> = Object.freeze({ alpha: 0.05, threshold: 0.05, bootstrapResamples: 2_000, bootstrapSeed: 1 });
@@ -11,6 +12,14 @@ export const DEFAULT_SETTINGS: Readonly<ReportSettings> = Object.freeze({ alpha:
 export { compareCells } from './verdict.ts';
 
 const mean = (values: readonly number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0);
+
+/** The timed trials (ok: its time; deadline hit: null) in the order they started: the pairs of a run --against. */
+function timesInOrder(records: readonly TrialRecord[]): Array<number | null> {
+  return [...records]
+    .sort((a, b) => (a.startedAt === b.startedAt ? 0 : a.startedAt < b.startedAt ? -1 : 1))
+    .filter((r) => r.outcome === 'ok' || r.outcome === 'timeout')
+    .map((r) => (r.outcome === 'ok' ? r.durationMs : null));
+}
 
 function cellOf(mitigation: string, goVersion: string, records: readonly TrialRecord[], alpha: number): CellReport {
   const ok = records.filter((r) => r.outcome === 'ok');
@@ -24,6 +33,7 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
   const failureClasses: Record<string, number> = {};
   for (const r of records) if (r.failureClass) failureClasses[r.failureClass] = (failureClasses[r.failureClass] ?? 0) + 1;
   const setup = records.map((r) => r.mitigationSetupMs ?? 0);
+  const trialLogs = trialLogsOf(records);
   return {
     mitigation,
     goVersion,
@@ -55,10 +65,8 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
     failureClasses,
     faultsActed: faultsActedOf(records),
     durationsMs,
-    timesInOrderMs: [...records]
-      .sort((a, b) => (a.startedAt === b.startedAt ? 0 : a.startedAt < b.startedAt ? -1 : 1))
-      .filter((r) => r.outcome === 'ok' || r.outcome === 'timeout')
-      .map((r) => (r.outcome === 'ok' ? r.durationMs : null)),
+    timesInOrderMs: timesInOrder(records),
+    ...(trialLogs ? { trialLogs } : {}),
   };
 }
 

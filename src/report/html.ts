@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { escapeHtml } from './escape-html.ts';
 import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { renderFaultsActed } from './html-faults.ts';
+import { renderWaterfallSection, WATERFALL_CSS, waterfallTrials } from './html-waterfall.ts';
+import type { PageReport, WaterfallTrial } from './html/data.ts';
+import type { TrialTrace } from '../trace/schema.ts';
+import { renderTrialLogs } from './trial-logs-render.ts';
 import { fieldLines, partialNotice } from './run-facts.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
 
@@ -11,13 +16,15 @@ import { VERDICT_WORDS, type CellReport, type Interval, type Report, type Scenar
  * report.html: one self-contained file (every script and style inline, nothing loaded from the
  * network) with, per scenario, a box plot and an ECDF of the trial times per cell, the failure
  * classes, and a sortable table of the statistics. The tables are rendered here, so the page reads
- * without JavaScript; the inline script only draws the charts (Chart.js + the box plot plugin,
- * read from node_modules and embedded) and sorts the tables.
+ * without JavaScript; the inline script (src/report/html/client.ts, bundled) draws the charts
+ * (Chart.js + the box plot plugin, read from node_modules and embedded), sorts the tables and
+ * draws the waterfalls of the chosen trials of `traces` (trace.jsonl).
  */
-export function renderHtml(report: Report): string {
+export function renderHtml(report: Report, traces: readonly TrialTrace[] = []): string {
   const goVersions = new Set(report.scenarios.flatMap((s) => s.cells.map((c) => c.goVersion)));
   const multiGo = goVersions.size > 1;
-  const scenarios = report.scenarios.map((s, i) => renderScenario(s, i, multiGo)).join('\n');
+  const waterfalls = waterfallTrials(report, traces);
+  const scenarios = report.scenarios.map((s, i) => renderScenario(s, i, multiGo, waterfalls)).join('\n');
   const toc =
     report.scenarios.length > 1
       ? `<nav class="toc"><strong>Scenarios:</strong> ${report.scenarios.map((s, i) => `<a href="#scenario-${i}">${escapeHtml(s.name)}</a>`).join(' · ')}</nav>`
@@ -33,7 +40,7 @@ export function renderHtml(report: Report): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="gomod-chaos">
 <title>${escapeHtml(report.title)} — gomod-chaos report</title>
-<style>${asset('style.css')}${EXPECT_CSS}</style>
+<style>${asset('style.css')}${EXPECT_CSS}${waterfalls.length ? WATERFALL_CSS : ''}</style>
 </head>
 <body>
 <header>
@@ -51,10 +58,11 @@ ${toc}
 <main>
 ${scenarios}
 </main>
-<script type="application/json" id="report-data">${jsonForScript(report)}</script>
+<script type="application/json" id="report-data">${jsonForScript(report satisfies PageReport)}</script>
+${waterfalls.length ? `<script type="application/json" id="trace-data">${jsonForScript(waterfalls satisfies WaterfallTrial[])}</script>\n` : ''}
 <script>${library('chart.js', 'chart.umd.min.js')}</script>
 <script>${library('@sgratzl/chartjs-chart-boxplot', 'index.umd.min.js')}</script>
-<script>${asset('client.js')}</script>
+<script>${clientScript()}</script>
 </body>
 </html>
 `;
@@ -106,7 +114,7 @@ function renderSettings(report: Report): string {
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
-function renderScenario(s: ScenarioReport, index: number, multiGo: boolean): string {
+function renderScenario(s: ScenarioReport, index: number, multiGo: boolean, waterfalls: readonly WaterfallTrial[]): string {
   const anyTimes = s.cells.some((c) => c.durationsMs.length > 0);
   const anyFailures = s.cells.some((c) => failureTotal(c) > 0);
   const chart = (kind: string, title: string, label: string) =>
@@ -123,6 +131,8 @@ ${renderExpectations(s)}
 ${renderFaultsActed(s)}
 <div class="charts">${charts}${failures}</div>
 ${renderTable(s, index, multiGo)}
+${renderWaterfallSection(waterfalls, index)}
+${renderTrialLogs(s)}
 </section>`;
 }
 
@@ -305,6 +315,23 @@ function fmtInterval(i: Interval, fmt: (v: number) => string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Style and the page's script: files beside this one (src/report/html/, copied to dist by the build)
+
+/**
+ * The page's script: dist/report/html/client.js, bundled by `npm run build` from the typed
+ * modules of src/report/html/; run from the sources (tests, `node src/cli.ts`), bundled here once
+ * per process by the same script (rolldown, a dev dependency).
+ */
+function clientScript(): string {
+  const hit = cache.get('client');
+  if (hit !== undefined) return hit;
+  const built = new URL('./html/client.js', import.meta.url);
+  const code = existsSync(built)
+    ? readFileSync(built, 'utf8')
+    : execFileSync(process.execPath, [new URL('../../scripts/bundle-client.ts', import.meta.url).pathname], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const safe = code.replace(/<\/(script)/gi, '<\\/$1');
+  cache.set('client', safe);
+  return safe;
+}
 
 /** A file of src/report/html/ (dist/report/html/ once built), ready to inline (no `</script`). */
 function asset(name: string): string {

@@ -5,6 +5,7 @@
  */
 import type { ExpectationResult } from '../scenario/expect.ts';
 import type { FaultsActed } from './faults-acted.ts';
+import type { TrialLog } from './trial-logs.ts';
 
 export const REPORT_SCHEMA = 2;
 
@@ -100,6 +101,8 @@ export interface CellReport {
    * Absent in reports of before this field.
    */
   timesInOrderMs?: Array<number | null>;
+  /** What the real programs logged in the median and failing trials (cells with components or harness errors only). */
+  trialLogs?: TrialLog[];
 }
 
 export interface ScenarioReport {

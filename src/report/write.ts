@@ -12,6 +12,8 @@ import { jsonReporter } from './reporters/json.ts';
 import { junitReporter } from './reporters/junit.ts';
 import { markdownReporter } from './reporters/markdown.ts';
 import type { Reporter } from './reporters/reporter.ts';
+import { chromeTrace } from '../trace/chrome.ts';
+import { readTraces } from '../trace/file.ts';
 
 /** Every output of a run folder; add a reporter here and every run and `report` writes it. */
 export const REPORTERS: readonly Reporter[] = [jsonReporter, markdownReporter, htmlReporter, junitReporter, csvReporter];
@@ -39,8 +41,11 @@ export function writeReports(outDir: string, options: WriteOptions = {}): { repo
     ...(options.settings ? { settings: options.settings } : {}),
   });
   let markdown = '';
+  const { traces } = readTraces(outDir);
+  // the whole run's spans for Perfetto / chrome://tracing (`gomod-chaos trace` exports one trial, or HAR)
+  if (traces.length) writeFileSync(join(outDir, 'trace.json'), JSON.stringify(chromeTrace(traces)));
   for (const reporter of REPORTERS) {
-    const text = reporter.render(report, records);
+    const text = reporter.render(report, records, traces);
     if (reporter === markdownReporter) markdown = text;
     writeFileSync(join(outDir, reporter.file), text);
   }

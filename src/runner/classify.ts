@@ -7,6 +7,21 @@ interface FailureRule {
   pattern: RegExp;
 }
 
+const GIT_ACCESS = String.raw`fatal: unable to access '[^']*': `;
+const gitRule = (failureClass: string, curlMessage: string): FailureRule => ({ failureClass, pattern: new RegExp(GIT_ACCESS + '(?:' + curlMessage + ')') });
+
+/** libcurl's errors (as git prints them) for the network's faults: one class each, all `git-*`. */
+const GIT_RULES: readonly FailureRule[] = [
+  gitRule('git-dns', 'Could not resolve host'),
+  gitRule('git-tls-untrusted', 'server certificate verification failed|SSL certificate problem'),
+  gitRule('git-tcp-refused', 'Failed to connect to .*(Connection refused|Couldn.t connect)'),
+  gitRule('git-timeout', '.*(timed out|Timeout was reached)'),
+  gitRule('git-reset', '.*(Connection reset by peer|gnutls_handshake\\(\\) failed|SSL_connect|Recv failure|Send failure)'),
+  gitRule('git-http2-error', '.*(HTTP/2 stream \\d+ was not closed cleanly|HTTP/2|http2)'),
+  gitRule('git-http-error', 'The requested URL returned error'),
+  { failureClass: 'git-error', pattern: new RegExp(GIT_ACCESS + '|git (?:ls-remote|fetch) .* exit status') },
+];
+
 const FAILURE_RULES: readonly FailureRule[] = [
   // The checksum database's signed tree heads do not form one log (sumdb.Client.checkTrees).
   { failureClass: 'sumdb-misbehavior', pattern: /go\.sum database server misbehavior detected/ },
@@ -22,6 +37,12 @@ const FAILURE_RULES: readonly FailureRule[] = [
     failureClass: 'sumdb-unreachable',
     pattern: /verifying (module|go\.mod): \S+: (Get "|reading )https?:\/\/\S+\/(lookup\/|tile\/|latest\b|supported\b)/,
   },
+  // go's own refusals to fetch, before any network
+  { failureClass: 'goproxy-off', pattern: /module lookup disabled by GOPROXY=off/ },
+  { failureClass: 'vcs-disallowed', pattern: /GOVCS disallows using \S+ for/ },
+  // git failed under a direct fetch (GOPROXY=direct, GOPRIVATE): libcurl's message after git's
+  // "fatal: unable to access '<url>': ", before the generic rules (which read go's own messages)
+  ...GIT_RULES,
   { failureClass: 'dns-nxdomain', pattern: /lookup \S+( on \S+)?: no such host/ },
   { failureClass: 'dns-servfail', pattern: /lookup \S+( on \S+)?: server misbehaving/ },
   { failureClass: 'dns-timeout', pattern: /lookup \S+( on \S+)?: (read udp \S+->\S+: )?i\/o timeout|lookup \S+.*: (dial|read) udp .*timeout/ },

@@ -22,6 +22,11 @@ export interface Observations {
    * sum of their durations at the origin.
    */
   sumdb: { requests: number; lookups: number; tiles: number; timeMs: number };
+  /**
+   * The code host (direct VCS fetches): go's `?go-get=1` requests, git's smart HTTP requests
+   * (User-Agent git/...), by status and protocol. Absent when it saw no request.
+   */
+  vcs?: { requests: number; goGet: number; git: number; h1: number; h2: number; byStatus: Record<string, number>; bytes: number };
   /** Real programs of the run (scenario `components`): the lines each logged during the trial. */
   components?: Record<string, { log: string[] }>;
   /**
@@ -46,7 +51,9 @@ export function observationsOf(logs: HostLogs, plan: Pick<NetworkPlan, 'hosts' |
     const kind = kindOf(r.host, r.path);
     return kind ? [{ kind, ms: r.durationMs >= 0 ? r.durationMs : originNow - r.atMs }] : [];
   });
+  const vcs = logs.vcs ?? [];
   return {
+    ...(vcs.length ? { vcs: vcsObservations(vcs) } : {}),
     dns: { queries: queries.length, byName: countBy(queries, (q) => `${q.name} ${q.type}`), failed: queries.filter((q) => q.rcode !== 'NOERROR').length },
     tcp: { connections: connections.length },
     tls: { handshakes: handshakes.length, sni: countBy(handshakes, (h) => h.sni ?? '(none)') },
@@ -66,6 +73,18 @@ export function observationsOf(logs: HostLogs, plan: Pick<NetworkPlan, 'hosts' |
       tiles: sumdbRequests.filter((r) => r.kind === 'tile').length,
       timeMs: Math.round(sumdbRequests.reduce((sum, r) => sum + r.ms, 0) * 10) / 10,
     },
+  };
+}
+
+function vcsObservations(requests: NonNullable<HostLogs['vcs']>): NonNullable<Observations['vcs']> {
+  return {
+    requests: requests.length,
+    goGet: requests.filter((r) => /[?&]go-get=1\b/.test(r.url)).length,
+    git: requests.filter((r) => r.userAgent.startsWith('git/')).length,
+    h1: requests.filter((r) => r.protocol === 'h1').length,
+    h2: requests.filter((r) => r.protocol === 'h2').length,
+    byStatus: countBy(requests, (r) => String(r.status)),
+    bytes: requests.reduce((sum, r) => sum + r.bytes, 0),
   };
 }
 

@@ -1,6 +1,8 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { Backend } from '../sandbox/backend.ts';
 import type { Observations } from './observations.ts';
+import { TraceWriter } from '../trace/file.ts';
+import type { SpanSet } from '../trace/schema.ts';
 
 export const RECORD_SCHEMA = 1;
 
@@ -44,20 +46,31 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   seed: number;
 }
 
-/** Appends records to results.jsonl, one flushed line each: a crash loses at most the trial in flight. */
+/** A record as a trial hands it on: with its spans, which go to trace.jsonl, not results.jsonl. */
+export type TracedRecord = TrialRecord & { trace?: SpanSet };
+
+/**
+ * Appends records to results.jsonl, one flushed line each: a crash loses at most the trial in
+ * flight. A record's trace goes to trace.jsonl beside it, keyed by the record's scenario and trial.
+ */
 export class ResultsWriter {
   private readonly fd: number;
+  private readonly traces: TraceWriter;
 
   constructor(path: string) {
     this.fd = openSync(path, 'a');
+    this.traces = new TraceWriter(path);
   }
 
-  append(record: TrialRecord): void {
+  append(traced: TracedRecord): void {
+    const { trace, ...record } = traced;
     writeSync(this.fd, JSON.stringify(record) + '\n');
     fsyncSync(this.fd);
+    if (trace) this.traces.append(record, trace);
   }
 
   close(): void {
     closeSync(this.fd);
+    this.traces.close();
   }
 }

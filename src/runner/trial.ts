@@ -12,7 +12,9 @@ import type { FakeInternet } from '../topology/fake-internet.ts';
 import { observationsOf, type Observations } from './observations.ts';
 import { errorMessage } from '../errors.ts';
 import { classifyFailure } from './classify.ts';
-import { RECORD_SCHEMA, type TrialRecord } from './record.ts';
+import { RECORD_SCHEMA, type TracedRecord, type TrialRecord } from './record.ts';
+import { spansOf, type ClientPhases } from '../trace/collect.ts';
+import type { HostLogs } from '../topology/hosts.ts';
 import { executeWorkload, type Execution, type ResolvedWorkload } from '../workload/execute.ts';
 import { workloadLabel } from '../workload/schema.ts';
 
@@ -43,7 +45,7 @@ export interface TrialContext {
   buildCacheDir?: string;
 }
 
-export type TrialResult = TrialRecord & { aborted: boolean };
+export type TrialResult = TracedRecord & { aborted: boolean };
 
 const STDERR_TAIL_BYTES = 2_000;
 
@@ -102,14 +104,17 @@ async function measure(spec: TrialSpec, ctx: TrialContext, trialDir: string, sta
     return harnessError(spec, ctx, started, 'mitigation-setup', `${spec.mitigation.name} could not be set up: ${errorMessage(err.cause)}`);
   }
   let execution: Execution;
+  const goStartEpochMs = epochNow();
   try {
     execution = await executeTrial(spec, ctx, prepared);
   } finally {
     await prepared.client.stop();
   }
-  const seen = await observe(ctx.internet);
-  return { ...recordBase(spec, ctx.backend, started, seen), workload: workloadLabel(ctx.workload ?? 'download'), ...classifyTrial(execution, prepared.client) };
+  const { seen, trace } = await observe(ctx.internet, spec, { goStartEpochMs, goMs: execution.goMs, workload: workloadLabel(ctx.workload ?? 'download') });
+  return { ...recordBase(spec, ctx.backend, started, seen), workload: workloadLabel(ctx.workload ?? 'download'), ...classifyTrial(execution, prepared.client), ...trace };
 }
+
+const epochNow = () => performance.timeOrigin + performance.now();
 
 class MitigationSetupError extends Error {}
 
@@ -155,7 +160,7 @@ async function executeTrial(spec: TrialSpec, ctx: TrialContext, prepared: Prepar
   return executeWorkload(ctx.workload ?? 'download', {
     timeoutMs: spec.timeoutMs,
     retry: client.retry,
-    runGo: (args, deadlineMs) => runGo({ goBinary: spec.goBinary, args, cwd: prepared.workDir, env, ...files, deadlineMs, ...signal }),
+    runGo: (args, deadlineMs, extra) => runGo({ goBinary: spec.goBinary, args, cwd: prepared.workDir, env: { ...env, ...extra }, ...files, deadlineMs, ...signal }),
     script: { cwd: prepared.workDir, env, ...files, trialDir: join(prepared.workDir, '..'), ...signal },
   });
 }
@@ -189,19 +194,30 @@ function classifyTrial(execution: Execution, client: PreparedClient): Verdict {
   };
 }
 
-/** What the hosts of the fake internet saw since the trial began. */
-async function observe(internet: FakeInternet): Promise<Observations> {
-  const seen = observationsOf(await internet.hostLogs(), internet.plan);
+/** What the hosts of the fake internet saw since the trial began, as counts and as the trial's trace. */
+async function observe(internet: FakeInternet, spec: TrialSpec, client?: Omit<ClientPhases, 'goStartMs'> & { goStartEpochMs: number }): Promise<{ seen: Observations; trace: Pick<TracedRecord, 'trace'> }> {
+  const logs = await internet.hostLogs();
+  const trace = traceOf(internet, spec, logs, client);
+  const seen = observationsOf(logs, internet.plan);
   const components = await internet.componentLogs();
-  return components ? { ...seen, components } : seen;
+  return { seen: components ? { ...seen, components } : seen, trace };
+}
+
+/** The trial's spans, on the clock of the trial (none when the clock never started). */
+function traceOf(internet: FakeInternet, spec: TrialSpec, logs: HostLogs, client?: Omit<ClientPhases, 'goStartMs'> & { goStartEpochMs: number }): Pick<TracedRecord, 'trace'> {
+  const zeroEpochMs = internet.clockStartedEpochMs;
+  if (zeroEpochMs === undefined) return {};
+  const phases = client ? { goStartMs: client.goStartEpochMs - zeroEpochMs, goMs: client.goMs, workload: client.workload } : undefined;
+  return { trace: spansOf({ logs, faults: spec.faults, zeroEpochMs, readEpochMs: epochNow(), client: phases }) };
 }
 
 /** The record of a trial the harness itself could not carry out. */
 async function harnessError(spec: TrialSpec, ctx: TrialContext, started: Started, failureClass: string, message: string): Promise<TrialResult> {
   // what the components saw is kept when they can still say it
-  const seen = await observe(ctx.internet).catch(() => EMPTY_OBSERVATIONS);
+  const { seen, trace } = await observe(ctx.internet, spec).catch(() => ({ seen: EMPTY_OBSERVATIONS, trace: {} }));
   return {
     ...recordBase(spec, ctx.backend, started, seen),
+    ...trace,
     outcome: 'harness-error',
     failureClass,
     durationMs: 0,

@@ -2,12 +2,12 @@ import type { ComponentSpec, PhaseSpec } from '../components/schema.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
 import type { PlannedTrial } from '../runner/plan.ts';
-import type { TrialRecord } from '../runner/record.ts';
+import type { TracedRecord } from '../runner/record.ts';
 import type { WorkloadRef } from '../workload/schema.ts';
 import type { Fault } from '../faults/catalog.ts';
 import type { TopologyAddresses } from '../topology/addresses.ts';
 import type { RunPki } from '../tls/run-pki.ts';
-import type { CorporateProxyOptions, HostRole, PublicHost } from '../topology/hosts.ts';
+import type { ContainerRole, CorporateProxyOptions, PublicHost } from '../topology/hosts.ts';
 
 /** Everything the process inside the sandbox needs, decided and validated outside it. */
 export interface SandboxRunConfig {
@@ -54,7 +54,7 @@ export interface SandboxRunConfig {
 export interface DockerClientConfig extends SandboxRunConfig {
   addresses: TopologyAddresses;
   /** The control port of each host's agent, by role. */
-  control: Record<HostRole, string>;
+  control: Record<ContainerRole, string>;
 }
 
 /** Messages from the sandbox to the harness (JSON lines on fd 3; docker: on stdout, prefixed). */
@@ -63,5 +63,5 @@ export type SandboxEvent =
   | { type: 'trial'; scenario: string; trial: number; mitigation: string; goVersion: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
   | { type: 'done'; trials: number; interrupted: boolean }
   /** docker: the record travels to the harness, which writes results.jsonl (netns writes it directly). */
-  | { type: 'record'; record: TrialRecord }
+  | { type: 'record'; record: TracedRecord }
   | { type: 'error'; message: string; code: string };

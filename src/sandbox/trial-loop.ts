@@ -1,12 +1,12 @@
 import { resolveWorkload } from '../workload/resolve.ts';
 import { layerFaults } from '../faults/catalog.ts';
-import type { TrialRecord } from '../runner/record.ts';
+import type { TracedRecord } from '../runner/record.ts';
 import { runTrial } from '../runner/trial.ts';
 import type { FakeInternet } from '../topology/fake-internet.ts';
 import type { SandboxEvent, SandboxRunConfig } from './run-config.ts';
 
 export interface TrialLoopSinks {
-  record(record: TrialRecord): void;
+  record(record: TracedRecord): void;
   emit(event: SandboxEvent): void;
 }
 

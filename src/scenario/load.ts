@@ -7,7 +7,7 @@ import { parseDuration, type Duration } from '../duration.ts';
 import { HarnessError } from '../errors.ts';
 import { importFailure, importScenario } from './import.ts';
 import { faultSchema } from '../faults/catalog.ts';
-import { componentSpecs, phaseSpecs } from '../components/load.ts';
+import { componentSpecs, perCellComponents, phaseSpecs } from '../components/load.ts';
 import { componentSchema, phaseSchema, type ComponentSpec, type PhaseSpec } from '../components/schema.ts';
 import { expectSchema, type Expectations } from './expect.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
@@ -205,7 +205,7 @@ export function validateScenario(input: unknown, file: string): Scenario {
     mitigations: cells,
     timeoutMs: timeout,
     expect: expectByCell(fields.expect, cells.map((c) => c.name), file),
-    components: componentSpecs(components, file),
+    components: perCellComponents(componentSpecs(components, file), cells, file),
     phases: phaseSpecs(phases ?? [], file),
   };
 }

@@ -21,8 +21,10 @@ export interface TopologyAddresses {
   /** The corporate explicit proxy (HTTP CONNECT), and the source address it connects from. */
   corporateProxy: string;
   corporateProxyPort: number;
-  /** The origin of every public name. */
+  /** The origin of every public name (but the code hosts'). */
   origin: string;
+  /** The code host (git smart HTTP) of the `vcs` names; the origin's address where none runs (docker). */
+  vcs: string;
   httpsPort: number;
   dnsPort: number;
 }
@@ -42,6 +44,7 @@ export const ADDRESSES: Readonly<TopologyAddresses & { nowhere: string }> = Obje
   /** An address where nothing listens: poison DNS here for a dead host. */
   nowhere: '127.0.9.9',
   origin: '127.0.3.1',
+  vcs: '127.0.6.1',
   httpsPort: 443,
   dnsPort: 53,
 });
@@ -59,5 +62,7 @@ export function containerAddresses(ip: { dns: string; dnsDead: string; firewall:
     wan: ip.wan,
     corporateProxy: ip.proxy,
     origin: ip.origin,
+    // no code host container yet: the origin answers the vcs names (every path a 404)
+    vcs: ip.origin,
   };
 }

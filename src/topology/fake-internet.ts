@@ -12,6 +12,7 @@ import { Wan } from '../wan/toxiproxy.ts';
 import { ADDRESSES } from './addresses.ts';
 import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type PublicHost, type TrialHost } from './hosts.ts';
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
+import { startGoFloor, tapAddresses, type GoFloor } from './bench-taps.ts';
 
 export type { CorporateProxyOptions, NetworkPlan, PublicHost } from './hosts.ts';
 
@@ -26,6 +27,8 @@ export interface NetworkAttachment {
   clientEnv(): Record<string, string>;
   /** The client's nameserver instead of the fake resolver, when one of them is the resolver. */
   nameserver(): string | undefined;
+  /** A component wired in one cell only (mitigation `component`): its variables and nameserver. */
+  cellWiring(name: string): { env: Record<string, string>; nameserver?: string };
   beginTrial(): Promise<void>;
   /** A phase begins: `reset` says whether each of its trials starts from fresh programs. */
   enterPhase(phase: { reset: 'each-trial' | 'none' }): void;
@@ -53,6 +56,8 @@ export class FakeInternet {
   readonly caPem: string;
   readonly inspectionCaFile: string;
   readonly clock = new TrialClock();
+  /** When the trial clock last started, as epoch ms: the zero of the trial's trace. */
+  clockStartedEpochMs: number | undefined;
   readonly hosts: readonly PublicHost[];
   readonly corporateProxy: CorporateProxyOptions | undefined;
   readonly plan: NetworkPlan;
@@ -63,6 +68,7 @@ export class FakeInternet {
   private readonly trialHosts: TrialHost[] = [];
   private wan: Wan | undefined;
   private ipv6Blackhole: Ipv6Blackhole | undefined;
+  private goFloor: GoFloor | undefined;
   private trialTimers: NodeJS.Timeout[] = [];
   /** How to take back each WAN fault put in place this trial, by its index. */
   private wanUndo = new Map<number, () => Promise<void>>();
@@ -97,6 +103,7 @@ export class FakeInternet {
       await owned;
       for (const role of HOST_ROLES.filter((r) => r !== 'origin')) internet.trialHosts.push(await startHost(role, plan, internet.clock));
       internet.ipv6Blackhole = new Ipv6Blackhole(plan.addresses.httpsPort);
+      internet.goFloor = await startGoFloor(plan.benchTaps, plan, workDir);
     });
   }
 
@@ -117,7 +124,8 @@ export class FakeInternet {
       internet.corpusSite = await corpusSite(plan.corpus);
       await startHosts(internet);
       const a = plan.addresses;
-      await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${a.origin}:${a.httpsPort}` })));
+      await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${h.role === 'vcs' ? a.vcs : a.origin}:${a.httpsPort}` })));
+      if (plan.benchTaps) await internet.wan!.addTaps(tapAddresses(a, plan.benchTaps.wanPort), `${a.origin}:${a.httpsPort}`);
       const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
       const verifierKey = await internet.trialHosts.find((h) => h.role === 'origin')?.verifierKey?.();
       if (sumdb && verifierKey) internet.gosumdb = sumdb.url ? `${verifierKey} ${sumdb.url}` : verifierKey;
@@ -138,9 +146,9 @@ export class FakeInternet {
     this.attachment?.enterPhase(phase);
   }
 
-  /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied. */
-  clientFiles(resolvOptions?: ResolvOptions): ClientFiles {
-    const nameserver = this.attachment?.nameserver();
+  /** The client's resolv.conf and hosts for a trial, traps and mitigation options applied (a cell's own nameserver first). */
+  clientFiles(resolvOptions?: ResolvOptions, cellNameserver?: string): ClientFiles {
+    const nameserver = cellNameserver ?? this.attachment?.nameserver();
     return clientFiles(this.trial?.client ?? [], resolvOptions, nameserver ? { ...this.plan.addresses, resolver: nameserver } : this.plan.addresses);
   }
 
@@ -156,6 +164,12 @@ export class FakeInternet {
   /** Environment a client on this network has: the corporate proxy, when it is configured to use one. */
   networkEnv(): Record<string, string> {
     return { ...(this.corporateProxy?.clientUsesProxy ? this.corporateProxyEnv() : {}), ...this.attachment?.clientEnv() };
+  }
+
+  /** How a component of the run that is wired in one cell only joins the client (mitigation `component`). */
+  componentWiring(name: string): { env: Record<string, string>; nameserver?: string } {
+    if (!this.attachment) throw new Error(`component ${name}: this run has no components`);
+    return this.attachment.cellWiring(name);
   }
 
   /** HTTPS_PROXY / HTTP_PROXY for the corporate proxy (when the scenario has one). */
@@ -189,7 +203,9 @@ export class FakeInternet {
   /** `go` starts now: the trial clock starts and timed faults are scheduled from here. */
   async startClock(): Promise<void> {
     await Promise.all(this.trialHosts.map((h) => h.startClock()));
-    this.clock.start();
+    const now = performance.now();
+    this.clock.start(now);
+    this.clockStartedEpochMs = performance.timeOrigin + now;
     const faults = this.trial;
     if (!faults) return;
     const at = (ms: number, action: () => Promise<unknown>) => {
@@ -232,6 +248,7 @@ export class FakeInternet {
   /** Back to a clean network: no fault, no timer, Toxiproxy reset, empty logs. */
   async endTrial(): Promise<void> {
     this.clock.stop();
+    this.clockStartedEpochMs = undefined;
     for (const timer of this.trialTimers) clearTimeout(timer);
     this.trialTimers = [];
     this.trial = undefined;
@@ -246,6 +263,6 @@ export class FakeInternet {
     for (const timer of this.trialTimers) clearTimeout(timer);
     await this.ipv6Blackhole?.disable().catch(() => {});
     await this.attachment?.stop();
-    await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop()]);
+    await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop(), this.goFloor?.stop()]);
   }
 }

@@ -11,7 +11,11 @@ import type { Random } from '../random.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import { ChecksumDatabase, corpusEntries } from '../sumdb/database.ts';
 import type { RunPki } from '../tls/run-pki.ts';
+import type { VcsRequestLogEntry } from '../vcs/server.ts';
+import { startCodeHost } from '../vcs/start.ts';
+import { syntheticToolchain, withToolchain } from '../workload/toolchain.ts';
 import type { TopologyAddresses } from './addresses.ts';
+import { tapAddresses, type BenchTaps } from './bench-taps.ts';
 
 export interface PublicHost {
   name: string;
@@ -45,11 +49,16 @@ export interface NetworkPlan {
   defaultGosumdb?: string | undefined;
   /** Where public names resolve when not at the firewall: a real SNI gateway in front of it (IPv4 only). */
   edge?: string | undefined;
+  /** bench:harness only: one entrance per hop on the edge's addresses (see bench-taps.ts). */
+  benchTaps?: BenchTaps | undefined;
 }
 
 /** The hosts a trial drives, besides the WAN (Toxiproxy has its own API). */
-export const HOST_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy'] as const;
+export const HOST_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy', 'vcs'] as const;
 export type HostRole = (typeof HOST_ROLES)[number];
+/** The hosts the docker backend runs in containers (no code host there yet: the origin answers its names). */
+export const CONTAINER_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy'] as const satisfies readonly HostRole[];
+export type ContainerRole = (typeof CONTAINER_ROLES)[number];
 
 /** What one host saw since the trial began. */
 export interface HostLogs {
@@ -61,11 +70,22 @@ export interface HostLogs {
   /** The origin's clock when the logs were taken (for requests still in flight). */
   originNow?: number;
   proxy?: ProxyLogEntry[];
+  /** The code host's requests: go's `?go-get=1` discovery and git's smart HTTP. */
+  vcs?: VcsRequestLogEntry[];
   /** Per fault label, how many times it acted this trial: one map per component (they merge by field). */
   dnsActed?: Record<string, number>;
   firewallActed?: Record<string, number>;
   originActed?: Record<string, number>;
   proxyActed?: Record<string, number>;
+  /**
+   * Each log's zero (where its atMs counts from) as epoch ms, so the trace can put every host's
+   * entries on one timeline (docker: each host is its own process, in its own container).
+   */
+  dnsZeroMs?: number;
+  deadDnsZeroMs?: number;
+  firewallZeroMs?: number;
+  originZeroMs?: number;
+  proxyZeroMs?: number;
   /** WAN faults: the connections the firewall forwarded to a matching host went through the faulted link (FakeInternet adds it). */
   wanActed?: Record<string, number>;
 }
@@ -86,6 +106,11 @@ export interface TrialHost {
   /** The checksum database's verifier key (origin only). */
   verifierKey?(): Promise<string | undefined>;
   stop(): Promise<void>;
+}
+
+/** A log zero taken with performance.now() in this process, as epoch ms. */
+function epochMs(performanceMs: number): number {
+  return performance.timeOrigin + performanceMs;
 }
 
 /** WAN link (Toxiproxy listener port) of each public host, in the plan's order. */
@@ -144,7 +169,9 @@ async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): P
   const begin: TrialHost['begin'] = async (faults, random) => {
     if (!dead) resolver.setFaults(faults.dns, random);
   };
-  return componentHost(role, resolver, begin, (queries) => (dead ? { deadDns: queries } : { dns: queries, dnsActed: resolver.policy.acted.snapshot() }));
+  return componentHost(role, resolver, begin, (queries) =>
+    dead ? { deadDns: queries, deadDnsZeroMs: epochMs(resolver.startedAt) } : { dns: queries, dnsActed: resolver.policy.acted.snapshot(), dnsZeroMs: epochMs(resolver.startedAt) },
+  );
 }
 
 async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
@@ -158,13 +185,19 @@ async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialCloc
     clock,
   });
   await firewall.start();
-  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({ firewall: connections, firewallActed: firewall.rules.acted.snapshot() }));
+  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({
+    firewall: connections,
+    firewallActed: firewall.rules.acted.snapshot(),
+    firewallZeroMs: epochMs(firewall.startedAt),
+  }));
 }
 
 async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
-  const corpusSite = await siteOfCorpus(plan.corpus);
+  // the module proxies also serve a small golang.org/toolchain module (the toolchain workload)
+  const toolchain = syntheticToolchain();
+  const corpusSite = withToolchain(await siteOfCorpus(plan.corpus), toolchain);
   const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
-  const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: corpusEntries(plan.corpus.modules), clock }) : undefined;
+  const database = sumdb ? new ChecksumDatabase({ name: sumdb.name, entries: [...corpusEntries(plan.corpus.modules), toolchain.entry], clock }) : undefined;
   const siteFor = (host: PublicHost): Site => {
     if (host.role === 'goproxy') return database && host.proxiesSumdb ? database.proxying(corpusSite) : corpusSite;
     if (host.role === 'sumdb' && database) return database.site;
@@ -179,6 +212,7 @@ async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock)
       return { name: h.name, certificate, site: siteFor(h) };
     }),
     clock,
+    ...(plan.benchTaps ? { alsoListen: tapAddresses(plan.addresses, plan.benchTaps.originPort) } : {}),
   });
   await origin.start();
   const drains = trialLog(() => [origin.drainLog()]);
@@ -192,7 +226,7 @@ async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock)
     // requests still in flight update their entries: copies are taken at each read
     logs: async () => {
       const seen = drains.read();
-      return { handshakes: seen.flatMap((d) => d.handshakes), requests: seen.flatMap((d) => d.requests).map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot() };
+      return { handshakes: seen.flatMap((d) => d.handshakes), requests: seen.flatMap((d) => d.requests).map((r) => ({ ...r })), originNow: origin.now(), originActed: origin.faults.acted.snapshot(), originZeroMs: epochMs(origin.startedAt) };
     },
     end: async () => {
       origin.clearFaults();
@@ -208,11 +242,16 @@ async function startProxy(role: HostRole, plan: NetworkPlan, clock: TrialClock):
   const a = plan.addresses;
   const proxy = new ConnectProxy({ address: a.corporateProxy, port: a.corporateProxyPort, resolver: { address: a.resolver, port: a.dnsPort }, sourceAddress: a.corporateProxy, clock });
   await proxy.start();
-  return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels, proxyActed: proxy.faultsActed() }));
+  return componentHost(role, proxy, async (faults) => proxy.setFaults(faults.proxy), (tunnels) => ({ proxy: tunnels, proxyActed: proxy.faultsActed(), proxyZeroMs: epochMs(proxy.startedAt) }));
+}
+
+async function startVcs(role: HostRole, plan: NetworkPlan): Promise<TrialHost> {
+  const host = await startCodeHost(plan);
+  return componentHost(role, host, async () => {}, (requests) => ({ vcs: requests.map((r) => ({ ...r })) }));
 }
 
 /** Each role's host, as it starts in this process (the docker agent starts the same ones). */
-const HOST_FACTORIES: Record<HostRole, HostFactory> = { origin: startOrigin, firewall: startFirewall, dns: startDns, 'dns-dead': startDns, proxy: startProxy };
+const HOST_FACTORIES: Record<HostRole, HostFactory> = { origin: startOrigin, firewall: startFirewall, dns: startDns, 'dns-dead': startDns, proxy: startProxy, vcs: startVcs };
 
 /** Starts one host in this process; its faults are timed by `clock`. */
 export function startHost(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {

@@ -78,6 +78,11 @@ export class Wan {
     for (const [name, proxy] of Object.entries(created)) this.proxies.set(name, proxy);
   }
 
+  /** bench:harness only: links from these addresses to `upstream`, outside the per-host links (no fault ever acts on them). */
+  async addTaps(listen: ReadonlyArray<{ host: string; port: number }>, upstream: string): Promise<void> {
+    await this.client.populate(listen.map((l, i) => ({ name: `bench-tap-${i}`, listen: l.host.includes(':') ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`, upstream, enabled: true })));
+  }
+
   /**
    * Puts a fault on the link of every matching hostname; returns what undoes it (for faults
    * that end during a trial). `id` names the toxic (unique per fault of the trial).

@@ -1,6 +1,7 @@
 import type { GoRunResult } from '../client/run-go.ts';
 import type { WorkloadName, WorkloadScript } from './schema.ts';
 import { runScriptWorkload, type ScriptRunOptions, type WorkloadCommand } from './script.ts';
+import { SYNTHETIC_GO } from './toolchain.ts';
 
 /** The go commands of each named workload, run in order; the first that fails ends the trial. */
 const WORKLOAD_COMMANDS: Record<WorkloadName, ReadonlyArray<readonly string[]>> = {
@@ -10,6 +11,13 @@ const WORKLOAD_COMMANDS: Record<WorkloadName, ReadonlyArray<readonly string[]>> 
   test: [['test', '-count=1', '-run', '^$', './...']],
   // every module's newest version: @v/list, then its .info and .mod (retractions)
   'list-updates': [['list', '-m', '-u', 'all']],
+  // go.mod asks for a newer toolchain: go downloads golang.org/toolchain, checks it, execs its bin/go
+  toolchain: [['mod', 'edit', `-toolchain=${SYNTHETIC_GO}`], ['version']],
+};
+
+/** Variables a named workload's commands run with, on top of the trial's (the client pins GOTOOLCHAIN=local). */
+const WORKLOAD_ENV: Partial<Record<WorkloadName, Readonly<Record<string, string>>>> = {
+  toolchain: { GOTOOLCHAIN: 'auto' },
 };
 
 /** A workload as the trial runs it: a name, or a script already imported from its scenario file. */
@@ -31,13 +39,14 @@ export interface ExecuteOptions {
   /** The retry wrapper: go is killed at its own deadline and run again, keeping the module cache. */
   retry?: { attempts: number; attemptDeadlineMs: number } | undefined;
   /** Runs one go command (the trial's environment, files and signal) with a deadline. */
-  runGo: (args: readonly string[], deadlineMs: number) => Promise<GoRunResult>;
+  runGo: (args: readonly string[], deadlineMs: number, env?: Readonly<Record<string, string>>) => Promise<GoRunResult>;
   /** For scripts: how to run zx commands like go (everything but the script and deadline). */
   script: Omit<ScriptRunOptions, 'script' | 'deadlineMs'>;
 }
 
 /** Each named command in turn under the trial's hard deadline (and the retry wrapper's, per attempt). */
-async function executeCommands(commands: ReadonlyArray<readonly string[]>, options: ExecuteOptions): Promise<Execution> {
+async function executeCommands(commands: ReadonlyArray<readonly string[]>, options: ExecuteOptions, env: Readonly<Record<string, string>> = {}): Promise<Execution> {
+  const prefix = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
   const maxAttempts = options.retry?.attempts ?? 1;
   const ran: Execution['commands'] = [];
   let attempts = 0;
@@ -47,9 +56,9 @@ async function executeCommands(commands: ReadonlyArray<readonly string[]>, optio
     for (;;) {
       attempts++;
       const remainingMs = options.timeoutMs - goMs;
-      result = await options.runGo(args, options.retry ? Math.min(options.retry.attemptDeadlineMs, remainingMs) : remainingMs);
+      result = await options.runGo(args, options.retry ? Math.min(options.retry.attemptDeadlineMs, remainingMs) : remainingMs, env);
       goMs += result.durationMs;
-      ran.push({ command: `go ${args.join(' ')}`, exitCode: result.exitCode, durationMs: Math.round(result.durationMs * 10) / 10 });
+      ran.push({ command: `${prefix}go ${args.join(' ')}`, exitCode: result.exitCode, durationMs: Math.round(result.durationMs * 10) / 10 });
       const failed = result.timedOut || result.exitCode !== 0;
       if (!failed) break;
       if (attempts >= maxAttempts || result.aborted || result.spawnError || goMs >= options.timeoutMs) {
@@ -77,5 +86,5 @@ async function executeScript(script: WorkloadScript, options: ExecuteOptions): P
 
 /** Runs the trial's workload: its go commands, or its script. */
 export function executeWorkload(workload: ResolvedWorkload, options: ExecuteOptions): Promise<Execution> {
-  return typeof workload === 'function' ? executeScript(workload, options) : executeCommands(WORKLOAD_COMMANDS[workload], options);
+  return typeof workload === 'function' ? executeScript(workload, options) : executeCommands(WORKLOAD_COMMANDS[workload], options, WORKLOAD_ENV[workload]);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The workloads a scenario can name: what the client runs in each trial. */
-export const WORKLOAD_NAMES = ['download', 'build', 'test', 'list-updates'] as const;
+export const WORKLOAD_NAMES = ['download', 'build', 'test', 'list-updates', 'toolchain'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /** What a command run by a script's `$` gives back (the fields of zx's ProcessOutput scripts read). */

@@ -37,6 +37,19 @@ describe('scenario components and phases', () => {
     expect(() => validateScenario({ name: 's', components: [{ ...squid, role: 'firewall' }] }, scenarioFile)).toThrow(/components\[0\]\.role: got "firewall"; allowed: one of "connect-proxy", "mirror", "resolver", "sni-gateway"/);
   });
 
+  it("a 'component' mitigation wires its component in its own cell only; unknown components, gateways and warm-ups of non-resolvers are one-line errors", () => {
+    const dnsmasq = { ...squid, name: 'dnsmasq', role: 'resolver', ready: { dns: 'a.corp.example' } };
+    const s = validateScenario({ name: 's', components: [squid, dnsmasq], mitigations: [{ name: 'component', component: 'dnsmasq', warmUp: true }] }, scenarioFile);
+    expect(s.mitigations.map((m) => m.name)).toEqual(['baseline', 'component(dnsmasq,warm-up)']);
+    expect(s.components.map((c) => [c.name, c.perCell ?? false])).toEqual([['squid', false], ['dnsmasq', true]]);
+    const bad = (component: string, warmUp?: boolean, role = 'resolver') =>
+      validateScenario({ name: 's', components: [{ ...dnsmasq, role }], mitigations: [{ name: 'component', component, ...(warmUp ? { warmUp } : {}) }] }, scenarioFile);
+    expect(() => bad('unbound')).toThrow(/mitigations: component\(unbound\): got component "unbound"; allowed: .*\["dnsmasq"\]/);
+    expect(() => bad('dnsmasq', false, 'sni-gateway')).toThrow(/got the sni-gateway dnsmasq; allowed: a resolver, connect-proxy or mirror/);
+    expect(() => bad('dnsmasq', true, 'mirror')).toThrow(/warmUp: true; allowed: only for a resolver \(dnsmasq is the mirror\)/);
+    expect(() => validateScenario({ name: 's', components: [dnsmasq], mitigations: ['component'] }, scenarioFile)).toThrow(/mitigations: "component": got component ""/);
+  });
+
   it('phases run in their order, cells shuffled within each; the first resets by default, later ones keep the state', () => {
     const s = validateScenario({ name: 's', mitigations: ['http2-off'], components: [squid], phases: [{ name: 'cold' }, { name: 'warm', reps: 1 }, { name: 'down', faults: [{ kind: 'tcp-down', match: '$goproxy' }] }] }, scenarioFile);
     expect(s.phases.map((p) => [p.name, p.reset, p.faults.length])).toEqual([['cold', 'each-trial', 0], ['warm', 'none', 0], ['down', 'none', 1]]);

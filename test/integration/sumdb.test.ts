@@ -78,10 +78,10 @@ describe('checksum database (real go)', () => {
     for (const name of ['sumdb-off', 'gonosumdb']) {
       expect(cell(rs, name), name).toMatchObject({ outcome: 'ok', modules: MODULES, sumdb: { requests: 0 } });
     }
-    // GOPRIVATE also means no proxy: go fetches the modules from their own host, which has no VCS
+    // GOPRIVATE also means no proxy: go finds the modules' repositories and fetches them with git
     const priv = cell(rs, 'goprivate');
-    expect(priv).toMatchObject({ outcome: 'fail', failureClass: 'http-404' });
-    expect(priv.tls.sni['gomod.example']).toBeGreaterThan(0);
+    expect(priv).toMatchObject({ outcome: 'ok', modules: MODULES, sumdb: { requests: 0 } });
+    expect(priv.vcs!.git).toBeGreaterThan(0);
     expect(priv.tls.sni[PROXY]).toBeUndefined();
     // a mirror that proxies the database: go reads it there
     const via = cell(rs, 'sumdb-via-proxy');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeResolver } from '../../src/dns/server.ts';
 import { TrialClock } from '../../src/faults/window.ts';
-import { ConnectProxy, parseConnectHead, type ProxyLogEntry } from '../../src/proxy/connect-proxy.ts';
+import { ConnectProxy, parseConnectTarget, type ProxyLogEntry } from '../../src/proxy/connect-proxy.ts';
 import { proxyFaultSchemas } from '../../src/proxy/faults.ts';
 import { createRandom } from '../../src/random.ts';
 import { createCertificateAuthority } from '../../src/tls/ca.ts';
@@ -339,7 +339,7 @@ describe('connect proxy over real sockets', () => {
   });
 });
 
-describe('proxy fault schemas and head parsing', () => {
+describe('proxy fault schemas and target parsing', () => {
   const fault = z.discriminatedUnion('kind', proxyFaultSchemas);
 
   it('accepts the documented faults and rejects unknown fields', () => {
@@ -351,15 +351,13 @@ describe('proxy fault schemas and head parsing', () => {
     expect(fault.safeParse({ kind: 'proxy-deny', match: 'x', extra: 1 }).success).toBe(false);
   });
 
-  it('parses CONNECT heads, including IPv6 literals, and waits for more', () => {
-    expect(parseConnectHead(Buffer.from('CONNECT a.example:443 HTTP/1.1\r\nHost: a'))).toEqual({ state: 'need-more' });
-    expect(parseConnectHead(Buffer.from('CONNECT [::1]:443 HTTP/1.1\r\n\r\n'))).toMatchObject({ state: 'ok', host: '::1', port: 443 });
-    const head = 'CONNECT A.Example.:443 HTTP/1.1\r\nProxy-Authorization: Basic eA==\r\n\r\n';
-    const parsed = parseConnectHead(Buffer.from(`${head}rest`));
-    expect(parsed).toMatchObject({ state: 'ok', host: 'a.example', port: 443, headBytes: head.length });
-    expect(parsed.state === 'ok' && parsed.headers.get('proxy-authorization')).toBe('Basic eA==');
-    expect(parseConnectHead(Buffer.from('CONNECT a.example:0 HTTP/1.1\r\n\r\n'))).toMatchObject({ state: 'invalid', status: 400 });
-    expect(parseConnectHead(Buffer.from('CONNECT a.example:443 HTTP/1.1\r\nno colon\r\n\r\n'))).toMatchObject({ state: 'invalid', status: 400 });
+  it('parses CONNECT targets, including IPv6 literals', () => {
+    expect(parseConnectTarget('[::1]:443')).toEqual({ host: '::1', port: 443 });
+    expect(parseConnectTarget('A.Example.:443')).toEqual({ host: 'a.example', port: 443 });
+    expect(parseConnectTarget('a.example:0')).toBeUndefined();
+    expect(parseConnectTarget('a.example')).toBeUndefined();
+    expect(parseConnectTarget('[not-v6]:443')).toBeUndefined();
+    expect(parseConnectTarget('a..example:443')).toBeUndefined();
   });
 });
 

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.ts';
 import type { CellReport, Report, Verdict } from '../../src/report/model.ts';
+import { withPage } from '../browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const XSS = '<script>alert(1)</script>';
 
@@ -183,89 +182,68 @@ describe('renderHtml', () => {
 
 describe('renderHtml in a real browser', () => {
   it('draws every chart without errors and sorts the tables', { timeout: 60_000 }, async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium with: apt-get install chromium`);
     const dir = mkdtempSync(join(tmpdir(), 'gomod-chaos-html-'));
     const file = join(dir, 'report.html');
     writeFileSync(file, renderHtml(fixture()));
-    const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
     try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      const network: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      await withPage(file, async (page, { errors, network }) => {
+        await page.waitForFunction(
+          `typeof Chart !== 'undefined' && document.querySelectorAll('canvas').length > 0 &&
+           Array.prototype.every.call(document.querySelectorAll('canvas'), function (c) { return !!Chart.getChart(c); })`,
+          undefined,
+          { timeout: 15_000 },
+        );
+
+        const charts = (await page.evaluate(`Array.prototype.map.call(document.querySelectorAll('canvas'), function (c) {
+          var chart = Chart.getChart(c);
+          var pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          var painted = 0;
+          for (var i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
+          return {
+            id: c.id, width: c.width, height: c.height, painted: painted,
+            type: chart.config.type,
+            datasets: chart.data.datasets.length,
+            values: chart.data.datasets.reduce(function (a, d) { return a + d.data.length; }, 0),
+          };
+        })`)) as Array<{ id: string; width: number; height: number; painted: number; type: string; datasets: number; values: number }>;
+        expect(await page.evaluate('document.scripts.length')).toBe(4);
+        expect(await page.locator('#scenario-0 .description').textContent()).toContain(XSS);
+        expect(charts.map((c) => c.id).sort()).toEqual(['box-0', 'box-1', 'ecdf-0', 'ecdf-1', 'failures-0']);
+        for (const c of charts) {
+          expect(c.width, c.id).toBeGreaterThan(100);
+          expect(c.height, c.id).toBeGreaterThan(100);
+          expect(c.datasets, c.id).toBeGreaterThan(0);
+          expect(c.values, c.id).toBeGreaterThan(0);
+          // Drawn: a fair share of the canvas holds ink (axes, boxes, lines), not a blank bitmap.
+          expect(c.painted / (c.width * c.height), c.id).toBeGreaterThan(0.01);
+        }
+        expect(Object.fromEntries(charts.map((c) => [c.id, c.type]))).toEqual({ 'box-0': 'boxplot', 'box-1': 'boxplot', 'ecdf-0': 'line', 'ecdf-1': 'line', 'failures-0': 'bar' });
+        // ECDF: one stepped line per cell that had successful trials (not the all-failed ipv4-only).
+        expect(charts.find((c) => c.id === 'ecdf-0')!.datasets).toBe(2);
+
+        const order = () => page.locator('#table-0 tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cell')));
+        const before = await order();
+        expect(before).toEqual(['baseline · go1.26.8', 'dns-prewarm · go1.26.8', 'ipv4-only · go1.26.8']);
+        const median = page.locator('#table-0 thead th', { hasText: 'median' });
+        await median.click();
+        expect(await order()).toEqual(['dns-prewarm · go1.26.8', 'baseline · go1.26.8', 'ipv4-only · go1.26.8']);
+        expect(await median.getAttribute('aria-sort')).toBe('ascending');
+        await median.click();
+        expect(await order()).toEqual(['baseline · go1.26.8', 'dns-prewarm · go1.26.8', 'ipv4-only · go1.26.8']);
+        await page.locator('#table-0 thead th', { hasText: 'DNS q/trial' }).click();
+        expect(await order()).toEqual(['dns-prewarm · go1.26.8', 'baseline · go1.26.8', 'ipv4-only · go1.26.8']);
+        await page.locator('#table-0 thead th', { hasText: 'mitigation' }).click();
+        expect(await order()).toEqual(before);
+
+        mkdirSync(ARTIFACTS, { recursive: true });
+        const png = join(ARTIFACTS, 'report.png');
+        await page.screenshot({ path: png, fullPage: true });
+        expect(statSync(png).size).toBeGreaterThan(10 * 1024);
+
+        expect(errors).toEqual([]);
+        expect(network).toEqual([]);
       });
-      page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
-      page.on('dialog', (d) => {
-        errors.push(`dialog: ${d.message()}`);
-        void d.dismiss();
-      });
-      context.on('request', (r) => {
-        if (!/^(file|data|blob|about):/.test(r.url())) network.push(r.url());
-      });
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-      await page.waitForFunction(
-        `typeof Chart !== 'undefined' && document.querySelectorAll('canvas').length > 0 &&
-         Array.prototype.every.call(document.querySelectorAll('canvas'), function (c) { return !!Chart.getChart(c); })`,
-        undefined,
-        { timeout: 15_000 },
-      );
-
-      const charts = (await page.evaluate(`Array.prototype.map.call(document.querySelectorAll('canvas'), function (c) {
-        var chart = Chart.getChart(c);
-        var pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        var painted = 0;
-        for (var i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
-        return {
-          id: c.id, width: c.width, height: c.height, painted: painted,
-          type: chart.config.type,
-          datasets: chart.data.datasets.length,
-          values: chart.data.datasets.reduce(function (a, d) { return a + d.data.length; }, 0),
-        };
-      })`)) as Array<{ id: string; width: number; height: number; painted: number; type: string; datasets: number; values: number }>;
-      expect(await page.evaluate('document.scripts.length')).toBe(4);
-      expect(await page.locator('#scenario-0 .description').textContent()).toContain(XSS);
-      expect(charts.map((c) => c.id).sort()).toEqual(['box-0', 'box-1', 'ecdf-0', 'ecdf-1', 'failures-0']);
-      for (const c of charts) {
-        expect(c.width, c.id).toBeGreaterThan(100);
-        expect(c.height, c.id).toBeGreaterThan(100);
-        expect(c.datasets, c.id).toBeGreaterThan(0);
-        expect(c.values, c.id).toBeGreaterThan(0);
-        // Drawn: a fair share of the canvas holds ink (axes, boxes, lines), not a blank bitmap.
-        expect(c.painted / (c.width * c.height), c.id).toBeGreaterThan(0.01);
-      }
-      expect(Object.fromEntries(charts.map((c) => [c.id, c.type]))).toEqual({ 'box-0': 'boxplot', 'box-1': 'boxplot', 'ecdf-0': 'line', 'ecdf-1': 'line', 'failures-0': 'bar' });
-      // ECDF: one stepped line per cell that had successful trials (not the all-failed ipv4-only).
-      expect(charts.find((c) => c.id === 'ecdf-0')!.datasets).toBe(2);
-
-      const order = () => page.locator('#table-0 tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cell')));
-      const before = await order();
-      expect(before).toEqual(['baseline · go1.26.8', 'dns-prewarm · go1.26.8', 'ipv4-only · go1.26.8']);
-      const median = page.locator('#table-0 thead th', { hasText: 'median' });
-      await median.click();
-      expect(await order()).toEqual(['dns-prewarm · go1.26.8', 'baseline · go1.26.8', 'ipv4-only · go1.26.8']);
-      expect(await median.getAttribute('aria-sort')).toBe('ascending');
-      await median.click();
-      expect(await order()).toEqual(['baseline · go1.26.8', 'dns-prewarm · go1.26.8', 'ipv4-only · go1.26.8']);
-      await page.locator('#table-0 thead th', { hasText: 'DNS q/trial' }).click();
-      expect(await order()).toEqual(['dns-prewarm · go1.26.8', 'baseline · go1.26.8', 'ipv4-only · go1.26.8']);
-      await page.locator('#table-0 thead th', { hasText: 'mitigation' }).click();
-      expect(await order()).toEqual(before);
-
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const png = join(ARTIFACTS, 'report.png');
-      await page.screenshot({ path: png, fullPage: true });
-      expect(statSync(png).size).toBeGreaterThan(10 * 1024);
-
-      expect(errors).toEqual([]);
-      expect(network).toEqual([]);
     } finally {
-      await context.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -41,6 +41,15 @@ const CAPTURED: Array<[string, string]> = [
     'SECURITY ERROR\ngo.sum database server misbehavior detected!\n\nold database:\n\tgo.sum database tree\n\t4\n\tMZfymsWAaZVjcBWvNMXfe1V7YWJbNX8BthztmZPAf/0=\n\t\n\t— sum.golang.org 3c70Nl9bat8d3T1gJqswDmXD37xAWpBF9LZAkkqmD1Wf/+tD2YCdEjowdqprJMLEHbKjgddIMFwa2gljSvorR5IhogM=\n\t\nnew database:\n\tgo.sum database tree\n\t5\n\tqBYbY9Sm7LX74P9nJ3Oe36XL8IOlRgwJ0G2P/A0hWWc=\n\t\n\t— sum.golang.org 3c70NlJEO4ojsRa9KrWulnZwkUL4kROxLqdwdgPwRTET39vaAxFM3Akz8cPAdlAkV6vZ5ueDpdj3KSGh67+XlV1Bhw8=\n\t\nproof of misbehavior:\n\tO5nOVzYOrm4gb6zXT+hn0u+h49Sn85k3MwApvADBo5Q=\n\tXnDXtE1rt7b8B2PCBVl4UFxyAmfeWTQiUcgAe8EFJ8M=',
     'sumdb-misbehavior',
   ],
+  // direct fetches (GOPROXY=direct, GOPRIVATE): go's own refusal, and git's libcurl messages
+  ['go: gomod.example/Corp/m000@v1.0.2: module lookup disabled by GOPROXY=off', 'goproxy-off'],
+  [
+    "go: gomod.example/Corp/m000@v1.0.2: reading gomod.example/Corp/m000/go.mod at revision v1.0.2: git ls-remote -q --end-of-options https://git.corp.example/Corp/m000.git in /tmp/gomod-chaos-run-31792-ZdmtJo/trial-0/gopath/pkg/mod/cache/vcs/01f01a35: exit status 128:\n\tfatal: unable to access 'https://git.corp.example/Corp/m000.git/': Recv failure: Connection reset by peer",
+    'git-reset',
+  ],
+  // git 2.39 (Debian, libcurl-gnutls) run by hand
+  ["\tfatal: unable to access 'https://git.corp.example/x.git/': Failed to connect to git.corp.example port 443 after 0 ms: Couldn't connect to server", 'git-tcp-refused'],
+  ["\tfatal: unable to access 'https://git.corp.example:18443/x.git/': server certificate verification failed. CAfile: /etc/ssl/certs/ca-certificates.crt CRLfile: none", 'git-tls-untrusted'],
 ];
 
 describe('failure classes from go stderr', () => {

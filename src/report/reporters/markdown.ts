@@ -2,6 +2,7 @@ import { VERDICT_WORDS, type Report } from '../model.ts';
 import { partialNotice } from '../run-facts.ts';
 import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
+import { trialLogsMarkdown } from '../trial-logs-render.ts';
 import { cellLabel, msInterval, ms, pct, ratioInterval, topFailures } from './format.ts';
 
 /** report.md: per scenario one table, readable pasted into an issue or an incident review. */
@@ -34,6 +35,7 @@ export const markdownReporter: Reporter = {
       lines.push(...expectationLines(scenario), ...faultLines(scenario));
       const setups = scenario.cells.filter((c) => c.seen.mitigationSetupMs !== null);
       if (setups.length) lines.push('', `Setup work before go started (median): ${setups.map((c) => `${c.mitigation} ${ms(c.seen.mitigationSetupMs)}`).join(', ')}.`);
+      lines.push(...trialLogsMarkdown(scenario));
     }
     return lines.join('\n') + '\n';
   },

@@ -17,7 +17,7 @@ import { TrialClock } from '../../faults/window.ts';
 import { createRandom } from '../../random.ts';
 import type { LayeredFaults } from '../../faults/catalog.ts';
 import { FakeInternet } from '../../topology/fake-internet.ts';
-import { HOST_ROLES, startHost, type HostRole, type NetworkPlan, type TrialHost } from '../../topology/hosts.ts';
+import { CONTAINER_ROLES, startHost, type HostRole, type NetworkPlan, type TrialHost } from '../../topology/hosts.ts';
 import type { DockerClientConfig, SandboxEvent } from '../run-config.ts';
 import { runTrialLoop } from '../trial-loop.ts';
 import { AGENT_READY, CONTROL_PORT, EVENT_PREFIX, RemoteHost } from './protocol.ts';
@@ -100,7 +100,7 @@ async function runClient(configFile: string): Promise<number> {
     corporateProxy: config.corporateProxy,
     defaultGosumdb: config.defaultGosumdb,
   };
-  const hosts = HOST_ROLES.map((role) => new RemoteHost(role, config.control[role]));
+  const hosts = CONTAINER_ROLES.map((role) => new RemoteHost(role, config.control[role]));
   const componentsStart = performance.now();
   await Promise.all(hosts.map((h) => h.start(plan)));
   await mkdir(config.scratchDir, { recursive: true });

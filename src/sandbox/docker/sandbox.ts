@@ -6,7 +6,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { ResultsWriter } from '../../runner/record.ts';
 import { containerAddresses, type TopologyAddresses } from '../../topology/addresses.ts';
-import { HOST_ROLES, type HostRole } from '../../topology/hosts.ts';
+import { CONTAINER_ROLES, type ContainerRole } from '../../topology/hosts.ts';
 import type { SandboxExit, SandboxHandle } from '../backend.ts';
 import type { DockerClientConfig, SandboxEvent, SandboxRunConfig } from '../run-config.ts';
 import type { SandboxBackend } from '../sandbox-backend.ts';
@@ -24,7 +24,7 @@ interface DockerSandboxOptions {
 /** Where the hosts answer: their addresses on the run's network, by role. */
 interface StartedHosts {
   addresses: TopologyAddresses;
-  control: Record<HostRole, string>;
+  control: Record<ContainerRole, string>;
 }
 
 /**
@@ -108,7 +108,7 @@ class DockerSandbox implements SandboxHandle {
     const track = (c: StartedTestContainer) => (this.started.push(c), c);
     const starts = await Promise.allSettled([
       container('wan').withEntrypoint(['/usr/local/bin/toxiproxy-server', '-host', '0.0.0.0', '-port', '8474']).withWaitStrategy(Wait.forLogMessage(/Starting HTTP server on endpoint/)).start().then(track),
-      ...HOST_ROLES.map((role) => {
+      ...CONTAINER_ROLES.map((role) => {
         let c = container(role).withEntrypoint(['node', agentEntry(), 'host']).withWaitStrategy(Wait.forLogMessage(AGENT_READY));
         if (role === 'origin') c = c.withCopyDirectoriesToContainer(this.corpusDirs());
         return c.start().then(track);
@@ -118,7 +118,7 @@ class DockerSandbox implements SandboxHandle {
     if (failed) throw new HarnessError('COMPONENT_START', `backend docker: a host container did not start: ${errorMessage(failed.reason)}`);
     const ip = (r: PromiseSettledResult<StartedTestContainer>) => (r as PromiseFulfilledResult<StartedTestContainer>).value.getIpAddress(network.getName());
     const [wan, ...hosts] = starts;
-    const control = Object.fromEntries(HOST_ROLES.map((role, i) => [role, ip(hosts[i]!)])) as Record<HostRole, string>;
+    const control = Object.fromEntries(CONTAINER_ROLES.map((role, i) => [role, ip(hosts[i]!)])) as Record<ContainerRole, string>;
     const addresses = containerAddresses({ dns: control.dns, dnsDead: control['dns-dead'], firewall: control.firewall, wan: ip(wan!), origin: control.origin, proxy: control.proxy });
     return { addresses, control };
   }
@@ -241,13 +241,14 @@ class DockerSandbox implements SandboxHandle {
 /** Docker containers on an internal network: needs an engine and an image source; IPv4 only. */
 export const dockerBackend: SandboxBackend = {
   async preflight(scenarios) {
-    imageSource();
-    await dockerEngine();
+    // what the backend cannot run is refused whether or not an engine answers
     for (const s of scenarios) {
       if (s.components.length) throw new HarnessError('BAD_INPUT', `${s.name}: components (${s.components.map((c) => c.name).join(', ')}) run only on --backend netns for now (the docker backend has no image for them yet)`);
       const v6 = s.faults.find((f) => f.kind === 'dns-aaaa-nowhere');
       if (v6) throw new HarnessError('BAD_INPUT', `${s.name}: fault dns-aaaa-nowhere needs IPv6 between the hosts, which only --backend netns has (the docker backend's internal network is IPv4 only)`);
     }
+    imageSource();
+    await dockerEngine();
   },
   start: ({ config, go, log }, onEvent) => new DockerSandbox(config, { goroot: dirname(dirname(go.binary)), goVersion: go.version, log }, onEvent),
 };

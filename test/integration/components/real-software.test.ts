@@ -11,8 +11,10 @@ import { descendants, ROOT } from '../../helpers.ts';
 const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-real-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
+let lastOut = '';
 async function run(scenario: Scenario, reps = 1): Promise<TrialRecord[]> {
   const result = await runScenarios({ scenarios: [scenario], outDir: join(out, `${scenario.name}-${Date.now()}`), quiet: true, reps });
+  lastOut = result.outDir;
   return readResults(result.resultsFile).records;
 }
 
@@ -113,6 +115,9 @@ describe('real network software in the fake internet (netns)', () => {
     const [r] = await run(dies);
     expect(r).toMatchObject({ outcome: 'harness-error', failureClass: 'harness' });
     expect(r!.stderrTail).toMatch(/component flaky exited with 3 during the trial: .*flaky: giving up/);
+    // and both reports show it with the cell's logs
+    expect(readFileSync(join(lastOut, 'report.md'), 'utf8')).toMatch(/\*\*trial 0, failing: harness-error \(harness\)\*\*\n\n {4}the harness failed during this trial: component flaky exited with 3 during the trial: [^\n]*\n(    .*\n)*    flaky: giving up/);
+    expect(readFileSync(join(lastOut, 'report.html'), 'utf8')).toMatch(/<pre class="log harness-error">[^<]*component flaky exited with 3 during the trial[^<]*flaky: giving up<\/pre>/);
     expectNothingLeft();
   });
 });

@@ -1,0 +1,3 @@
+module gomod-chaos.example/go-floor
+
+go 1.22
