@@ -173,7 +173,7 @@ export function formatGateBench(opts: GateBenchOptions, r: GateBenchResult): str
   const lines = [
     `gomod-chaos gate benchmark: clean scenario (${opts.corpusModules} modules), ${opts.reps} reps per side, on ${cpus().length} cores; load average ${r.loadAverage.start.toFixed(1)} at the start, ${r.loadAverage.end.toFixed(1)} at the end`,
     `A/A separate runs     ${r.aaFalseAlarms}/${r.aaPairs} pairs flagged as a regression (${pctOf(r.aaFalseAlarms, r.aaPairs)}; target <= 5 %), ${r.aaInconclusive} inconclusive; ${opts.aaRuns} runs, every pair`,
-    `between-run drift     max/min of the run medians ${r.runMedianMaxOverMin.toFixed(2)} (compare's default drift bound: ±35 %)`,
+    `between-run drift     max/min of the run medians ${r.runMedianMaxOverMin.toFixed(2)} (compare's default drift bound: ±35 %${r.runMedianMaxOverMin > 1.35 ? `; for separate runs on this machine at this load use --drift ${Math.ceil((r.runMedianMaxOverMin - 1) * 100)}%, or better run --against` : ''})`,
     w ? `A/A within one run    ${w.caught}/${w.tries} runs --against itself flagged as a regression (${w.inconclusive} inconclusive; with --min-effect 0: ${w.caughtWithoutMinEffect}; two-sample: ${w.caughtUnpaired})` : 'A/A within one run    not run',
     ...(w ? w.details.map((line, i) => `                      try ${i + 1}: ${line}`) : []),
     ...noiseLines(opts, w),

@@ -9,7 +9,7 @@ import { detectableRatio, pairsNeeded } from '../../bench/gate-power.ts';
 describe('bench:gate, small', () => {
   it('an unchanged scenario is no regression; a planted 1 s DNS delay is caught by run --against + compare', { timeout: 120_000 }, async () => {
     const started = performance.now();
-    const opts = { aaRuns: 2, reps: 6, plantedDelayMs: 1000, tries: 1, otherDelaysMs: [], smallTries: 0, aaWithinTries: 0, corpusModules: 3 };
+    const opts = { aaRuns: 2, reps: 6, plantedDelayMs: 1000, tries: 1, otherDelaysMs: [], smallTries: 0, aaWithinTries: 0, corpusModules: 1 };
     const result = await benchGate(opts);
     process.stderr.write(formatGateBench(opts, result));
     expect(result.aaPairs).toBe(1);
