@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { HarnessError } from '../errors.ts';
 import { compareCells, DEFAULT_SETTINGS } from '../report/build.ts';
 import { REPORT_SCHEMA, VERDICT_WORDS, type CellReport, type Report, type ReportSettings } from '../report/model.ts';
-import { ms, pct, ratioInterval } from '../report/reporters/format.ts';
+import { ms, pct, ratioInterval } from '../report/format.ts';
 import { AGAINST_SUFFIX } from '../runner/against.ts';
 
 /**

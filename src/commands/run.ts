@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
 import { resolveToolchain } from '../client/toolchains.ts';
 import { CORPUS_MODULE_HOST, ensureCorpus } from '../corpus/generate.ts';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, errorMessage } from '../errors.ts';
 import { progress } from '../log.ts';
 import { cacheDir } from '../paths.ts';
 import { Progress, type RunReporter } from '../report/progress.ts';
@@ -19,7 +19,7 @@ import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
 import { lockOutDir } from '../runner/out-lock.ts';
 import { RunInterrupt } from './interrupt.ts';
-import { readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
+import { markStopped, readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
 import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
@@ -236,6 +236,7 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   }
   const interrupted = interrupt.interrupted;
   if (failure && !existsSync(resultsFile)) throw failure;
+  markStopped(outDir, failure ? errorMessage(failure) : undefined);
   const { records, markdown, report } = writeReports(outDir, { title: run.defaultName });
   for (const p of report.skippedLines) progress(`warning: ${p}`);
   if (!options.quiet && !failure) process.stdout.write(markdown);

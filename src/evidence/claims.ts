@@ -1,5 +1,5 @@
 import type { CellReport, Report } from '../report/model.ts';
-import { ms, pct, ratioInterval } from '../report/reporters/format.ts';
+import { ms, pct, ratioInterval } from '../report/format.ts';
 import type { TrialRecord } from '../runner/record.ts';
 import { quantile } from '../stats/tests.ts';
 

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { clientScript } from './client-script.ts';
 import { escapeHtml } from './escape-html.ts';
 import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { renderFaultsActed } from './html-faults.ts';
@@ -11,6 +11,7 @@ import type { TrialTrace } from '../trace/schema.ts';
 import { renderTrialLogs } from './trial-logs-render.ts';
 import { fieldLines, partialNotice } from './run-facts.ts';
 import { VERDICT_WORDS, type CellReport, type Interval, type Report, type ScenarioReport, type Verdict } from './model.ts';
+import { formatMs, formatP, formatPercent, formatPercentTenths, formatRatio, intervalParts, successRate, topFailureClasses } from './format.ts';
 
 /**
  * report.html: one self-contained file (every script and style inline, nothing loaded from the
@@ -104,8 +105,8 @@ function renderRun(run: Record<string, unknown>): string {
 function renderSettings(report: Report): string {
   const { alpha, threshold, bootstrapResamples, bootstrapSeed } = report.settings;
   return `<dl>
-<dt>alpha</dt><dd>${fmtNum(alpha)} (intervals ${fmtNum(Math.round((1 - alpha) * 1000) / 10)} %)</dd>
-<dt>threshold</dt><dd>${fmtNum(threshold)} (the minimum effect: a ratio or failure-rate difference within ±${fmtNum(Math.round(threshold * 1000) / 10)} % is “no difference”)</dd>
+<dt>alpha</dt><dd>${alpha} (intervals ${formatPercentTenths(1 - alpha)})</dd>
+<dt>threshold</dt><dd>${threshold} (the minimum effect: a ratio or failure-rate difference within ±${formatPercentTenths(threshold)} is “no difference”)</dd>
 <dt>bootstrap</dt><dd>${bootstrapResamples} resamples, seed ${bootstrapSeed}</dd>
 <dt>report schema</dt><dd>${report.reportSchema}</dd>
 </dl>`;
@@ -163,60 +164,60 @@ function columns(): Column[] {
       head: 'success rate',
       title: 'ok / n (1 - the failure rate), with its Wilson interval',
       numeric: true,
-      cell: (c) => ({ html: fmtInterval(successRate(c.failureRate), fmtPct), sort: c.failureRate.value === null ? null : 1 - c.failureRate.value }),
+      cell: (c) => ({ html: htmlInterval(successRate(c.failureRate), formatPercent), sort: c.failureRate.value === null ? null : 1 - c.failureRate.value }),
     },
     {
       head: 'median',
       title: 'median time of the trials that did not fail outright (timeouts censored), with its interval',
       numeric: true,
       cell: (c) => ({
-        html: fmtMsInterval(c.time.median) + (c.time.censored ? `<span class="sub">${c.time.censored} censored</span>` : ''),
+        html: htmlInterval(c.time.median, formatMs) + (c.time.censored ? `<span class="sub">${c.time.censored} censored</span>` : ''),
         sort: c.time.median.value,
       }),
     },
-    { head: 'p95', title: '95th percentile time', numeric: true, cell: (c) => ({ html: c.time.p95 === null ? DASH : fmtMs(c.time.p95), sort: c.time.p95 }) },
+    { head: 'p95', title: '95th percentile time', numeric: true, cell: (c) => ({ html: c.time.p95 === null ? DASH : formatMs(c.time.p95), sort: c.time.p95 }) },
     {
       head: 'ratio to baseline',
       title: 'median(cell) / median(baseline) on the same go version, with its bootstrap interval',
       numeric: true,
-      cell: (c) => ({ html: c.vsBaseline ? fmtInterval(c.vsBaseline.ratio, fmtRatio) : DASH, sort: c.vsBaseline?.ratio.value ?? null }),
+      cell: (c) => ({ html: c.vsBaseline ? htmlInterval(c.vsBaseline.ratio, formatRatio) : DASH, sort: c.vsBaseline?.ratio.value ?? null }),
     },
     {
       head: 'verdict',
       title: 'against the baseline: worse if time or failures are worse; inconclusive when the sample cannot decide (hover for the reason)',
       numeric: true,
-      cell: (c) => {
-        if (!c.vsBaseline) return { html: `<span class="verdict v-base">${c.mitigation === 'baseline' ? 'baseline' : 'no baseline trial'}</span>`, sort: 0 };
-        const v = c.vsBaseline;
-        const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${fmtP(v.mannWhitneyP)}, Holm ${fmtP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${fmtP(v.fisherP)}, Holm ${fmtP(v.fisherPAdjusted)})`;
-        const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
-        return {
-          html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(VERDICT_WORDS[v.timeVerdict])} · fail ${escapeHtml(VERDICT_WORDS[v.failureVerdict])}</span>${why}`,
-          sort: VERDICT_ORDER[v.verdict],
-        };
-      },
+      cell: verdictCell,
     },
-    { head: 'DNS q/trial', title: 'DNS queries per trial (mean)', numeric: true, cell: (c) => ({ html: fmtNum(c.seen.dnsQueries, 1), sort: c.seen.dnsQueries }) },
-    { head: 'conn/trial', title: 'TCP connections per trial (mean)', numeric: true, cell: (c) => ({ html: fmtNum(c.seen.connections, 1), sort: c.seen.connections }) },
+    { head: 'DNS q/trial', title: 'DNS queries per trial (mean)', numeric: true, cell: (c) => ({ html: c.seen.dnsQueries.toFixed(1), sort: c.seen.dnsQueries }) },
+    { head: 'conn/trial', title: 'TCP connections per trial (mean)', numeric: true, cell: (c) => ({ html: c.seen.connections.toFixed(1), sort: c.seen.connections }) },
     {
       head: 'h2 share',
       title: 'share of the HTTP requests that were HTTP/2',
       numeric: true,
-      cell: (c) => ({ html: c.seen.h2Share === null ? DASH : fmtPct(c.seen.h2Share), sort: c.seen.h2Share }),
+      cell: (c) => ({ html: c.seen.h2Share === null ? DASH : formatPercent(c.seen.h2Share), sort: c.seen.h2Share }),
     },
     {
       head: 'top failure classes',
       title: 'the most frequent failure classes (count)',
       numeric: true,
       cell: (c) => {
-        const top = Object.entries(c.failureClasses)
-          .filter(([, n]) => n > 0)
-          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-          .slice(0, 3);
+        const top = topFailureClasses(c);
         return { html: top.length ? top.map(([k, n]) => `<span class="fc">${escapeHtml(k)} ×${n}</span>`).join(' ') : DASH, sort: failureTotal(c), cls: 'classes' };
       },
     },
   ];
+}
+
+/** The verdict against the baseline, its two halves below, the reason on hover (and below when inconclusive). */
+function verdictCell(c: CellReport): ReturnType<Column['cell']> {
+  if (!c.vsBaseline) return { html: `<span class="verdict v-base">${c.mitigation === 'baseline' ? 'baseline' : 'no baseline trial'}</span>`, sort: 0 };
+  const v = c.vsBaseline;
+  const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${formatP(v.mannWhitneyP)}, Holm ${formatP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${formatP(v.fisherP)}, Holm ${formatP(v.fisherPAdjusted)})`;
+  const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
+  return {
+    html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(VERDICT_WORDS[v.timeVerdict])} · fail ${escapeHtml(VERDICT_WORDS[v.failureVerdict])}</span>${why}`,
+    sort: VERDICT_ORDER[v.verdict],
+  };
 }
 
 function renderTable(s: ScenarioReport, index: number, multiGo: boolean): string {
@@ -266,72 +267,15 @@ function verdictText(v: Verdict): string {
 
 const DASH = '<span class="na">—</span>';
 
-function fmtNum(v: number, digits?: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  return digits === undefined ? String(v) : v.toFixed(digits);
-}
-
-function successRate(failure: Interval): Interval {
-  const flip = (v: number | null) => (v === null ? null : 1 - v);
-  return { value: flip(failure.value), low: flip(failure.high), high: flip(failure.low) };
-}
-
-function fmtPct(v: number): string {
-  const pct = v * 100;
-  return `${pct === 0 || pct === 100 || pct >= 10 ? Math.round(pct) : pct.toFixed(1)} %`;
-}
-
-function fmtRatio(v: number): string {
-  return `${v.toFixed(2)}×`;
-}
-
-function fmtP(v: number | null): string {
-  if (v === null) return 'n/a';
-  return v < 0.001 ? v.toExponential(1) : v.toPrecision(2);
-}
-
-/** A time in ms, in the unit `scale` calls for (ms below a second, else s). */
-function fmtMs(v: number, scale = v): string {
-  if (scale < 1000) return `${Math.round(v)} ms`;
-  if (scale < 10_000) return `${(v / 1000).toFixed(2)} s`;
-  return `${(v / 1000).toFixed(1)} s`;
-}
-
-function fmtMsInterval(i: Interval): string {
-  if (i.value === null) return DASH;
-  const scale = i.value;
-  const bare = (v: number) => fmtMs(v, scale).replace(/ m?s$/, '');
-  const bounds = i.low !== null && i.high !== null ? ` <span class="ci">[${bare(i.low)}–${bare(i.high)}]</span>` : '';
-  return fmtMs(i.value, scale) + bounds;
-}
-
-/** `value [low–high]`, the bounds without the value's unit. */
-function fmtInterval(i: Interval, fmt: (v: number) => string): string {
-  if (i.value === null) return DASH;
-  const bare = (v: number) => fmt(v).replace(/\s*(%|×)$/, '');
-  const bounds = i.low !== null && i.high !== null ? ` <span class="ci">[${bare(i.low)}–${bare(i.high)}]</span>` : '';
-  return fmt(i.value) + bounds;
+/** An interval as HTML: the value, then its bounds in a `ci` span; a dash without a value. */
+function htmlInterval(i: Interval, format: (v: number, scale: number) => string): string {
+  const parts = intervalParts(i, format);
+  if (!parts) return DASH;
+  return parts.bounds ? `${parts.value} <span class="ci">[${parts.bounds}]</span>` : parts.value;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Style and the page's script: files beside this one (src/report/html/, copied to dist by the build)
-
-/**
- * The page's script: dist/report/html/client.js, bundled by `npm run build` from the typed
- * modules of src/report/html/; run from the sources (tests, `node src/cli.ts`), bundled here once
- * per process by the same script (rolldown, a dev dependency).
- */
-function clientScript(): string {
-  const hit = cache.get('client');
-  if (hit !== undefined) return hit;
-  const built = new URL('./html/client.js', import.meta.url);
-  const code = existsSync(built)
-    ? readFileSync(built, 'utf8')
-    : execFileSync(process.execPath, [new URL('../../scripts/bundle-client.ts', import.meta.url).pathname], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const safe = code.replace(/<\/(script)/gi, '<\\/$1');
-  cache.set('client', safe);
-  return safe;
-}
 
 /** A file of src/report/html/ (dist/report/html/ once built), ready to inline (no `</script`). */
 function asset(name: string): string {

@@ -2,6 +2,7 @@ import { createRandom, type Random } from '../random.ts';
 import { neededPerSide, smallestP } from '../stats/power.ts';
 import { bootstrapMedianRatio, fisherExact, holm, mannWhitney } from '../stats/tests.ts';
 import type { CellReport, Interval, ReportSettings, Verdict } from './model.ts';
+import { formatP, formatPercentTenths, formatRatio } from './format.ts';
 import { pairedTime, type PairedTime } from './paired-time.ts';
 
 /** Times for rank statistics: successes by their time, deadline hits censored (Infinity); failures left out. */
@@ -32,9 +33,9 @@ interface Judged {
   reason: string;
 }
 
-const fmtP = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toPrecision(2));
-const fmtRatio = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}×`);
-const pctOf = (v: number) => `${Math.round(v * 1000) / 10}%`;
+const fmtP = formatP;
+const fmtRatio = (v: number | null) => (v === null ? '-' : formatRatio(v));
+const pctOf = formatPercentTenths;
 
 /** Null when the sample can reach alpha (Holm over the family); else why it cannot. */
 function powerProblem(n1: number, n2: number, family: number, alpha: number, unit: string): string | null {

@@ -2,13 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientFiles, type ClientFiles, type ResolvOptions } from '../client/traps.ts';
 import { parseGosumdb } from '../client/toolchain.ts';
-import { faultLabel } from '../faults/acted.ts';
-import { matchesPattern, windowOf, TrialClock } from '../faults/window.ts';
+import { windowOf, TrialClock } from '../faults/window.ts';
 import type { Site } from '../origin/goproxy-site.ts';
 import { corpusSite } from '../project/site.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import { Wan } from '../wan/toxiproxy.ts';
+import { WanFaults } from '../wan/wan-faults.ts';
 import { ADDRESSES } from './addresses.ts';
 import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type PublicHost, type TrialHost } from './hosts.ts';
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
@@ -67,11 +67,11 @@ export class FakeInternet {
   private gosumdb: string | undefined;
   private readonly trialHosts: TrialHost[] = [];
   private wan: Wan | undefined;
+  /** The WAN's faults of the trial, on the component contract (Toxiproxy applies them). */
+  private wanFaults: WanFaults | undefined;
   private ipv6Blackhole: Ipv6Blackhole | undefined;
   private goFloor: GoFloor | undefined;
   private trialTimers: NodeJS.Timeout[] = [];
-  /** How to take back each WAN fault put in place this trial, by its index. */
-  private wanUndo = new Map<number, () => Promise<void>>();
   private trial: LayeredFaults | undefined;
   private attachment: NetworkAttachment | undefined;
 
@@ -124,6 +124,7 @@ export class FakeInternet {
       internet.corpusSite = await corpusSite(plan.corpus);
       await startHosts(internet);
       const a = plan.addresses;
+      internet.wanFaults = new WanFaults(internet.wan!);
       await internet.wan!.addLinks(plan.hosts.map((h) => ({ name: h.name, listen: `${a.wan}:${wanPort(plan, h.name)}`, upstream: `${h.role === 'vcs' ? a.vcs : a.origin}:${a.httpsPort}` })));
       if (plan.benchTaps) await internet.wan!.addTaps(tapAddresses(a, plan.benchTaps.wanPort), `${a.origin}:${a.httpsPort}`);
       const sumdb = parseGosumdb(plan.defaultGosumdb ?? '');
@@ -193,9 +194,7 @@ export class FakeInternet {
     const random = createRandom(seed);
     // in order: hosts of this process share one random stream
     for (const host of this.trialHosts) await host.begin(faults, random, seed);
-    for (const [i, fault] of faults.wan.entries()) {
-      if (windowOf(fault).fromMs === 0) this.wanUndo.set(i, await this.wan!.applyFault(fault, `f${i}`));
-    }
+    await this.wanFaults!.setFaults(faults.wan);
     const aaaa = faults.dns.find((f) => f.kind === 'dns-aaaa-nowhere');
     if (aaaa && windowOf(aaaa).fromMs === 0) await this.ipv6Blackhole?.enable();
   }
@@ -212,15 +211,7 @@ export class FakeInternet {
       if (ms === Infinity) return;
       this.trialTimers.push(setTimeout(() => void action().catch(() => {}), ms));
     };
-    const wan = this.wan!;
-    for (const [i, fault] of faults.wan.entries()) {
-      const window = windowOf(fault);
-      if (window.fromMs > 0) at(window.fromMs, async () => this.wanUndo.set(i, await wan.applyFault(fault, `f${i}`)));
-      at(window.untilMs, async () => {
-        await this.wanUndo.get(i)?.();
-        this.wanUndo.delete(i);
-      });
-    }
+    this.wanFaults!.startClock();
     const aaaa = faults.dns.find((f) => f.kind === 'dns-aaaa-nowhere');
     const blackhole = this.ipv6Blackhole;
     if (aaaa && blackhole) {
@@ -234,9 +225,8 @@ export class FakeInternet {
   async hostLogs(): Promise<HostLogs> {
     const logs: HostLogs = Object.assign({}, ...(await Promise.all(this.trialHosts.map((h) => h.logs()))));
     // a WAN fault acts on every connection through its link: the connections the firewall forwarded to a matching host
-    const forwarded = (logs.firewall ?? []).filter((c) => c.action === 'forwarded');
-    const wan = this.trial?.wan ?? [];
-    if (wan.length) logs.wanActed = Object.fromEntries(wan.map((f) => [faultLabel(f), forwarded.filter((c) => c.sni !== undefined && matchesPattern(f.match, c.sni)).length]));
+    const forwarded = (logs.firewall ?? []).flatMap((c) => (c.action === 'forwarded' && c.sni !== undefined ? [c.sni] : []));
+    if (this.trial?.wan.length) logs.wanActed = this.wanFaults!.faultsActed(forwarded);
     return logs;
   }
 
@@ -250,17 +240,17 @@ export class FakeInternet {
     this.clock.stop();
     this.clockStartedEpochMs = undefined;
     for (const timer of this.trialTimers) clearTimeout(timer);
+    this.wanFaults?.stopTimers();
     this.trialTimers = [];
     this.trial = undefined;
-    // Toxiproxy's reset takes every toxic off and re-enables every link
-    this.wanUndo.clear();
     await this.ipv6Blackhole?.disable().catch(() => {});
     // the logs start empty again, so a long run's memory stays flat
-    await Promise.all([...this.trialHosts.map((h) => h.end()), this.wan!.reset()]);
+    await Promise.all([...this.trialHosts.map((h) => h.end()), this.wanFaults!.clearFaults()]);
   }
 
   async stop(): Promise<void> {
     for (const timer of this.trialTimers) clearTimeout(timer);
+    this.wanFaults?.stopTimers();
     await this.ipv6Blackhole?.disable().catch(() => {});
     await this.attachment?.stop();
     await Promise.allSettled([...this.trialHosts.reverse().map((h) => h.stop()), this.wan?.stop(), this.goFloor?.stop()]);

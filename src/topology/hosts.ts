@@ -86,6 +86,7 @@ export interface HostLogs {
   firewallZeroMs?: number;
   originZeroMs?: number;
   proxyZeroMs?: number;
+  vcsZeroMs?: number;
   /** WAN faults: the connections the firewall forwarded to a matching host went through the faulted link (FakeInternet adds it). */
   wanActed?: Record<string, number>;
 }
@@ -247,7 +248,7 @@ async function startProxy(role: HostRole, plan: NetworkPlan, clock: TrialClock):
 
 async function startVcs(role: HostRole, plan: NetworkPlan): Promise<TrialHost> {
   const host = await startCodeHost(plan);
-  return componentHost(role, host, async () => {}, (requests) => ({ vcs: requests.map((r) => ({ ...r })) }));
+  return componentHost(role, host, async () => {}, (requests) => ({ vcs: requests.map((r) => ({ ...r })), vcsZeroMs: epochMs(host.startedAt) }));
 }
 
 /** Each role's host, as it starts in this process (the docker agent starts the same ones). */

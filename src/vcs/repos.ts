@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { CORPUS_MODULE_HOST, type Corpus } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
@@ -82,25 +84,67 @@ function repoUrlPath(modulePath: string): string {
   return `${modulePath.slice(modulePath.indexOf('/') + 1)}.git`;
 }
 
+/** Bump when the repositories built for the same corpus change: cached ones are not reused. */
+const BUILDER_VERSION = 1;
+/** Repositories built at once (each is a `git init` and a `git fast-import`). */
+const PARALLEL_BUILDS = 4;
+
+/** The corpus's modules the code host serves (a project's modules live on their own hosts: not served by git yet). */
+function servedModules(corpus: Corpus): Corpus['modules'] {
+  return corpus.modules.filter((m) => m.path.startsWith(`${CORPUS_MODULE_HOST}/`));
+}
+
+/** The repositories of the corpus under `root` (built or not). */
+function corpusRepos(corpus: Corpus, root: string): VcsRepo[] {
+  return servedModules(corpus).map((m) => ({ modulePath: m.path, urlPath: repoUrlPath(m.path), dir: join(root, repoUrlPath(m.path)), tags: [...m.versions] }));
+}
+
+async function buildModuleRepo(corpus: Corpus, mod: Corpus['modules'][number], dir: string): Promise<void> {
+  const versions: RepoVersion[] = [];
+  for (const version of mod.versions) {
+    const base = join(corpus.proxyDir, mod.escapedPath, '@v', version);
+    const [zip, info] = await Promise.all([readFile(`${base}.zip`), readFile(`${base}.info`, 'utf8')]);
+    const time = new Date((JSON.parse(info) as { Time: string }).Time);
+    versions.push({ tag: version, time, files: zipFiles(zip, `${mod.path}@${version}/`) });
+  }
+  await buildRepo(dir, versions);
+}
+
 /**
  * One bare repository per module of the corpus under `root`, built from the corpus's own zips
  * (so go, fetching with git, makes zips with the very h1: hashes the checksum database holds).
  */
 export async function buildCorpusRepos(corpus: Corpus, root: string): Promise<VcsRepo[]> {
-  const repos: VcsRepo[] = [];
-  // a project's modules live on their own hosts (github.com...): not served by git yet
-  for (const mod of corpus.modules.filter((m) => m.path.startsWith(`${CORPUS_MODULE_HOST}/`))) {
-    const versions: RepoVersion[] = [];
-    for (const version of mod.versions) {
-      const base = join(corpus.proxyDir, mod.escapedPath, '@v', version);
-      const [zip, info] = await Promise.all([readFile(`${base}.zip`), readFile(`${base}.info`, 'utf8')]);
-      const time = new Date((JSON.parse(info) as { Time: string }).Time);
-      versions.push({ tag: version, time, files: zipFiles(zip, `${mod.path}@${version}/`) });
-    }
-    const urlPath = repoUrlPath(mod.path);
-    const dir = join(root, urlPath);
-    await buildRepo(dir, versions);
-    repos.push({ modulePath: mod.path, urlPath, dir, tags: versions.map((v) => v.tag) });
-  }
+  const repos = corpusRepos(corpus, root);
+  const modules = servedModules(corpus);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < modules.length; i = next++) await buildModuleRepo(corpus, modules[i]!, repos[i]!.dir);
+  };
+  await Promise.all(Array.from({ length: PARALLEL_BUILDS }, worker));
   return repos;
 }
+
+/**
+ * The corpus's repositories, built once per corpus into the harness cache (`<cache>/vcs/<key>`)
+ * and reused by every later run (same corpus, same bytes, same commits).
+ */
+export async function ensureCorpusRepos(corpus: Corpus, cacheRoot: string): Promise<{ root: string; repos: VcsRepo[] }> {
+  const root = join(cacheRoot, `${basename(corpus.dir)}-v${BUILDER_VERSION}`);
+  if (existsSync(join(root, COMPLETE))) return { root, repos: corpusRepos(corpus, root) };
+  const tmp = `${root}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await mkdir(cacheRoot, { recursive: true });
+    await buildCorpusRepos(corpus, tmp);
+    await writeFile(join(tmp, COMPLETE), '');
+    await rename(tmp, root).catch((err: unknown) => {
+      // another run built the same repositories first: use theirs
+      if (!existsSync(join(root, COMPLETE))) throw err;
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return { root, repos: corpusRepos(corpus, root) };
+}
+
+const COMPLETE = '.complete';

@@ -29,8 +29,15 @@ export interface VcsHostOptions {
   hosts: ReadonlyArray<{ name: string; certificate: KeyPairPem }>;
   /** The name git's URLs point at (the `go-import` tags name it). */
   gitHost: string;
-  /** Where the bare repositories live (GIT_PROJECT_ROOT). */
-  projectRoot: string;
+  /**
+   * The bare repositories and where they live (GIT_PROJECT_ROOT). While they are still being
+   * built, requests wait for them (the host listens at once; runs that never fetch directly never wait).
+   */
+  content: Promise<VcsContent> | VcsContent;
+}
+
+export interface VcsContent {
+  root: string;
   repos: readonly VcsRepo[];
 }
 
@@ -50,7 +57,8 @@ function goImportPage(modulePath: string, repoUrl: string): string {
  */
 export class VcsHost {
   private readonly log: VcsRequestLogEntry[] = [];
-  private readonly startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process). */
+  readonly startedAt = performance.now();
   private server: http2.Http2SecureServer | undefined;
   private readonly sockets = new Set<tls.TLSSocket>();
   private readonly options: VcsHostOptions;
@@ -77,6 +85,8 @@ export class VcsHost {
     if (!first) throw new Error('vcs host needs at least one name');
     const server = http2.createSecureServer({
       allowHTTP1: true,
+      // as the origin: a large pack in flight on one h2 session must not trip ENHANCE_YOUR_CALM
+      maxSessionMemory: 1024,
       cert: first.certificate.certPem,
       key: first.certificate.keyPem,
       SNICallback: (name, cb) => {
@@ -89,7 +99,10 @@ export class VcsHost {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    server.on('request', (req, res) => void this.handle(req as Request, res as Response));
+    server.on('request', (req, res) => {
+      // a client gone mid-answer (a killed go, a reset) must not take the host down
+      this.handle(req as Request, res as Response).catch(() => (res as unknown as { destroy(): void }).destroy());
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -103,8 +116,8 @@ export class VcsHost {
   }
 
   /** The repository holding this import path (the module itself or a package in it). */
-  private repoFor(importPath: string): VcsRepo | undefined {
-    return this.options.repos.find((r) => importPath === r.modulePath || importPath.startsWith(`${r.modulePath}/`));
+  private static repoFor(repos: readonly VcsRepo[], importPath: string): VcsRepo | undefined {
+    return repos.find((r) => importPath === r.modulePath || importPath.startsWith(`${r.modulePath}/`));
   }
 
   private async handle(req: Request, res: Response): Promise<void> {
@@ -131,16 +144,22 @@ export class VcsHost {
       entry.bytes = bytes;
       entry.durationMs = this.now() - entry.atMs;
     };
-    if (url.searchParams.get('go-get') === '1') return done(this.goGet(`${host}${path.replace(/\/$/, '')}`, res as unknown as Reply));
-    if (host === this.options.gitHost && this.options.repos.some((r) => path.startsWith(`/${r.urlPath}/`))) {
-      return done(await runGitHttpBackend(req, res, cgiEnvironment(req, path, url.search.slice(1), this.options.projectRoot)));
+    let content: VcsContent;
+    try {
+      content = await this.options.content;
+    } catch (err) {
+      return done(this.text(res as unknown as Reply, 500, `repositories not built: ${err instanceof Error ? err.message : String(err)}\n`));
+    }
+    const { root, repos } = content;
+    if (url.searchParams.get('go-get') === '1') return done(this.goGet(VcsHost.repoFor(repos, `${host}${path.replace(/\/$/, '')}`), res as unknown as Reply));
+    if (host === this.options.gitHost && repos.some((r) => path.startsWith(`/${r.urlPath}/`))) {
+      return done(await runGitHttpBackend(req, res, cgiEnvironment(req, path, url.search.slice(1), root)));
     }
     return done(this.text(res as unknown as Reply, 404, `not found: ${host}${path}\n`));
   }
 
-  private goGet(importPath: string, res: Reply): { status: number; bytes: number } {
-    const repo = this.repoFor(importPath);
-    if (!repo) return this.text(res, 404, `no repository for ${importPath}\n`);
+  private goGet(repo: VcsRepo | undefined, res: Reply): { status: number; bytes: number } {
+    if (!repo) return this.text(res, 404, 'no repository here\n');
     const body = goImportPage(repo.modulePath, `https://${this.options.gitHost}/${repo.urlPath}`);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);

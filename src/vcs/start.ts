@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Corpus } from '../corpus/generate.ts';
+import { HarnessError } from '../errors.ts';
+import { cacheDir } from '../paths.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
-import { buildCorpusRepos, CORPUS_GIT_HOST } from './repos.ts';
-import { VcsHost } from './server.ts';
+import { CORPUS_GIT_HOST, ensureCorpusRepos } from './repos.ts';
+import { VcsHost, type VcsContent } from './server.ts';
 
 /** What the code host needs of the run's network plan (topology's NetworkPlan has it). */
 interface CodeHostPlan {
@@ -15,30 +15,36 @@ interface CodeHostPlan {
 }
 
 /**
- * The run's code host: bare repositories built from the corpus into a scratch directory of this
- * run (removed when the host stops), served on the plan's `vcs` address for every `vcs` name.
+ * The repositories of the run's corpus, from the harness cache (built there on first use).
+ * Without git on the machine the host still answers (404s, as before it served git): runs that
+ * never fetch directly must not need git.
+ */
+async function content(corpus: Corpus): Promise<VcsContent> {
+  try {
+    return await ensureCorpusRepos(corpus, join(cacheDir(), 'vcs'));
+  } catch (err) {
+    if (!(err instanceof HarnessError)) throw err;
+    process.stderr.write(`gomod-chaos: ${err.message}: direct VCS fetches will see 404s\n`);
+    return { root: '/nonexistent', repos: [] };
+  }
+}
+
+/**
+ * The run's code host, on the plan's `vcs` address for every `vcs` name. It listens at once;
+ * its repositories are built in the background the first time a corpus is used (requests wait).
  */
 export async function startCodeHost(plan: CodeHostPlan): Promise<VcsHost> {
-  const root = await mkdtemp(join(tmpdir(), 'gomod-chaos-vcs-'));
-  try {
-    const repos = await buildCorpusRepos(plan.corpus, root);
-    const hosts = plan.hosts
-      .filter((h) => h.role === 'vcs')
-      .map((h) => {
-        const certificate = plan.pki.hostCertificates[h.name];
-        if (!certificate) throw new Error(`no certificate for ${h.name}`);
-        return { name: h.name, certificate };
-      });
-    const host = new VcsHost({ address: plan.addresses.vcs, port: plan.addresses.httpsPort, hosts, gitHost: CORPUS_GIT_HOST, projectRoot: root, repos });
-    await host.start();
-    const stop = host.stop.bind(host);
-    host.stop = async () => {
-      await stop();
-      await rm(root, { recursive: true, force: true });
-    };
-    return host;
-  } catch (err) {
-    await rm(root, { recursive: true, force: true });
-    throw err;
-  }
+  const hosts = plan.hosts
+    .filter((h) => h.role === 'vcs')
+    .map((h) => {
+      const certificate = plan.pki.hostCertificates[h.name];
+      if (!certificate) throw new Error(`no certificate for ${h.name}`);
+      return { name: h.name, certificate };
+    });
+  const ready = content(plan.corpus);
+  // a failure is reported by the requests that wait for it
+  ready.catch(() => {});
+  const host = new VcsHost({ address: plan.addresses.vcs, port: plan.addresses.httpsPort, hosts, gitHost: CORPUS_GIT_HOST, content: ready });
+  await host.start();
+  return host;
 }

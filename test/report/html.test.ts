@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.ts';
+import { markdownReporter } from '../../src/report/reporters/markdown.ts';
 import type { CellReport, Report, Verdict } from '../../src/report/model.ts';
 import { withPage } from '../browser.ts';
 
@@ -168,9 +169,14 @@ describe('renderHtml', () => {
     expect(html).toContain('<span class="verdict v-same"');
     expect(html).toContain('<span class="verdict v-base">baseline</span>');
     expect(html).toContain('<span class="fc">dns-servfail ×6</span>');
-    expect(html).toContain('70 % <span class="ci">[40–89]</span>'); // success rate: 1 - the failure rate 30 % [11–60]
+    expect(html).toContain('70% <span class="ci">[40–89]</span>'); // success rate: 1 - the failure rate 30% [11–60], as report.md says it
     expect(html).toContain('2.00 s <span class="ci">[1.80–2.60]</span>');
     expect(html).toContain('0.75× <span class="ci">[0.68–0.83]</span>');
+    // report.md says the same numbers (one formatter)
+    const md = markdownReporter.render(report, []);
+    expect(md).toContain('70% [40–89] (7/10)');
+    expect(md).toContain('2.00 s [1.80–2.60]');
+    expect(md).toContain('0.75× [0.68–0.83]');
     // A failure chart only where something failed; run and settings boxes.
     expect(html).toContain('id="failures-0"');
     expect(html).not.toContain('id="failures-1"');

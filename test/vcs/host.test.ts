@@ -30,8 +30,7 @@ beforeAll(async () => {
     port,
     hosts: await Promise.all(names.map(async (name) => ({ name, certificate: await ca.issue([name]) }))),
     gitHost: GIT_HOST,
-    projectRoot: join(dir, 'repos'),
-    repos,
+    content: { root: join(dir, 'repos'), repos },
   });
   await host.start();
 });

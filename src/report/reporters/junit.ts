@@ -1,6 +1,6 @@
 import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
-import { cellLabel, msInterval, pct, ratioInterval } from './format.ts';
+import { cellLabel, msInterval, pct, ratioInterval } from '../format.ts';
 
 const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 

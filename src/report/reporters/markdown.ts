@@ -3,7 +3,7 @@ import { partialNotice } from '../run-facts.ts';
 import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
 import { trialLogsMarkdown } from '../trial-logs-render.ts';
-import { cellLabel, msInterval, ms, pct, ratioInterval, topFailures } from './format.ts';
+import { cellLabel, formatPercent, formatPercentTenths, intervalText, msInterval, ms, pct, ratioInterval, successRate, topFailures } from '../format.ts';
 
 /** report.md: per scenario one table, readable pasted into an issue or an incident review. */
 export const markdownReporter: Reporter = {
@@ -13,7 +13,7 @@ export const markdownReporter: Reporter = {
     const multipleGo = goVersions.size > 1;
     const lines = [`# gomod-chaos: ${report.title}`, ''];
     const run = report.run as { command?: string; startedAt?: string; machine?: { cpus?: number; memoryGiB?: number; cpuModel?: string } };
-    lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${report.settings.threshold * 100}%; inconclusive when the sample cannot decide.`);
+    lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${formatPercentTenths(report.settings.threshold)}; inconclusive when the sample cannot decide.`);
     if (run.command) lines.push('', `Command: \`${run.command}\``);
     const partial = partialNotice(report.run, report.trials);
     if (partial) lines.push('', `> **${partial}**`);
@@ -26,7 +26,7 @@ export const markdownReporter: Reporter = {
         '|---|---|---|---|---|---|---|---|---|---|',
       );
       for (const cell of scenario.cells) {
-        const success = cell.failureRate.value === null ? '-' : `${pct(1 - cell.failureRate.value)} [${pct(1 - (cell.failureRate.high ?? 0))}–${pct(1 - (cell.failureRate.low ?? 0))}] (${cell.ok}/${cell.n})`;
+        const success = cell.failureRate.value === null ? '-' : `${intervalText(successRate(cell.failureRate), formatPercent)} (${cell.ok}/${cell.n})`;
         const verdict = verdictCell(cell);
         lines.push(
           `| ${cellLabel(cell, multipleGo)} | ${success} | ${msInterval(cell.time.median)} | ${ms(cell.time.p95)} | ${ratioInterval(cell.vsBaseline?.ratio)} | ${verdict} | ${cell.seen.dnsQueries.toFixed(1)} | ${cell.seen.connections.toFixed(1)} | ${pct(cell.seen.h2Share)} | ${topFailures(cell)} |`,

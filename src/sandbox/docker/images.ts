@@ -102,65 +102,79 @@ interface ImageSpec {
   buildArgs: Record<string, string>;
 }
 
-function imageSpecs(inputs: ImageInputs): ImageSpec[] {
+const dockerfileText = (name: string) => readFileSync(join(projectRoot(), 'docker', name), 'utf8');
+
+/** The base images a run's own images build on: the official ones, or (source 'local') this machine's node, Toxiproxy and go. */
+interface BaseImages {
+  node: string;
+  toxiproxy: string;
+  go: string;
+  /** The local bases to build (none for the official images). */
+  specs: ImageSpec[];
+}
+
+/** This machine's node binary with its shared libraries, on an empty root. */
+function localNodeSpec(): ImageSpec {
+  const node = process.execPath;
+  const libs = sharedLibraries(node);
+  const nodeStat = statSync(node);
+  return {
+    tag: `gomod-chaos-node:${hashOf([dockerfileText('local.Dockerfile'), node, String(nodeStat.size), String(nodeStat.mtimeMs), process.version, ...libs])}`,
+    dockerfile: 'local.Dockerfile',
+    buildArgs: {},
+    assemble: (context) => {
+      const rootfs = join(context, 'rootfs');
+      const place = (from: string, to: string) => {
+        mkdirSync(dirname(join(rootfs, to)), { recursive: true });
+        copyFileSync(from, join(rootfs, to));
+      };
+      place(node, '/usr/local/bin/node');
+      for (const lib of libs) place(lib, lib);
+      mkdirSync(join(rootfs, 'tmp'), { recursive: true, mode: 0o1777 });
+      mkdirSync(join(rootfs, 'etc'), { recursive: true });
+      writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
+      writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
+      writeFileSync(join(rootfs, 'etc', 'nsswitch.conf'), 'hosts: files dns\n');
+      mkdirSync(join(rootfs, 'root'), { recursive: true });
+    },
+  };
+}
+
+function localToxiproxySpec(toxiproxyBinary: string): ImageSpec {
+  return {
+    tag: `gomod-chaos-toxiproxy:${hashOf([dockerfileText('local.Dockerfile'), readFileSync(toxiproxyBinary)])}`,
+    dockerfile: 'local.Dockerfile',
+    buildArgs: {},
+    assemble: (context) => {
+      mkdirSync(join(context, 'rootfs'), { recursive: true });
+      copyFileSync(toxiproxyBinary, join(context, 'rootfs', 'toxiproxy'));
+    },
+  };
+}
+
+function localGoSpec(goroot: string, goVersion: string): ImageSpec {
+  const goStat = statSync(join(goroot, 'bin', 'go'));
+  return {
+    tag: `gomod-chaos-go:${hashOf([dockerfileText('local.Dockerfile'), goroot, goVersion, String(goStat.size), String(goStat.mtimeMs)])}`,
+    dockerfile: 'local.Dockerfile',
+    buildArgs: {},
+    assemble: (context) => {
+      const target = join(context, 'rootfs', 'usr', 'local', 'go');
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(goroot, target, { recursive: true, dereference: false, verbatimSymlinks: true });
+    },
+  };
+}
+
+function baseImages(inputs: ImageInputs): BaseImages {
+  if (inputs.source !== 'local') return { node: OFFICIAL_IMAGES.node, toxiproxy: OFFICIAL_IMAGES.toxiproxy, go: OFFICIAL_IMAGES.go(inputs.goVersion), specs: [] };
+  const specs = [localNodeSpec(), localToxiproxySpec(inputs.toxiproxyBinary), localGoSpec(inputs.goroot, inputs.goVersion)];
+  return { node: specs[0]!.tag, toxiproxy: specs[1]!.tag, go: specs[2]!.tag, specs };
+}
+
+/** The component and client images: the harness's code and production modules on the bases. */
+function appSpecs(inputs: ImageInputs, base: BaseImages): ImageSpec[] {
   const root = projectRoot();
-  const docker = join(root, 'docker');
-  const dockerfileText = (name: string) => readFileSync(join(docker, name), 'utf8');
-  const specs: ImageSpec[] = [];
-  let nodeImage: string = OFFICIAL_IMAGES.node;
-  let toxiproxyImage: string = OFFICIAL_IMAGES.toxiproxy;
-  let goImage = OFFICIAL_IMAGES.go(inputs.goVersion);
-
-  if (inputs.source === 'local') {
-    const node = process.execPath;
-    const libs = sharedLibraries(node);
-    const nodeStat = statSync(node);
-    nodeImage = `gomod-chaos-node:${hashOf([dockerfileText('local.Dockerfile'), node, String(nodeStat.size), String(nodeStat.mtimeMs), process.version, ...libs])}`;
-    specs.push({
-      tag: nodeImage,
-      dockerfile: 'local.Dockerfile',
-      buildArgs: {},
-      assemble: (context) => {
-        const rootfs = join(context, 'rootfs');
-        const place = (from: string, to: string) => {
-          mkdirSync(dirname(join(rootfs, to)), { recursive: true });
-          copyFileSync(from, join(rootfs, to));
-        };
-        place(node, '/usr/local/bin/node');
-        for (const lib of libs) place(lib, lib);
-        mkdirSync(join(rootfs, 'tmp'), { recursive: true, mode: 0o1777 });
-        mkdirSync(join(rootfs, 'etc'), { recursive: true });
-        writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
-        writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
-        writeFileSync(join(rootfs, 'etc', 'nsswitch.conf'), 'hosts: files dns\n');
-        mkdirSync(join(rootfs, 'root'), { recursive: true });
-      },
-    });
-    const toxiproxy = readFileSync(inputs.toxiproxyBinary);
-    toxiproxyImage = `gomod-chaos-toxiproxy:${hashOf([dockerfileText('local.Dockerfile'), toxiproxy])}`;
-    specs.push({
-      tag: toxiproxyImage,
-      dockerfile: 'local.Dockerfile',
-      buildArgs: {},
-      assemble: (context) => {
-        mkdirSync(join(context, 'rootfs'), { recursive: true });
-        copyFileSync(inputs.toxiproxyBinary, join(context, 'rootfs', 'toxiproxy'));
-      },
-    });
-    const goStat = statSync(join(inputs.goroot, 'bin', 'go'));
-    goImage = `gomod-chaos-go:${hashOf([dockerfileText('local.Dockerfile'), inputs.goroot, inputs.goVersion, String(goStat.size), String(goStat.mtimeMs)])}`;
-    specs.push({
-      tag: goImage,
-      dockerfile: 'local.Dockerfile',
-      buildArgs: {},
-      assemble: (context) => {
-        const target = join(context, 'rootfs', 'usr', 'local', 'go');
-        mkdirSync(dirname(target), { recursive: true });
-        cpSync(inputs.goroot, target, { recursive: true, dereference: false, verbatimSymlinks: true });
-      },
-    });
-  }
-
   const code = codeDir();
   const modules = productionModules(root);
   const appFiles = [join(root, 'package.json'), ...filesUnder(join(root, code))];
@@ -173,21 +187,27 @@ function imageSpecs(inputs: ImageInputs): ImageSpec[] {
     cpSync(join(root, code), join(app, code), { recursive: true });
     for (const m of modules) cpSync(join(root, m), join(app, m), { recursive: true, verbatimSymlinks: true });
   };
-  specs.push({
-    tag: `gomod-chaos-component:${code}-${hashOf([dockerfileText('component.Dockerfile'), nodeImage, toxiproxyImage, ...appHash])}`,
-    dockerfile: 'component.Dockerfile',
-    buildArgs: { NODE_IMAGE: nodeImage, TOXIPROXY_IMAGE: toxiproxyImage },
-    assemble: assembleApp,
-    replacesOlder: true,
-  });
-  specs.push({
-    tag: `gomod-chaos-client:${code}-${inputs.goVersion}-${hashOf([dockerfileText('client.Dockerfile'), nodeImage, goImage, ...appHash])}`,
-    dockerfile: 'client.Dockerfile',
-    buildArgs: { NODE_IMAGE: nodeImage, GO_IMAGE: goImage },
-    assemble: assembleApp,
-    replacesOlder: true,
-  });
-  return specs;
+  return [
+    {
+      tag: `gomod-chaos-component:${code}-${hashOf([dockerfileText('component.Dockerfile'), base.node, base.toxiproxy, ...appHash])}`,
+      dockerfile: 'component.Dockerfile',
+      buildArgs: { NODE_IMAGE: base.node, TOXIPROXY_IMAGE: base.toxiproxy },
+      assemble: assembleApp,
+      replacesOlder: true,
+    },
+    {
+      tag: `gomod-chaos-client:${code}-${inputs.goVersion}-${hashOf([dockerfileText('client.Dockerfile'), base.node, base.go, ...appHash])}`,
+      dockerfile: 'client.Dockerfile',
+      buildArgs: { NODE_IMAGE: base.node, GO_IMAGE: base.go },
+      assemble: assembleApp,
+      replacesOlder: true,
+    },
+  ];
+}
+
+function imageSpecs(inputs: ImageInputs): ImageSpec[] {
+  const base = baseImages(inputs);
+  return [...base.specs, ...appSpecs(inputs, base)];
 }
 
 /** An image younger than this may belong to a run of another checkout that is starting now. */
