@@ -27,11 +27,13 @@ const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
       [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
-      [--against base.ts] [--json] [--project DIR] [--workload download|build|test|list-updates]
+      [--parallel N] [--against base.ts] [--json] [--project DIR] [--workload download|build|test|list-updates]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
                        --backend docker runs each host in its own container (Docker engine);
+                       --parallel N runs up to N sandboxes at once (lanes; default: the
+                       machine's choice, printed; 1 = one at a time);
                        --against runs a base scenario interleaved with the candidate (the
                        control of \`compare <out>/report.json\`); exit 1 when a scenario's
                        \`expect\` block is not met, 130 when interrupted;
@@ -85,6 +87,7 @@ const RUN_OPTIONS = {
   backend: { type: 'string' },
   go: { type: 'string' },
   shard: { type: 'string' },
+  parallel: { type: 'string' },
   resume: { type: 'boolean' },
   project: { type: 'string' },
   workload: { type: 'string' },
@@ -114,6 +117,8 @@ function runFlags(values: RunFlags): Omit<RunOptions, 'scenarios' | 'against'> {
   if (reps === 0) throw new HarnessError('BAD_INPUT', '--reps: got "0"; allowed: a whole number from 1 to 100000');
   const timeoutMs = timeoutFlag(values.timeout);
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
+  const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
+  if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 64)) throw new HarnessError('BAD_INPUT', `--parallel: got ${JSON.stringify(values.parallel)}; allowed: a whole number from 1 to 64 (1 = one sandbox at a time)`);
   const goVersions = values.go?.split(',').map((v) => v.trim()).filter(Boolean);
   return {
     ...(values.out !== undefined ? { outDir: values.out } : {}),
@@ -122,6 +127,7 @@ function runFlags(values: RunFlags): Omit<RunOptions, 'scenarios' | 'against'> {
     ...(values.seed !== undefined ? { seed: positiveInt('seed', values.seed, 2 ** 31 - 1)! } : {}),
     ...(goVersions?.length ? { goVersions } : {}),
     ...(shard ? { shard } : {}),
+    ...(parallel !== undefined ? { parallel } : {}),
     ...(values.resume ? { resume: true } : {}),
     ...(backend !== undefined ? { backend } : {}),
     ...(values.project !== undefined ? { project: values.project } : {}),

@@ -1,7 +1,7 @@
 import type { SandboxHandle } from '../sandbox/backend.ts';
 
 /**
- * Ctrl-C (or SIGTERM) for a whole run. The first asks the sandbox in flight to stop after killing
+ * Ctrl-C (or SIGTERM) for a whole run. The first asks every sandbox in flight (one per lane) to stop after killing
  * its trial in flight, or stops the run before its next sandbox starts; a second kills the sandbox
  * at once. It is installed for the run's whole life: no moment between two sandboxes falls back
  * to Node's default of dying on the spot, without the report and the resume command.
@@ -9,15 +9,16 @@ import type { SandboxHandle } from '../sandbox/backend.ts';
 export class RunInterrupt {
   interrupted = false;
   private signals = 0;
-  private current: SandboxHandle | undefined;
+  /** The sandboxes that run now (one per lane). */
+  private readonly current = new Set<SandboxHandle>();
   private readonly note: (line: string) => void;
   private readonly onSignal = () => {
     this.signals++;
     this.interrupted = true;
     if (this.signals === 1) {
       this.note('interrupt: stopping after killing the trial in flight (Ctrl-C again to kill at once)');
-      this.current?.requestStop();
-    } else this.current?.kill();
+      for (const sandbox of this.current) sandbox.requestStop();
+    } else for (const sandbox of this.current) sandbox.kill();
   };
 
   constructor(note: (line: string) => void) {
@@ -26,14 +27,14 @@ export class RunInterrupt {
     process.on('SIGTERM', this.onSignal);
   }
 
-  /** The sandbox that runs now: an interrupt that came while it started reaches it at once. */
+  /** A sandbox that runs now: an interrupt that came while it started reaches it at once. */
   attach(sandbox: SandboxHandle): void {
-    this.current = sandbox;
+    this.current.add(sandbox);
     if (this.interrupted) sandbox.requestStop();
   }
 
-  detach(): void {
-    this.current = undefined;
+  detach(sandbox: SandboxHandle): void {
+    this.current.delete(sandbox);
   }
 
   dispose(): void {

@@ -1,13 +1,10 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { ensureOutDir } from '../out-dir.ts';
 import { cpus, hostname, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
+import { join, resolve } from 'node:path';
 import { resolveToolchain } from '../client/toolchains.ts';
-import { CORPUS_MODULE_HOST, ensureCorpus } from '../corpus/generate.ts';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, errorMessage } from '../errors.ts';
 import { progress } from '../log.ts';
-import { cacheDir } from '../paths.ts';
 import { Progress, type RunReporter } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
@@ -15,22 +12,23 @@ import { identityDifferences, planScenario, scenarioFingerprint, shardOf, trialK
 import type { Backend } from '../sandbox/backend.ts';
 import { SANDBOX_BACKENDS } from '../sandbox/backends.ts';
 import { namespaceMode } from '../sandbox/netns.ts';
-import type { SandboxEvent } from '../sandbox/run-config.ts';
-import { createScratchDir } from '../sandbox/scratch.ts';
 import { lockOutDir } from '../runner/out-lock.ts';
 import { RunInterrupt } from './interrupt.ts';
-import { readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
+import { markStopped, readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
 import { CLIENT_TELEMETRY } from '../client/environment.ts';
-import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
-import { createRunPki } from '../tls/run-pki.ts';
 import { describeFailure } from '../scenario/expect.ts';
 import { checkFaultHosts } from '../scenario/fault-hosts.ts';
-import { asBaseOf, blocksPerSide, checkAgainst, interleaveBlocks } from '../runner/against.ts';
+import { asBaseOf, checkAgainst, scheduleAgainst } from '../runner/against.ts';
 import { publicHosts } from '../topology/public-hosts.ts';
-import { workloadLabel, workloadRef, type WorkloadName } from '../workload/schema.ts';
+import { workloadLabel, type WorkloadName } from '../workload/schema.ts';
 import { checkPrerequisites } from './prepare.ts';
-import { projectSnapshot } from './snapshot.ts';
+import type { GoToolchain } from '../client/toolchain.ts';
+import type { SandboxEvent } from '../sandbox/run-config.ts';
+import { ResultsWriter } from '../runner/record.ts';
+import { chooseLanes, laneKind, laneUnits, runLanes, type LaneChoice, type LaneUnit } from '../runner/lanes.ts';
+import { LoadSampler, type LoadSummary } from '../runner/load-samples.ts';
+import { effective, runInSandbox } from './run-sandbox.ts';
 
 export interface RunOptions {
   scenarios: Scenario[];
@@ -60,6 +58,8 @@ export interface RunOptions {
   workload?: WorkloadName;
   /** A base scenario run interleaved with the (one) candidate, in blocks: the control of `compare <report.json>`. */
   against?: Scenario;
+  /** Sandboxes at once (lanes); default: the machine's choice (runner/lanes.ts). 1 = the serial run. */
+  parallel?: number;
 }
 
 export interface RunOutcome {
@@ -73,11 +73,6 @@ export interface RunOutcome {
 
 function timestamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
-
-/** The settings a scenario runs with in this run (flags override the file). */
-function effective(scenario: Scenario, options: RunOptions) {
-  return { reps: options.reps ?? scenario.reps, timeoutMs: options.timeoutMs ?? scenario.timeoutMs, seed: options.seed ?? scenario.seed };
 }
 
 /**
@@ -129,8 +124,9 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const release = claimOutDir(outDir, options, identity);
   try {
     const done = finishedTrials(outDir, options);
-    if (!options.resume) writeRun(outDir, options, { identity, scenarios, toolchains, prereq });
-    return await runPlan(plan.filter((t) => !done.has(trialKey(t))), plan.length, { options, scenarios, outDir, resultsFile, defaultName, goVersions, prereq, toolchains });
+    const lanes = chooseLanes(options.parallel, options.backend ?? 'netns', Boolean(options.against));
+    if (!options.resume) writeRun(outDir, options, { identity, scenarios, toolchains, prereq, lanes });
+    return await runPlan(plan.filter((t) => !done.has(trialKey(t))), plan.length, { options, scenarios, outDir, resultsFile, defaultName, goVersions, prereq, toolchains, lanes });
   } finally {
     release();
   }
@@ -180,10 +176,11 @@ interface RunFacts {
   scenarios: Scenario[];
   toolchains: GoToolchain[];
   prereq: ReturnType<typeof checkPrerequisites>;
+  lanes: LaneChoice;
 }
 
 function writeRun(outDir: string, options: RunOptions, facts: RunFacts): void {
-  const { identity, scenarios, toolchains, prereq } = facts;
+  const { identity, scenarios, toolchains, prereq, lanes } = facts;
   writeRunFile(outDir, {
     identity,
     shard: options.shard ?? null,
@@ -196,6 +193,7 @@ function writeRun(outDir: string, options: RunOptions, facts: RunFacts): void {
     client: { telemetry: CLIENT_TELEMETRY },
     toxiproxy: prereq.toxiproxyBinary,
     machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    lanes,
     startedAt: new Date().toISOString(),
   });
 }
@@ -209,33 +207,51 @@ interface PlanRun {
   goVersions: string[];
   prereq: ReturnType<typeof checkPrerequisites>;
   toolchains: GoToolchain[];
+  lanes: LaneChoice;
 }
 
 /**
- * Runs the remaining trials, scenario by scenario, then writes the reports. A failure of a
- * sandbox itself stops the run, but only after the reports of what was measured are written and
- * the resume command is printed.
+ * Runs the remaining trials on the run's lanes, then writes the reports. A failure of a sandbox
+ * itself stops the run, but only after the reports of what was measured are written and the
+ * resume command is printed.
  */
 async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun): Promise<RunOutcome> {
-  const { options, scenarios, outDir, resultsFile } = run;
-  progress(`gomod-chaos: ${scenarios.length} scenario(s), ${planned} trials${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ''}, ${remaining.length} to run, ${run.goVersions.join(', ')} -> ${outDir}`);
+  const { options, scenarios, outDir, resultsFile, lanes } = run;
+  progress(`gomod-chaos: ${scenarios.length} scenario(s), ${planned} trials${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ''}, ${remaining.length} to run, ${run.goVersions.join(', ')}, ${lanes.parallel} lane(s) -> ${outDir}`);
   const bar = new Progress(planned, planned - remaining.length, options.reporters);
   const interrupt = new RunInterrupt((line) => bar.note(line));
+  // the harness alone appends to results.jsonl: each record as it arrives, flushed
+  const writer = new ResultsWriter(resultsFile);
+  const load = new LoadSampler();
   let failure: unknown;
   try {
-    for (const { scenario, trials } of schedule(scenarios, remaining, Boolean(options.against))) {
-      if (interrupt.interrupted) break;
-      if (trials.length === 0) continue;
-      await runInSandbox(scenario, trials, { ...options, outDir }, { prereq: run.prereq, toolchains: run.toolchains, resultsFile, bar, interrupt });
-    }
+    const ctx = { prereq: run.prereq, toolchains: run.toolchains, writer, bar, interrupt };
+    const units = schedule(scenarios, remaining, Boolean(options.against), lanes.parallel);
+    await runLanes(units, lanes.parallel, (unit, lane) => runInSandbox(unit.scenario, unit.trials, lane, options, ctx, unit.perTrial), () => interrupt.interrupted);
   } catch (err) {
     failure = err;
   } finally {
+    writer.close();
     interrupt.dispose();
     bar.stop();
   }
-  const interrupted = interrupt.interrupted;
   if (failure && !existsSync(resultsFile)) throw failure;
+  markStopped(outDir, failure ? errorMessage(failure) : undefined);
+  recordLanes(outDir, lanes, load.summary());
+  return finishRun(planned, run, { interrupted: interrupt.interrupted, failure });
+}
+
+/** run.json gets the lanes and the machine's load of this (last) segment of the run. */
+function recordLanes(outDir: string, lanes: LaneChoice, load: LoadSummary): void {
+  const previous = readRunFile(outDir);
+  if (previous) writeRunFile(outDir, { ...previous, lanes, load });
+  progress(`lanes: ${lanes.parallel} (${lanes.chosen}: ${lanes.reason}); machine load (1-min average) median ${load.medianLoad1}, max ${load.maxLoad1} on ${load.cores} cores`);
+}
+
+/** The reports, the resume hint of an unfinished run, the expectations. */
+function finishRun(planned: number, run: PlanRun, end: { interrupted: boolean; failure: unknown }): RunOutcome {
+  const { options, outDir, resultsFile } = run;
+  const { interrupted, failure } = end;
   const { records, markdown, report } = writeReports(outDir, { title: run.defaultName });
   for (const p of report.skippedLines) progress(`warning: ${p}`);
   if (!options.quiet && !failure) process.stdout.write(markdown);
@@ -251,13 +267,16 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   return { outDir, resultsFile, interrupted, trials: records.length, failedExpectations };
 }
 
-/** Sandboxes in order: one per scenario, or with --against the base and the candidate in alternating blocks. */
-function schedule(scenarios: readonly Scenario[], remaining: readonly PlannedTrial[], against: boolean): Array<{ scenario: Scenario; trials: PlannedTrial[] }> {
-  const of = (s: Scenario) => remaining.filter((t) => t.scenario === s.name);
-  if (!against) return scenarios.map((scenario) => ({ scenario, trials: of(scenario) }));
+/**
+ * The lanes' units: scenarios (or their slices); with --against (one lane) the base and the
+ * candidate trial by trial in one sandbox when only their faults differ, else alternating blocks.
+ */
+function schedule(scenarios: readonly Scenario[], remaining: readonly PlannedTrial[], against: boolean, parallel: number): Array<LaneUnit<Scenario>> {
+  if (!against) return laneUnits(scenarios, remaining, parallel);
   const [base, candidate] = scenarios as [Scenario, Scenario];
-  const blocks = blocksPerSide(Math.max(of(base).length, of(candidate).length));
-  return interleaveBlocks(of(base), of(candidate), blocks).map((b) => ({ scenario: b.side === 'base' ? base : candidate, trials: b.trials }));
+  return scheduleAgainst(base, candidate, remaining)
+    .filter((u) => u.trials.length > 0)
+    .map((u) => ({ ...u, kind: laneKind(u.scenario) }));
 }
 
 function resumeFlags(options: RunOptions): string {
@@ -269,78 +288,4 @@ function resumeFlags(options: RunOptions): string {
   if (options.shard) flags.push(`--shard ${options.shard.index}/${options.shard.count}`);
   if (options.against) flags.push(`--against ${options.against.file}`);
   return flags.length ? ` ${flags.join(' ')}` : '';
-}
-
-/** The toolchain's own hosts, for the $goproxy / $gosumdb / $module names of scenario files. */
-function hostTokens(go: GoToolchain): HostTokens {
-  return { goproxy: goproxyHosts(go.defaultGoproxy)[0] ?? '(no default proxy)', gosumdb: gosumdbHost(go.defaultGosumdb), module: CORPUS_MODULE_HOST };
-}
-
-interface RunContext {
-  prereq: ReturnType<typeof checkPrerequisites>;
-  toolchains: GoToolchain[];
-  resultsFile: string;
-  bar: Progress;
-  interrupt: RunInterrupt;
-}
-
-/** One scenario's trials in one sandbox. */
-async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], options: RunOptions, ctx: RunContext): Promise<void> {
-  const corpus = scenario.project ? await projectSnapshot(scenario.project) : await ensureCorpus(scenario.corpus, cacheDir());
-  const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
-  const e = effective(scenario, options);
-  const scratchDir = createScratchDir();
-  let interrupted = false;
-  let sandboxError: Extract<SandboxEvent, { type: 'error' }> | undefined;
-  const sandboxConfig = {
-    scenario: scenario.name,
-    workload: workloadRef(scenario.workload, resolve(scenario.file)),
-    // the docker client container cannot see the harness cache: its trials compile from cold
-    ...(scenario.workload !== 'download' && options.backend !== 'docker' ? { buildCacheDir: join(cacheDir(), 'gocache') } : {}),
-    corpus,
-    mitigations: scenario.mitigations,
-    faults: resolveFaultHosts(scenario.faults, hostTokens(ctx.toolchains[0]!)),
-    corporateProxy: scenario.corporateProxy,
-    trials,
-    toolchains: Object.fromEntries(ctx.toolchains.map((t) => [t.version, t.binary])),
-    timeoutMs: e.timeoutMs,
-    seed: e.seed,
-    hosts,
-    pki: await createRunPki(hosts.map((h) => h.name)),
-    defaultGoproxy: ctx.toolchains[0]!.defaultGoproxy,
-    defaultGosumdb: ctx.toolchains[0]!.defaultGosumdb,
-    toxiproxyBinary: ctx.prereq.toxiproxyBinary,
-    resultsFile: ctx.resultsFile,
-    scratchDir,
-    components: scenario.components,
-    phases: scenario.phases.map((p) => ({ ...p, faults: resolveFaultHosts(p.faults, hostTokens(ctx.toolchains[0]!)) })),
-  };
-  const onEvent = (event: SandboxEvent) => {
-    options.onEvent?.(event);
-    if (event.type === 'ready') ctx.bar.note(`${scenario.name}: sandbox ready in ${Math.round(event.sinceSpawnMs ?? event.readyMs)} ms (corpus ${corpus.modules.length} modules, ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB)`);
-    else if (event.type === 'trial') ctx.bar.trial(event);
-    else if (event.type === 'error') sandboxError = event;
-    else if (event.type === 'done') interrupted ||= event.interrupted;
-  };
-  if (ctx.interrupt.interrupted) {
-    // Ctrl-C while the scenario was prepared: no sandbox
-    rmSync(scratchDir, { recursive: true, force: true });
-    return;
-  }
-  const sandbox = SANDBOX_BACKENDS[options.backend ?? 'netns'].start({ config: sandboxConfig, go: ctx.toolchains[0]!, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent);
-  ctx.interrupt.attach(sandbox);
-  let exit;
-  try {
-    exit = await sandbox.exited;
-  } finally {
-    ctx.interrupt.detach();
-    rmSync(scratchDir, { recursive: true, force: true });
-  }
-  if (sandboxError) {
-    if (sandboxError.code === 'DOCKER' || sandboxError.code === 'BAD_INPUT') throw new HarnessError(sandboxError.code, `${scenario.name}: ${sandboxError.message}`);
-    throw new HarnessError('COMPONENT_START', `${scenario.name}: the run failed inside the sandbox: ${sandboxError.message}`);
-  }
-  if (exit.code !== 0 && !interrupted && !ctx.interrupt.interrupted) {
-    throw new HarnessError('COMPONENT_START', `${scenario.name}: the sandbox exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.split('\n').slice(-3).join(' | ') || 'no output'}`);
-  }
 }

@@ -80,6 +80,8 @@ export function corpusKey(options: CorpusOptions): string {
     .slice(0, 16);
 }
 
+let corpusTmpCount = 0;
+
 /** Returns the corpus for these options, generating it under cacheDir on first use. */
 export async function ensureCorpus(options: CorpusOptions, cacheDir: string): Promise<Corpus> {
   const dir = join(cacheDir, 'corpus', corpusKey(options));
@@ -87,7 +89,8 @@ export async function ensureCorpus(options: CorpusOptions, cacheDir: string): Pr
   if (existsSync(manifestPath)) {
     return JSON.parse(await readFile(manifestPath, 'utf8')) as Corpus;
   }
-  const tmp = `${dir}.tmp-${process.pid}`;
+  // a name of its own per call: two lanes of one run may generate the same corpus at once
+  const tmp = `${dir}.tmp-${process.pid}-${++corpusTmpCount}`;
   await rm(tmp, { recursive: true, force: true });
   const corpus = await generateCorpus(options, tmp);
   const final: Corpus = { ...corpus, dir, proxyDir: join(dir, 'proxy'), workloadDir: join(dir, 'workload') };

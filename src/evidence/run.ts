@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const text = [
     '# Evidence: the field\'s claims, measured',
     '',
-    `Produced by \`${command}\` (seed ${SEED}) on ${String(machine['cpus'] ?? '?')} cores / ${String(machine['memoryGiB'] ?? '?')} GiB (${String(machine['cpuModel'] ?? '')}), ${run.go?.map((g) => `${g.version}${g.cgoBuild === false ? ' (static, CGO_ENABLED=0)' : ''}`).join(', ') ?? '?'}, Node ${String(machine['node'] ?? '?')}, started ${run.startedAt ?? '?'}. ${report.trials} trials over ${report.scenarios.length} scenarios. This folder is written by the command and never edited by hand.`,
+    `Produced by \`${command}\` (seed ${SEED}) on ${String(machine['cpus'] ?? '?')} cores / ${String(machine['memoryGiB'] ?? '?')} GiB (${String(machine['cpuModel'] ?? '')}), ${run.go?.map((g) => `${g.version}${g.cgoBuild === false ? ' (static, CGO_ENABLED=0)' : ''}`).join(', ') ?? '?'}, Node ${String(machine['node'] ?? '?')}, started ${run.startedAt ?? '?'}${run.lanes ? `, ${run.lanes.parallel} lane(s)` : ''}${run.load ? ` (machine load median ${run.load.medianLoad1}, max ${run.load.maxLoad1})` : ''}. ${report.trials} trials over ${report.scenarios.length} scenarios. This folder is written by the command and never edited by hand.`,
     '',
     'Each claim of the two field articles (shared/SEED-CLAIMS.md) is judged from the scenario library run below. Verdicts of cells follow the report\'s rules: a rank test and a bootstrap interval of the median ratio must agree beyond ±5 %, failures by Fisher\'s exact test (Holm-adjusted, alpha 0.05). Times are go\'s own; `[low–high]` are 95 % intervals.',
     '',

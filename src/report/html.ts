@@ -93,7 +93,7 @@ function library(pkg: string, file: string): string {
 // ---------------------------------------------------------------------------------------------
 // Header boxes
 
-const RUN_KEYS = ['command', 'identity', 'go', 'machine', 'startedAt', 'shard', 'mergedFrom'];
+const RUN_KEYS = ['command', 'identity', 'go', 'machine', 'lanes', 'load', 'startedAt', 'shard', 'mergedFrom'];
 
 function renderRun(run: Record<string, unknown>): string {
   const rows = RUN_KEYS.filter((k) => run[k] !== undefined && run[k] !== null).map(
@@ -186,16 +186,7 @@ function columns(): Column[] {
       head: 'verdict',
       title: 'against the baseline: worse if time or failures are worse; inconclusive when the sample cannot decide (hover for the reason)',
       numeric: true,
-      cell: (c) => {
-        if (!c.vsBaseline) return { html: `<span class="verdict v-base">${c.mitigation === 'baseline' ? 'baseline' : 'no baseline trial'}</span>`, sort: 0 };
-        const v = c.vsBaseline;
-        const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${formatP(v.mannWhitneyP)}, Holm ${formatP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${formatP(v.fisherP)}, Holm ${formatP(v.fisherPAdjusted)})`;
-        const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
-        return {
-          html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(VERDICT_WORDS[v.timeVerdict])} · fail ${escapeHtml(VERDICT_WORDS[v.failureVerdict])}</span>${why}`,
-          sort: VERDICT_ORDER[v.verdict],
-        };
-      },
+      cell: verdictCell,
     },
     { head: 'DNS q/trial', title: 'DNS queries per trial (mean)', numeric: true, cell: (c) => ({ html: c.seen.dnsQueries.toFixed(1), sort: c.seen.dnsQueries }) },
     { head: 'conn/trial', title: 'TCP connections per trial (mean)', numeric: true, cell: (c) => ({ html: c.seen.connections.toFixed(1), sort: c.seen.connections }) },
@@ -215,6 +206,18 @@ function columns(): Column[] {
       },
     },
   ];
+}
+
+/** The verdict against the baseline, its two halves below, the reason on hover (and below when inconclusive). */
+function verdictCell(c: CellReport): ReturnType<Column['cell']> {
+  if (!c.vsBaseline) return { html: `<span class="verdict v-base">${c.mitigation === 'baseline' ? 'baseline' : 'no baseline trial'}</span>`, sort: 0 };
+  const v = c.vsBaseline;
+  const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${formatP(v.mannWhitneyP)}, Holm ${formatP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${formatP(v.fisherP)}, Holm ${formatP(v.fisherPAdjusted)})`;
+  const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
+  return {
+    html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(VERDICT_WORDS[v.timeVerdict])} · fail ${escapeHtml(VERDICT_WORDS[v.failureVerdict])}</span>${why}`,
+    sort: VERDICT_ORDER[v.verdict],
+  };
 }
 
 function renderTable(s: ScenarioReport, index: number, multiGo: boolean): string {

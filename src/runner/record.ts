@@ -20,6 +20,8 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   trial: number;
   backend: Backend;
   goVersion: string;
+  /** The lane (1..--parallel) whose sandbox ran the trial; absent in records of before lanes. */
+  lane?: number;
   /** The scenario's phase (cold, warm...), for scenarios with `phases`. */
   phase?: string;
   outcome: Outcome;
@@ -50,27 +52,31 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
 export type TracedRecord = TrialRecord & { trace?: SpanSet };
 
 /**
- * Appends records to results.jsonl, one flushed line each: a crash loses at most the trial in
- * flight. A record's trace goes to trace.jsonl beside it, keyed by the record's scenario and trial.
+ * Appends records to results.jsonl, one flushed line each: a crash loses at most the trials in
+ * flight. The file is opened at the first record (a run that measured nothing leaves none). A
+ * record's trace goes to trace.jsonl beside it, keyed by the record's scenario and trial.
  */
 export class ResultsWriter {
-  private readonly fd: number;
+  private readonly path: string;
+  private fd: number | undefined;
   private readonly traces: TraceWriter;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'a');
+    this.path = path;
     this.traces = new TraceWriter(path);
   }
 
   append(traced: TracedRecord): void {
     const { trace, ...record } = traced;
+    this.fd ??= openSync(this.path, 'a');
     writeSync(this.fd, JSON.stringify(record) + '\n');
     fsyncSync(this.fd);
     if (trace) this.traces.append(record, trace);
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
     this.traces.close();
   }
 }

@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { ResultsWriter } from '../runner/record.ts';
 import { startComponents } from '../components/start.ts';
 import { FakeInternet } from '../topology/fake-internet.ts';
 import { benchTapsFromEnv } from '../topology/bench-taps.ts';
@@ -62,12 +61,11 @@ async function main(): Promise<number> {
   if (config.components?.length) internet.attach(await startComponents(config, internet));
   emit({ type: 'ready', readyMs: performance.now() - t0, componentsMs: performance.now() - componentsStart });
 
-  const writer = new ResultsWriter(config.resultsFile);
   let done = 0;
   try {
-    done = await runTrialLoop(config, internet, 'netns', abort.signal, { record: (r) => writer.append(r), emit });
+    // the harness alone writes results.jsonl: each record travels to it as an event
+    done = await runTrialLoop(config, internet, 'netns', abort.signal, { record: (record) => emit({ type: 'record', record }), emit });
   } finally {
-    writer.close();
     await internet.stop();
   }
   emit({ type: 'done', trials: done, interrupted });

@@ -29,7 +29,6 @@ export interface SandboxRunConfig {
   /** The toolchain's default GOSUMDB: the name the run's checksum database is served under. */
   defaultGosumdb: string;
   toxiproxyBinary: string;
-  resultsFile: string;
   /** What the client runs in each trial (default: download). */
   workload?: WorkloadRef;
   /**
@@ -43,6 +42,11 @@ export interface SandboxRunConfig {
   components?: ComponentSpec[];
   /** The scenario's phases; trials name theirs. */
   phases?: PhaseSpec[];
+  /**
+   * `run --against` when only the faults differ: the base's trials alternate with the candidate's
+   * in this sandbox; a trial of this scenario runs with these faults and is recorded under its name.
+   */
+  otherScenario?: { name: string; faults: Fault[] };
 }
 
 /** The docker backend's client container: where each host's control port answers. */
@@ -57,6 +61,6 @@ export type SandboxEvent =
   | { type: 'ready'; readyMs: number; componentsMs: number; /** Set by the harness: from spawning the sandbox to this event. */ sinceSpawnMs?: number }
   | { type: 'trial'; scenario: string; trial: number; mitigation: string; goVersion: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
   | { type: 'done'; trials: number; interrupted: boolean }
-  /** docker: the record travels to the harness, which writes results.jsonl (netns writes it directly). */
+  /** A trial's record (with its spans): the harness alone appends it to results.jsonl (both backends). */
   | { type: 'record'; record: TracedRecord }
   | { type: 'error'; message: string; code: string };

@@ -23,7 +23,8 @@ const recordCount = (file: string) => (existsSync(file) ? readFileSync(file, 'ut
 describe('the harness under faults of its own', () => {
   it('a component killed mid-run: its trials are harness-error records and the run finishes', async () => {
     const dir = join(out, 'killed-wan');
-    const cli = startCli(['run', FIXTURE, '--out', dir]);
+    // one lane: one toxiproxy-server, so every trial after its death needs the dead one
+    const cli = startCli(['run', FIXTURE, '--out', dir, '--parallel', '1']);
     const results = join(dir, 'results.jsonl');
     await waitFor('two recorded trials', () => recordCount(results) >= 2);
     const wan = processOf(cli.child.pid!, (argv) => argv[0]!.includes('toxiproxy-server'));

@@ -15,6 +15,8 @@ export const markdownReporter: Reporter = {
     const run = report.run as { command?: string; startedAt?: string; machine?: { cpus?: number; memoryGiB?: number; cpuModel?: string } };
     lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${formatPercentTenths(report.settings.threshold)}; inconclusive when the sample cannot decide.`);
     if (run.command) lines.push('', `Command: \`${run.command}\``);
+    const lanes = lanesLine(report.run);
+    if (lanes) lines.push('', lanes);
     const partial = partialNotice(report.run, report.trials);
     if (partial) lines.push('', `> **${partial}**`);
     if (report.skippedLines.length) lines.push('', `> ${report.skippedLines.length} line(s) of results.jsonl could not be read and were skipped: ${report.skippedLines.slice(0, 3).join('; ')}`);
@@ -64,4 +66,15 @@ function faultLines(scenario: Report['scenarios'][number]): string[] {
   if (cells.length === 0) return [];
   const warnings = cells.flatMap((c) => neverActed(c.faultsActed).map((label) => `> **warning**: ${neverActedWarning(c, label)}`));
   return ['', `Faults acted (times, over the cell's trials): ${cells.map((c) => `${c.mitigation}: ${actedSummary(c.faultsActed)}`).join('; ')}.`, ...(warnings.length ? ['', ...warnings] : [])];
+}
+
+/** How many sandboxes ran at once and how loaded the machine was (run.json lanes / load). */
+function lanesLine(run: Record<string, unknown>): string | null {
+  const lanes = run['lanes'] as { parallel: number; chosen: string; reason: string } | undefined;
+  const load = run['load'] as { medianLoad1: number; maxLoad1: number; cores: number } | undefined;
+  if (!lanes && !load) return null;
+  const parts = [];
+  if (lanes) parts.push(`Lanes: ${lanes.parallel} sandbox(es) at once (${lanes.chosen}: ${lanes.reason}).`);
+  if (load) parts.push(`Machine load during the run (1-min average): median ${load.medianLoad1}, max ${load.maxLoad1} on ${load.cores} cores.`);
+  return parts.join(' ');
 }

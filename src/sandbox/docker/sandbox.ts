@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline';
 import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { HarnessError, errorMessage } from '../../errors.ts';
-import { ResultsWriter } from '../../runner/record.ts';
 import { containerAddresses, type TopologyAddresses } from '../../topology/addresses.ts';
 import { CONTAINER_ROLES, type ContainerRole } from '../../topology/hosts.ts';
 import type { SandboxExit, SandboxHandle } from '../backend.ts';
@@ -27,6 +26,10 @@ interface StartedHosts {
   control: Record<ContainerRole, string>;
 }
 
+let sandboxCount = 0;
+/** Image builds of the lanes of one run, one after another (the first builds, the others find them). */
+let imagesReady: Promise<unknown> = Promise.resolve();
+
 /**
  * The run on the docker backend: images (built when their inputs changed), an internal network,
  * one container per host, and the client container that runs the trials. Everything carries the
@@ -36,7 +39,8 @@ class DockerSandbox implements SandboxHandle {
   readonly pid = undefined;
   readonly exited: Promise<SandboxExit>;
   private readonly spawnedAt = performance.now();
-  private readonly runId = `gomod-chaos-${process.pid}-${Date.now().toString(36)}`;
+  // one per sandbox: lanes of one run start several at once
+  private readonly runId = `gomod-chaos-${process.pid}-${Date.now().toString(36)}-${++sandboxCount}`;
   private readonly labels: Record<string, string>;
   private readonly started: StartedTestContainer[] = [];
   private readonly diagnostics: string[] = [];
@@ -97,8 +101,9 @@ class DockerSandbox implements SandboxHandle {
     const swept = await sweepLeftovers(client);
     if (swept.containers || swept.networks) this.options.log(`removed ${swept.containers} container(s) and ${swept.networks} network(s) left by killed runs`);
     const { goroot, goVersion } = this.options;
-    const images = await ensureImages({ goroot, goVersion, toxiproxyBinary: this.config.toxiproxyBinary, source: imageSource() }, this.options.log);
-    return { client, images };
+    const build = imagesReady.catch(() => {}).then(() => ensureImages({ goroot, goVersion, toxiproxyBinary: this.config.toxiproxyBinary, source: imageSource() }, this.options.log));
+    imagesReady = build;
+    return { client, images: await build };
   }
 
   /** The WAN and one container per host role; every start is awaited, failed or not, so nothing is still being created when cleanup runs. */
@@ -145,7 +150,7 @@ class DockerSandbox implements SandboxHandle {
   /** The client container, with its lifeline: its stdin, held open until this process ends. */
   private async startClient(client: ContainerRuntimeClient, images: RunImages, network: StartedNetwork, hosts: StartedHosts): Promise<StartedTestContainer> {
     const { toolchains, roots } = this.clientToolchains();
-    const clientConfig: DockerClientConfig = { ...this.config, toolchains, scratchDir: join(CLIENT_SCRATCH, 'run'), resultsFile: '', addresses: hosts.addresses, control: hosts.control };
+    const clientConfig: DockerClientConfig = { ...this.config, toolchains, scratchDir: join(CLIENT_SCRATCH, 'run'), addresses: hosts.addresses, control: hosts.control };
     const container = await new ClientContainer(images.client)
       .withHarnessStdin()
       .withNetwork(network)
@@ -167,24 +172,19 @@ class DockerSandbox implements SandboxHandle {
     return container;
   }
 
-  /** The client's events, until its output ends: records to results.jsonl, the rest to onEvent. */
+  /** The client's events (records included: the harness writes them), until its output ends. */
   private async relayEvents(container: StartedTestContainer): Promise<void> {
-    const writer = new ResultsWriter(this.config.resultsFile);
-    try {
-      const logs = await container.logs();
-      await new Promise<void>((resolve) => {
-        const lines = createInterface({ input: logs });
-        lines.on('line', (line) => this.onClientLine(line, writer));
-        lines.once('close', resolve);
-        logs.once('end', resolve);
-        logs.once('error', () => resolve());
-      });
-    } finally {
-      writer.close();
-    }
+    const logs = await container.logs();
+    await new Promise<void>((resolve) => {
+      const lines = createInterface({ input: logs });
+      lines.on('line', (line) => this.onClientLine(line));
+      lines.once('close', resolve);
+      logs.once('end', resolve);
+      logs.once('error', () => resolve());
+    });
   }
 
-  private onClientLine(line: string, writer: ResultsWriter): void {
+  private onClientLine(line: string): void {
     if (!line.startsWith(EVENT_PREFIX)) {
       this.note(line);
       process.stderr.write(`[client] ${line}\n`);
@@ -196,11 +196,8 @@ class DockerSandbox implements SandboxHandle {
     } catch {
       return;
     }
-    if (event.type === 'record') writer.append(event.record);
-    else {
-      if (event.type === 'ready') event.sinceSpawnMs = performance.now() - this.spawnedAt;
-      this.onEvent(event);
-    }
+    if (event.type === 'ready') event.sinceSpawnMs = performance.now() - this.spawnedAt;
+    this.onEvent(event);
   }
 
   private note(line: string): void {

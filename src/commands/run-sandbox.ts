@@ -1,0 +1,124 @@
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { goproxyHosts, gosumdbHost, type GoToolchain } from '../client/toolchain.ts';
+import { CORPUS_MODULE_HOST, ensureCorpus } from '../corpus/generate.ts';
+import { HarnessError } from '../errors.ts';
+import { cacheDir } from '../paths.ts';
+import type { Progress } from '../report/progress.ts';
+import type { PlannedTrial } from '../runner/plan.ts';
+import type { ResultsWriter } from '../runner/record.ts';
+import type { Backend } from '../sandbox/backend.ts';
+import { SANDBOX_BACKENDS } from '../sandbox/backends.ts';
+import type { SandboxEvent, SandboxRunConfig } from '../sandbox/run-config.ts';
+import { createScratchDir } from '../sandbox/scratch.ts';
+import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
+import type { Scenario } from '../scenario/load.ts';
+import { createRunPki } from '../tls/run-pki.ts';
+import { publicHosts } from '../topology/public-hosts.ts';
+import { workloadRef } from '../workload/schema.ts';
+import type { RunInterrupt } from './interrupt.ts';
+import type { checkPrerequisites } from './prepare.ts';
+import { projectSnapshot } from './snapshot.ts';
+
+/** The flags that override every scenario's own settings. */
+export interface ScenarioOverrides {
+  reps?: number;
+  timeoutMs?: number;
+  seed?: number;
+  backend?: Backend;
+  onEvent?: (event: SandboxEvent) => void;
+}
+
+/** The settings a scenario runs with in this run (flags override the file). */
+export function effective(scenario: Scenario, options: ScenarioOverrides) {
+  return { reps: options.reps ?? scenario.reps, timeoutMs: options.timeoutMs ?? scenario.timeoutMs, seed: options.seed ?? scenario.seed };
+}
+
+/** The toolchain's own hosts, for the $goproxy / $gosumdb / $module names of scenario files. */
+function hostTokens(go: GoToolchain): HostTokens {
+  return { goproxy: goproxyHosts(go.defaultGoproxy)[0] ?? '(no default proxy)', gosumdb: gosumdbHost(go.defaultGosumdb), module: CORPUS_MODULE_HOST };
+}
+
+export interface RunContext {
+  prereq: ReturnType<typeof checkPrerequisites>;
+  toolchains: GoToolchain[];
+  /** The one writer of results.jsonl: every sandbox's records arrive here as events. */
+  writer: ResultsWriter;
+  bar: Progress;
+  interrupt: RunInterrupt;
+}
+
+/** Everything the sandbox of one scenario's trials needs. */
+async function sandboxConfig(scenario: Scenario, trials: PlannedTrial[], options: ScenarioOverrides, ctx: RunContext, scratchDir: string, perTrial?: Scenario): Promise<SandboxRunConfig> {
+  const corpus = scenario.project ? await projectSnapshot(scenario.project) : await ensureCorpus(scenario.corpus, cacheDir());
+  const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
+  const e = effective(scenario, options);
+  const tokens = hostTokens(ctx.toolchains[0]!);
+  return {
+    scenario: scenario.name,
+    workload: workloadRef(scenario.workload, resolve(scenario.file)),
+    // the docker client container cannot see the harness cache: its trials compile from cold
+    ...(scenario.workload !== 'download' && options.backend !== 'docker' ? { buildCacheDir: join(cacheDir(), 'gocache') } : {}),
+    corpus,
+    mitigations: scenario.mitigations,
+    faults: resolveFaultHosts(scenario.faults, tokens),
+    corporateProxy: scenario.corporateProxy,
+    trials,
+    toolchains: Object.fromEntries(ctx.toolchains.map((t) => [t.version, t.binary])),
+    timeoutMs: e.timeoutMs,
+    seed: e.seed,
+    hosts,
+    pki: await createRunPki(hosts.map((h) => h.name)),
+    defaultGoproxy: ctx.toolchains[0]!.defaultGoproxy,
+    defaultGosumdb: ctx.toolchains[0]!.defaultGosumdb,
+    toxiproxyBinary: ctx.prereq.toxiproxyBinary,
+    scratchDir,
+    components: scenario.components,
+    phases: scenario.phases.map((p) => ({ ...p, faults: resolveFaultHosts(p.faults, tokens) })),
+    ...(perTrial ? { otherScenario: { name: perTrial.name, faults: resolveFaultHosts(perTrial.faults, tokens) } } : {}),
+  };
+}
+
+/** One scenario's trials (or a lane's slice of them) in one sandbox; its records go to the run's writer, marked with the lane. */
+export async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], lane: number, options: ScenarioOverrides, ctx: RunContext, perTrial?: Scenario): Promise<void> {
+  const scratchDir = createScratchDir();
+  let interrupted = false;
+  let sandboxError: Extract<SandboxEvent, { type: 'error' }> | undefined;
+  let config: SandboxRunConfig;
+  try {
+    config = await sandboxConfig(scenario, trials, options, ctx, scratchDir, perTrial);
+  } catch (err) {
+    rmSync(scratchDir, { recursive: true, force: true });
+    throw err;
+  }
+  const { corpus } = config;
+  const onEvent = (event: SandboxEvent) => {
+    options.onEvent?.(event);
+    if (event.type === 'record') ctx.writer.append({ ...event.record, lane });
+    else if (event.type === 'ready') ctx.bar.note(`${scenario.name}: sandbox ready in ${Math.round(event.sinceSpawnMs ?? event.readyMs)} ms (corpus ${corpus.modules.length} modules, ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB)`);
+    else if (event.type === 'trial') ctx.bar.trial(event);
+    else if (event.type === 'error') sandboxError = event;
+    else if (event.type === 'done') interrupted ||= event.interrupted;
+  };
+  if (ctx.interrupt.interrupted) {
+    // Ctrl-C while the scenario was prepared: no sandbox
+    rmSync(scratchDir, { recursive: true, force: true });
+    return;
+  }
+  const sandbox = SANDBOX_BACKENDS[options.backend ?? 'netns'].start({ config, go: ctx.toolchains[0]!, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent);
+  ctx.interrupt.attach(sandbox);
+  let exit;
+  try {
+    exit = await sandbox.exited;
+  } finally {
+    ctx.interrupt.detach(sandbox);
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+  if (sandboxError) {
+    if (sandboxError.code === 'DOCKER' || sandboxError.code === 'BAD_INPUT') throw new HarnessError(sandboxError.code, `${scenario.name}: ${sandboxError.message}`);
+    throw new HarnessError('COMPONENT_START', `${scenario.name}: the run failed inside the sandbox: ${sandboxError.message}`);
+  }
+  if (exit.code !== 0 && !interrupted && !ctx.interrupt.interrupted) {
+    throw new HarnessError('COMPONENT_START', `${scenario.name}: the sandbox exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.split('\n').slice(-3).join(' | ') || 'no output'}`);
+  }
+}
