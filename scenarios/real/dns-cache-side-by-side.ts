@@ -25,9 +25,12 @@ export default defineScenario({
     },
   ],
   mitigations: ['dns-prewarm', { name: 'component', component: 'dnsmasq' }, { name: 'component', component: 'dnsmasq', warmUp: true }],
+  // whoever asks the upstream first waits 400 ms; how much faster the warmed caches are is the report's verdict
   expect: {
     baseline: { outcome: 'ok', medianMs: '>400' },
-    'component(dnsmasq,warm-up)': { outcome: 'ok', medianMs: '<400' },
+    'component(dnsmasq)': { outcome: 'ok', medianMs: '>400' },
+    'component(dnsmasq,warm-up)': { outcome: 'ok' },
+    'dns-prewarm': { outcome: 'ok' },
   },
   reps: 6,
   timeout: '60s',

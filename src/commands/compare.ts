@@ -34,6 +34,8 @@ export interface CompareOptions {
   /** Bound of the between-run drift for two separate runs (ignored within one run). */
   driftBound?: number;
   allowInconclusive?: boolean;
+  /** Within one run, pair the trials (default). False: the two-sample test, as for separate runs (for bench:gate's comparison of the two). */
+  paired?: boolean;
 }
 
 /** One compared cell, as `compare --json` prints it. */
@@ -47,6 +49,10 @@ interface ComparedCell {
   candidateFailureRate: number | null;
   verdict: 'regression' | 'better' | 'no difference shown' | 'inconclusive';
   why: string;
+  /** The time ratio candidate/base with its interval, the test that judged it and its Holm-adjusted p. */
+  ratio: { value: number | null; low: number | null; high: number | null };
+  timeTest: string;
+  timeP: number | null;
 }
 
 export interface CompareResult {
@@ -107,12 +113,12 @@ export function compareReports(paths: readonly string[], options: CompareOptions
   const { rows, missing, extra } = pairCells(sides.base, sides.candidate);
   if (rows.length === 0) throw new HarnessError('BAD_INPUT', `${paths.join(' and ')} have no cell in common (scenario, mitigation, go version): compare runs of the same scenarios`);
   const driftBound = single ? null : (options.driftBound ?? DEFAULT_DRIFT_BOUND);
-  compareCells(rows, settings, undefined, { driftBound });
+  compareCells(rows, settings, undefined, { driftBound, paired: single && options.paired !== false });
   const lines = [
     `gomod-chaos compare: ${single ? `${paths[0]} (base and candidate interleaved in one run)` : `${paths[0]} -> ${paths[1]}`} (alpha ${settings.alpha}, minimum effect ${settings.threshold * 100}%)`,
     driftBound !== null
       ? `separate runs, no control: a time ratio within the between-run drift bound ±${Math.round(driftBound * 100)}% is inconclusive (--drift; run the candidate --against the base for a tighter gate)`
-      : 'one run: base and candidate trials interleaved, so machine drift falls on both alike',
+      : `one run: base and candidate trials interleaved${options.paired === false ? '' : '; times compared pair by pair (the k-th base trial with the k-th candidate trial, Wilcoxon signed-rank on the log-ratios)'}, so machine drift falls on both alike`,
     '',
     '| scenario | cell | base median | candidate median | ratio [95% CI] | base failures | candidate failures | verdict | why |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -123,11 +129,11 @@ export function compareReports(paths: readonly string[], options: CompareOptions
   for (const { scenario, cell, base: b } of rows) {
     const v = cell.vsBaseline!;
     if (v.verdict === 'inconclusive') inconclusive++;
-    const worse = [v.timeVerdict === 'worse' ? `time (${v.timeReason}; Mann-Whitney p ${v.mannWhitneyPAdjusted?.toPrecision(2) ?? '-'})` : '', v.failureVerdict === 'worse' ? `failure rate (${v.failureReason})` : ''].filter(Boolean);
+    const worse = [v.timeVerdict === 'worse' ? `time (${v.timeReason}; ${v.timeTest === 'paired-wilcoxon' ? 'Wilcoxon signed-rank' : 'Mann-Whitney'} p(Holm) ${(v.timePAdjusted ?? v.mannWhitneyPAdjusted)?.toPrecision(2) ?? '-'})` : '', v.failureVerdict === 'worse' ? `failure rate (${v.failureReason})` : ''].filter(Boolean);
     if (v.verdict === 'worse') regressed.push(`${label(scenario, cell)}: ${worse.join('; ')}`);
     const why = v.verdict === 'worse' ? worse.map((w) => w.split(' ')[0]).join(' and ') + ' regressed' : [v.timeVerdict === v.verdict ? `time: ${v.timeReason}` : '', v.failureVerdict === v.verdict ? `failures: ${v.failureReason}` : ''].filter(Boolean).join('; ');
     const verdict = v.verdict === 'worse' ? 'REGRESSION' : VERDICT_WORDS[v.verdict];
-    cells.push({ scenario, mitigation: cell.mitigation, goVersion: cell.goVersion, baseMedianMs: b.time.median.value, candidateMedianMs: cell.time.median.value, baseFailureRate: b.failureRate.value, candidateFailureRate: cell.failureRate.value, verdict: v.verdict === 'worse' ? 'regression' : v.verdict === 'better' ? 'better' : v.verdict === 'inconclusive' ? 'inconclusive' : 'no difference shown', why });
+    cells.push({ scenario, mitigation: cell.mitigation, goVersion: cell.goVersion, baseMedianMs: b.time.median.value, candidateMedianMs: cell.time.median.value, baseFailureRate: b.failureRate.value, candidateFailureRate: cell.failureRate.value, verdict: v.verdict === 'worse' ? 'regression' : v.verdict === 'better' ? 'better' : v.verdict === 'inconclusive' ? 'inconclusive' : 'no difference shown', why, ratio: v.ratio, timeTest: v.timeTest ?? 'mann-whitney', timeP: v.timePAdjusted ?? v.mannWhitneyPAdjusted });
     lines.push(`| ${scenario} | ${cell.mitigation} ${cell.goVersion} | ${ms(b.time.median.value)} | ${ms(cell.time.median.value)} | ${ratioInterval(v.ratio)} | ${pct(b.failureRate.value)} | ${pct(cell.failureRate.value)} | ${verdict} | ${why} |`);
   }
   if (missing.length) lines.push('', `MISSING from the candidate (not compared; a shard or an interrupted run?): ${missing.join('; ')}`);

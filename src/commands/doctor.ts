@@ -4,6 +4,7 @@ import { errorMessage } from '../errors.ts';
 import { probeNamespaces } from '../sandbox/netns.ts';
 import { dockerEngine } from '../sandbox/docker/backend.ts';
 import { imageSource } from '../sandbox/docker/images.ts';
+import { gitCheck } from '../vcs/doctor-check.ts';
 import { locateToxiproxy, TOXIPROXY_VERSION } from '../wan/toxiproxy-binary.ts';
 
 interface DoctorCheck {
@@ -89,7 +90,7 @@ async function dockerCheck(): Promise<DoctorCheck> {
 
 /** One line per prerequisite; exit 1 when the default backend cannot run. */
 export async function doctor(options: { json?: boolean } = {}): Promise<number> {
-  const checks = [...runChecks(), realSoftwareCheck(), await dockerCheck()];
+  const checks = [...runChecks(), gitCheck(), realSoftwareCheck(), await dockerCheck()];
   const blocking = checks.filter((c) => c.required && c.status !== 'ok');
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ netnsCanRun: blocking.length === 0, checks }, null, 2)}\n`);

@@ -8,6 +8,8 @@ import { writeReports } from '../report/write.ts';
 import { identityDifferences, trialKey, type Shard } from '../runner/plan.ts';
 import { readRunFile, writeRunFile } from '../runner/run-file.ts';
 import type { TrialRecord } from '../runner/record.ts';
+import { readTraces, writeTraces } from '../trace/file.ts';
+import type { TrialTrace } from '../trace/schema.ts';
 
 /**
  * `gomod-chaos merge <dirs> --out <dir>`: joins the shards of one run (CI matrix jobs) into one
@@ -29,10 +31,12 @@ export function merge(dirs: readonly string[], outDir: string): { records: numbe
     if (differences.length) throw new HarnessError('BAD_INPUT', `${other.dir} is not the same run as ${first.dir}: ${differences.join('; ')}`);
   }
   const byKey = new Map<string, TrialRecord>();
+  const traces = new Map<string, TrialTrace>();
   for (const { dir } of runs) {
     const { records, problems } = readResults(join(dir, 'results.jsonl'));
     for (const p of problems) progress(`warning: ${p}`);
     for (const r of records) byKey.set(trialKey(r), r);
+    for (const t of readTraces(dir).traces) traces.set(trialKey(t), t);
   }
   const shards = runs.map((r) => r.run.shard).filter((s): s is Shard => s !== null);
   const count = shards[0]?.count;
@@ -42,6 +46,7 @@ export function merge(dirs: readonly string[], outDir: string): { records: numbe
   const out = ensureOutDir(outDir);
   const records = [...byKey.values()].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.trial - b.trial);
   writeFileSync(join(out, 'results.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
+  writeTraces(out, [...traces.entries()].filter(([key]) => byKey.has(key)).map(([, t]) => t));
   writeRunFile(out, { ...first.run, shard: null, mergedFrom: runs.map((r) => ({ dir: resolve(r.dir), shard: r.run.shard })) });
   writeReports(out, { title: `${first.run.identity.scenarios.map((s) => s.name).join(', ')} (merged from ${runs.length} folders)` });
   return { records: records.length, missingShards };

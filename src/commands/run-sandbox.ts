@@ -49,7 +49,7 @@ export interface RunContext {
 }
 
 /** Everything the sandbox of one scenario's trials needs. */
-async function sandboxConfig(scenario: Scenario, trials: PlannedTrial[], options: ScenarioOverrides, ctx: RunContext, scratchDir: string): Promise<SandboxRunConfig> {
+async function sandboxConfig(scenario: Scenario, trials: PlannedTrial[], options: ScenarioOverrides, ctx: RunContext, scratchDir: string, perTrial?: Scenario): Promise<SandboxRunConfig> {
   const corpus = scenario.project ? await projectSnapshot(scenario.project) : await ensureCorpus(scenario.corpus, cacheDir());
   const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
   const e = effective(scenario, options);
@@ -75,17 +75,18 @@ async function sandboxConfig(scenario: Scenario, trials: PlannedTrial[], options
     scratchDir,
     components: scenario.components,
     phases: scenario.phases.map((p) => ({ ...p, faults: resolveFaultHosts(p.faults, tokens) })),
+    ...(perTrial ? { otherScenario: { name: perTrial.name, faults: resolveFaultHosts(perTrial.faults, tokens) } } : {}),
   };
 }
 
 /** One scenario's trials (or a lane's slice of them) in one sandbox; its records go to the run's writer, marked with the lane. */
-export async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], lane: number, options: ScenarioOverrides, ctx: RunContext): Promise<void> {
+export async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], lane: number, options: ScenarioOverrides, ctx: RunContext, perTrial?: Scenario): Promise<void> {
   const scratchDir = createScratchDir();
   let interrupted = false;
   let sandboxError: Extract<SandboxEvent, { type: 'error' }> | undefined;
   let config: SandboxRunConfig;
   try {
-    config = await sandboxConfig(scenario, trials, options, ctx, scratchDir);
+    config = await sandboxConfig(scenario, trials, options, ctx, scratchDir, perTrial);
   } catch (err) {
     rmSync(scratchDir, { recursive: true, force: true });
     throw err;

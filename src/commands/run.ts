@@ -3,7 +3,7 @@ import { ensureOutDir } from '../out-dir.ts';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveToolchain } from '../client/toolchains.ts';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, errorMessage } from '../errors.ts';
 import { progress } from '../log.ts';
 import { Progress, type RunReporter } from '../report/progress.ts';
 import { readResults } from '../report/results.ts';
@@ -14,12 +14,12 @@ import { SANDBOX_BACKENDS } from '../sandbox/backends.ts';
 import { namespaceMode } from '../sandbox/netns.ts';
 import { lockOutDir } from '../runner/out-lock.ts';
 import { RunInterrupt } from './interrupt.ts';
-import { readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
+import { markStopped, readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
 import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { describeFailure } from '../scenario/expect.ts';
 import { checkFaultHosts } from '../scenario/fault-hosts.ts';
-import { asBaseOf, blocksPerSide, checkAgainst, interleaveBlocks } from '../runner/against.ts';
+import { asBaseOf, checkAgainst, scheduleAgainst } from '../runner/against.ts';
 import { publicHosts } from '../topology/public-hosts.ts';
 import { workloadLabel, type WorkloadName } from '../workload/schema.ts';
 import { checkPrerequisites } from './prepare.ts';
@@ -227,7 +227,7 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   try {
     const ctx = { prereq: run.prereq, toolchains: run.toolchains, writer, bar, interrupt };
     const units = schedule(scenarios, remaining, Boolean(options.against), lanes.parallel);
-    await runLanes(units, lanes.parallel, (unit, lane) => runInSandbox(unit.scenario, unit.trials, lane, options, ctx), () => interrupt.interrupted);
+    await runLanes(units, lanes.parallel, (unit, lane) => runInSandbox(unit.scenario, unit.trials, lane, options, ctx, unit.perTrial), () => interrupt.interrupted);
   } catch (err) {
     failure = err;
   } finally {
@@ -236,6 +236,7 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
     bar.stop();
   }
   if (failure && !existsSync(resultsFile)) throw failure;
+  markStopped(outDir, failure ? errorMessage(failure) : undefined);
   recordLanes(outDir, lanes, load.summary());
   return finishRun(planned, run, { interrupted: interrupt.interrupted, failure });
 }
@@ -266,18 +267,16 @@ function finishRun(planned: number, run: PlanRun, end: { interrupted: boolean; f
   return { outDir, resultsFile, interrupted, trials: records.length, failedExpectations };
 }
 
-/** The lanes' units: scenarios (or their slices), or with --against the base and the candidate in alternating blocks (one lane). */
+/**
+ * The lanes' units: scenarios (or their slices); with --against (one lane) the base and the
+ * candidate trial by trial in one sandbox when only their faults differ, else alternating blocks.
+ */
 function schedule(scenarios: readonly Scenario[], remaining: readonly PlannedTrial[], against: boolean, parallel: number): Array<LaneUnit<Scenario>> {
   if (!against) return laneUnits(scenarios, remaining, parallel);
-  const of = (s: Scenario) => remaining.filter((t) => t.scenario === s.name);
   const [base, candidate] = scenarios as [Scenario, Scenario];
-  const blocks = blocksPerSide(Math.max(of(base).length, of(candidate).length));
-  return interleaveBlocks(of(base), of(candidate), blocks)
-    .filter((b) => b.trials.length > 0)
-    .map((b) => {
-      const scenario = b.side === 'base' ? base : candidate;
-      return { scenario, trials: b.trials, kind: laneKind(scenario) };
-    });
+  return scheduleAgainst(base, candidate, remaining)
+    .filter((u) => u.trials.length > 0)
+    .map((u) => ({ ...u, kind: laneKind(u.scenario) }));
 }
 
 function resumeFlags(options: RunOptions): string {

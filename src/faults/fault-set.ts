@@ -63,3 +63,21 @@ export class FaultSet<F extends TimedFault> {
       .map((e) => e.fault);
   }
 }
+
+/**
+ * What a component's fault policy shares with every other: its faults of the trial (a FaultSet)
+ * and their acted counter, set and cleared per trial. The component adds what its faults do.
+ */
+export class FaultPolicy<F extends TimedFault> {
+  readonly faults = new FaultSet<F>();
+  /** How many times each fault acted this trial. */
+  readonly acted = this.faults.acted;
+
+  setFaults(faults: readonly F[]): void {
+    this.faults.set(faults);
+  }
+
+  clear(): void {
+    this.faults.clear();
+  }
+}

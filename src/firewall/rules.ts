@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FaultSet } from '../faults/fault-set.ts';
+import { FaultPolicy } from '../faults/fault-set.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
 
 /**
@@ -23,19 +23,8 @@ export const firewallFaultSchemas = [
 
 export type FirewallFault = z.infer<(typeof firewallFaultSchemas)[number]>;
 
-export class FirewallRules {
-  readonly faults = new FaultSet<FirewallFault>();
-  /** How many connections each rule acted on this trial. */
-  readonly acted = this.faults.acted;
-
-  setFaults(faults: readonly FirewallFault[]): void {
-    this.faults.set(faults);
-  }
-
-  clear(): void {
-    this.faults.clear();
-  }
-
+/** The edge's rules for a trial; `acted` counts the connections each rule acted on. */
+export class FirewallRules extends FaultPolicy<FirewallFault> {
   /** The first active rule for this SNI, if any. */
   ruleFor(sni: string, elapsedMs: number): FirewallFault | undefined {
     const fault = this.faults.active(sni, elapsedMs)[0];

@@ -91,6 +91,8 @@ export class Firewall {
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket | tls.TLSSocket>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Brings the byte counts of the open forwarded connections up to date. */
+  private readonly counters = new Set<() => void>();
   /** The zero of the log's atMs (performance.now() in this process). */
   readonly startedAt = performance.now();
   private nextId = 1;
@@ -111,6 +113,7 @@ export class Firewall {
 
   /** The connections logged since the last drain; the log starts empty again. */
   drainLog(): FirewallConnectionLogEntry[] {
+    for (const count of this.counters) count();
     return this.connections.splice(0);
   }
 
@@ -229,16 +232,21 @@ export class Firewall {
 
   private forward(client: net.Socket, firstBytes: Buffer, route: FirewallRoute, entry: FirewallConnectionLogEntry): void {
     const upstream = this.track(net.connect({ host: route.host, port: route.port, noDelay: true }));
+    // the sockets count the bytes; the entry reads them when the log is read or the connection
+    // closes: nothing runs per chunk on the path but the pipes
+    const count = () => {
+      entry.bytesUp = client.bytesRead;
+      entry.bytesDown = upstream.bytesRead;
+    };
+    this.counters.add(count);
     upstream.once('connect', () => {
       upstream.write(firstBytes);
-      client.on('data', (chunk: Buffer) => (entry.bytesUp += chunk.length));
-      upstream.on('data', (chunk: Buffer) => (entry.bytesDown += chunk.length));
       client.pipe(upstream);
       upstream.pipe(client);
       client.resume();
     });
     upstream.on('error', (err: NodeJS.ErrnoException) => {
-      if (entry.bytesDown === 0) entry.action = 'upstream-failed';
+      if (upstream.bytesRead === 0) entry.action = 'upstream-failed';
       log('upstream error', entry.id, err.code);
       // Pass a reset on as a reset, so the client sees what the network did.
       if (err.code === 'ECONNRESET' || err.code === 'ECONNREFUSED') client.resetAndDestroy();
@@ -246,7 +254,11 @@ export class Firewall {
     });
     client.on('error', () => upstream.resetAndDestroy());
     upstream.once('close', () => client.end());
-    client.once('close', () => upstream.destroy());
+    client.once('close', () => {
+      upstream.destroy();
+      count();
+      this.counters.delete(count);
+    });
   }
 
   /** Corporate TLS inspection: terminate the client's TLS here, open our own TLS to the origin. */

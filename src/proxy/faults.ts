@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FaultSet } from '../faults/fault-set.ts';
+import { FaultPolicy } from '../faults/fault-set.ts';
 import { duration, pattern, timed } from '../faults/schema.ts';
 
 /** Faults of the corporate explicit proxy (HTTP CONNECT), matched against the CONNECT target host. */
@@ -20,20 +20,11 @@ export interface ProxyRefusal {
   reason: string;
 }
 
-/** Decides what the proxy does with a CONNECT: how long it waits first, and whether it refuses. */
-export class ProxyPolicy {
-  readonly faults = new FaultSet<ProxyFault>();
-  /** How many CONNECTs each fault delayed or refused this trial. */
-  readonly acted = this.faults.acted;
-
-  setFaults(faults: readonly ProxyFault[]): void {
-    this.faults.set(faults);
-  }
-
-  clear(): void {
-    this.faults.clear();
-  }
-
+/**
+ * Decides what the proxy does with a CONNECT: how long it waits first, and whether it refuses.
+ * `acted` counts the CONNECTs each fault delayed or refused this trial.
+ */
+export class ProxyPolicy extends FaultPolicy<ProxyFault> {
   /** The total added latency for a CONNECT to host (0 when no latency fault is active). */
   latencyMs(host: string, elapsedMs: number): number {
     let totalMs = 0;

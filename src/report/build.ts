@@ -13,6 +13,14 @@ export { compareCells } from './verdict.ts';
 
 const mean = (values: readonly number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0);
 
+/** The timed trials (ok: its time; deadline hit: null) in the order they started: the pairs of a run --against. */
+function timesInOrder(records: readonly TrialRecord[]): Array<number | null> {
+  return [...records]
+    .sort((a, b) => (a.startedAt === b.startedAt ? 0 : a.startedAt < b.startedAt ? -1 : 1))
+    .filter((r) => r.outcome === 'ok' || r.outcome === 'timeout')
+    .map((r) => (r.outcome === 'ok' ? r.durationMs : null));
+}
+
 function cellOf(mitigation: string, goVersion: string, records: readonly TrialRecord[], alpha: number): CellReport {
   const ok = records.filter((r) => r.outcome === 'ok');
   const timeout = records.filter((r) => r.outcome === 'timeout').length;
@@ -57,6 +65,7 @@ function cellOf(mitigation: string, goVersion: string, records: readonly TrialRe
     failureClasses,
     faultsActed: faultsActedOf(records),
     durationsMs,
+    timesInOrderMs: timesInOrder(records),
     ...(trialLogs ? { trialLogs } : {}),
   };
 }

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { clientScript } from './client-script.ts';
 import { escapeHtml } from './escape-html.ts';
 import { EXPECT_CSS, renderExpectations } from './html-expect.ts';
 import { renderFaultsActed } from './html-faults.ts';
@@ -186,16 +186,7 @@ function columns(): Column[] {
       head: 'verdict',
       title: 'against the baseline: worse if time or failures are worse; inconclusive when the sample cannot decide (hover for the reason)',
       numeric: true,
-      cell: (c) => {
-        if (!c.vsBaseline) return { html: `<span class="verdict v-base">${c.mitigation === 'baseline' ? 'baseline' : 'no baseline trial'}</span>`, sort: 0 };
-        const v = c.vsBaseline;
-        const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${formatP(v.mannWhitneyP)}, Holm ${formatP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${formatP(v.fisherP)}, Holm ${formatP(v.fisherPAdjusted)})`;
-        const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
-        return {
-          html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(VERDICT_WORDS[v.timeVerdict])} · fail ${escapeHtml(VERDICT_WORDS[v.failureVerdict])}</span>${why}`,
-          sort: VERDICT_ORDER[v.verdict],
-        };
-      },
+      cell: verdictCell,
     },
     { head: 'DNS q/trial', title: 'DNS queries per trial (mean)', numeric: true, cell: (c) => ({ html: c.seen.dnsQueries.toFixed(1), sort: c.seen.dnsQueries }) },
     { head: 'conn/trial', title: 'TCP connections per trial (mean)', numeric: true, cell: (c) => ({ html: c.seen.connections.toFixed(1), sort: c.seen.connections }) },
@@ -215,6 +206,18 @@ function columns(): Column[] {
       },
     },
   ];
+}
+
+/** The verdict against the baseline, its two halves below, the reason on hover (and below when inconclusive). */
+function verdictCell(c: CellReport): ReturnType<Column['cell']> {
+  if (!c.vsBaseline) return { html: `<span class="verdict v-base">${c.mitigation === 'baseline' ? 'baseline' : 'no baseline trial'}</span>`, sort: 0 };
+  const v = c.vsBaseline;
+  const detail = `time ${VERDICT_WORDS[v.timeVerdict]}: ${v.timeReason} (Mann-Whitney p ${formatP(v.mannWhitneyP)}, Holm ${formatP(v.mannWhitneyPAdjusted)}); failures ${VERDICT_WORDS[v.failureVerdict]}: ${v.failureReason} (Fisher p ${formatP(v.fisherP)}, Holm ${formatP(v.fisherPAdjusted)})`;
+  const why = v.verdict === 'inconclusive' ? `<span class="sub">${escapeHtml(v.timeVerdict === 'inconclusive' ? v.timeReason : v.failureReason)}</span>` : '';
+  return {
+    html: `<span class="verdict ${verdictClass(v.verdict)}" title="${escapeHtml(detail)}">${escapeHtml(verdictText(v.verdict))}</span><span class="sub">time ${escapeHtml(VERDICT_WORDS[v.timeVerdict])} · fail ${escapeHtml(VERDICT_WORDS[v.failureVerdict])}</span>${why}`,
+    sort: VERDICT_ORDER[v.verdict],
+  };
 }
 
 function renderTable(s: ScenarioReport, index: number, multiGo: boolean): string {
@@ -273,23 +276,6 @@ function htmlInterval(i: Interval, format: (v: number, scale: number) => string)
 
 // ---------------------------------------------------------------------------------------------
 // Style and the page's script: files beside this one (src/report/html/, copied to dist by the build)
-
-/**
- * The page's script: dist/report/html/client.js, bundled by `npm run build` from the typed
- * modules of src/report/html/; run from the sources (tests, `node src/cli.ts`), bundled here once
- * per process by the same script (rolldown, a dev dependency).
- */
-function clientScript(): string {
-  const hit = cache.get('client');
-  if (hit !== undefined) return hit;
-  const built = new URL('./html/client.js', import.meta.url);
-  const code = existsSync(built)
-    ? readFileSync(built, 'utf8')
-    : execFileSync(process.execPath, [new URL('../../scripts/bundle-client.ts', import.meta.url).pathname], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const safe = code.replace(/<\/(script)/gi, '<\\/$1');
-  cache.set('client', safe);
-  return safe;
-}
 
 /** A file of src/report/html/ (dist/report/html/ once built), ready to inline (no `</script`). */
 function asset(name: string): string {

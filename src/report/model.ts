@@ -60,6 +60,18 @@ export interface CellReport {
     fisherPAdjusted: number;
     timeVerdict: Verdict;
     failureVerdict: Verdict;
+    /**
+     * The test that decided the time verdict: Mann-Whitney on the two samples, or (compare of a
+     * run made with --against, enough pairs) the Wilcoxon signed-rank test on the log-ratios of
+     * base and candidate trials run next to each other; then `ratio` is the Hodges-Lehmann
+     * estimate of the paired ratio with its interval. Absent in reports of before this field.
+     */
+    timeTest?: 'mann-whitney' | 'paired-wilcoxon';
+    /** The p of that test, and Holm-adjusted. */
+    timeP?: number | null;
+    timePAdjusted?: number | null;
+    /** Pairs of the paired test. */
+    pairs?: number;
     /** Why, in words: p, interval and threshold, or why the sample cannot decide. */
     timeReason: string;
     failureReason: string;
@@ -83,6 +95,12 @@ export interface CellReport {
   faultsActed?: FaultsActed;
   /** Raw times of the successful trials, for plots. */
   durationsMs: number[];
+  /**
+   * The timed trials (ok: its time; hit the deadline: null) in the order they started. `compare`
+   * of a run made with --against pairs the k-th base trial with the k-th candidate trial.
+   * Absent in reports of before this field.
+   */
+  timesInOrderMs?: Array<number | null>;
   /** What the real programs logged in the median and failing trials (cells with components or harness errors only). */
   trialLogs?: TrialLog[];
 }

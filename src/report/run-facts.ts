@@ -26,7 +26,8 @@ export function plannedTrials(run: Record<string, unknown>): number | null {
 export function partialNotice(run: Record<string, unknown>, trials: number): string | null {
   const planned = plannedTrials(run);
   if (planned === null || trials >= planned) return null;
-  return `Partial run: ${trials} of ${planned} planned trials (interrupted, stopped, or still running): verdicts are on what was measured; continue with \`run ... --out <dir> --resume\`.`;
+  const stopped = typeof run['stoppedBy'] === 'string' ? ` Stopped by: ${run['stoppedBy']}` : '';
+  return `Partial run: ${trials} of ${planned} planned trials (interrupted, stopped, or still running): verdicts are on what was measured; continue with \`run ... --out <dir> --resume\`.${stopped}`;
 }
 
 /** A run.json value as "key: value" lines, never raw JSON. */

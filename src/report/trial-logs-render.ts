@@ -13,7 +13,7 @@ function withLogs(s: ScenarioReport): CellReport[] {
 
 /** Indented code: nothing in a log line can end it or be read as Markdown or HTML. */
 function codeBlock(lines: readonly string[]): string[] {
-  return ['', ...(lines.length ? lines : ['(nothing logged)']).map((l) => `    ${l}`), ''];
+  return [...(lines.length ? lines : ['(nothing logged)']).map((l) => `    ${l}`), ''];
 }
 
 /** report.md: per cell, the logs of its median and failing trials, folded. */
@@ -22,9 +22,9 @@ export function trialLogsMarkdown(s: ScenarioReport): string[] {
   for (const cell of withLogs(s)) {
     out.push('', `<details><summary>Logs of ${cell.mitigation} (${cell.goVersion}): median and failing trials</summary>`, '');
     for (const log of cell.trialLogs ?? []) {
-      out.push(`**${heading(log)}**`);
+      out.push(`**${heading(log)}**`, '');
       if (log.message) out.push(...codeBlock(log.message.split('\n')));
-      for (const [name, lines] of Object.entries(log.components)) out.push(`${name}:`, ...codeBlock(lines));
+      for (const [name, lines] of Object.entries(log.components)) out.push(`${name}:`, '', ...codeBlock(lines));
     }
     out.push('</details>');
   }

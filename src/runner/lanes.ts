@@ -54,6 +54,8 @@ export interface LaneUnit<S extends LaneScenario> {
   scenario: S;
   trials: PlannedTrial[];
   kind: LaneKind;
+  /** run --against, trial by trial in one sandbox: the base scenario whose faults its trials use. */
+  perTrial?: S | undefined;
 }
 
 export interface LaneChoice {

@@ -40,6 +40,8 @@ const runFileSchema = z.looseObject({
   toxiproxy: z.string().optional(),
   machine: z.record(z.string(), z.unknown()).optional(),
   startedAt: z.string().optional(),
+  /** Why the run stopped before its last trial (a sandbox or a component that failed); absent otherwise. */
+  stoppedBy: z.string().optional(),
   /** How many sandboxes ran at once, and why that many (runner/lanes.ts). */
   lanes: z.object({ parallel: z.number().int(), chosen: z.enum(['flag', 'auto']), reason: z.string() }).optional(),
   /** The machine's 1-minute load average during the run (its last segment, on --resume). */
@@ -72,4 +74,12 @@ export function readRunFile(dir: string): RunFile | undefined {
 
 export function writeRunFile(dir: string, run: RunFile): void {
   writeFileSync(join(dir, RUN_FILE), JSON.stringify(run, null, 2));
+}
+
+/** Records in run.json why the run stopped early (or that it did not), for the reports' partial-run notice. */
+export function markStopped(dir: string, reason: string | undefined): void {
+  const run = readRunFile(dir);
+  if (!run || run.stoppedBy === reason) return;
+  const { stoppedBy: _old, ...rest } = run;
+  writeRunFile(dir, reason === undefined ? rest : { ...rest, stoppedBy: reason });
 }

@@ -10,6 +10,7 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import { startComponents } from '../components/start.ts';
 import { FakeInternet } from '../topology/fake-internet.ts';
 import { benchTapsFromEnv } from '../topology/bench-taps.ts';
+import { FIREWALL_PROCESS_MIN_TRIALS } from '../topology/firewall-process.ts';
 import type { SandboxEvent, SandboxRunConfig } from './run-config.ts';
 import { runTrialLoop } from './trial-loop.ts';
 
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
     workDir: join(config.scratchDir, 'components'),
     edge: config.components?.find((c) => c.role === 'sni-gateway')?.address,
     benchTaps: benchTapsFromEnv(),
+    firewallProcess: config.trials.length >= FIREWALL_PROCESS_MIN_TRIALS,
   });
   if (config.components?.length) internet.attach(await startComponents(config, internet));
   emit({ type: 'ready', readyMs: performance.now() - t0, componentsMs: performance.now() - componentsStart });

@@ -42,6 +42,11 @@ export interface SandboxRunConfig {
   components?: ComponentSpec[];
   /** The scenario's phases; trials name theirs. */
   phases?: PhaseSpec[];
+  /**
+   * `run --against` when only the faults differ: the base's trials alternate with the candidate's
+   * in this sandbox; a trial of this scenario runs with these faults and is recorded under its name.
+   */
+  otherScenario?: { name: string; faults: Fault[] };
 }
 
 /** The docker backend's client container: where each host's control port answers. */

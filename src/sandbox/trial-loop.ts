@@ -17,6 +17,7 @@ export interface TrialLoopSinks {
 export async function runTrialLoop(config: SandboxRunConfig, internet: FakeInternet, backend: 'netns' | 'docker', signal: AbortSignal, sinks: TrialLoopSinks): Promise<number> {
   const mitigations = new Map(config.mitigations.map((m) => [m.name, m]));
   const faults = layerFaults(config.faults);
+  const other = config.otherScenario ? { name: config.otherScenario.name, faults: layerFaults(config.otherScenario.faults) } : undefined;
   const phases = new Map((config.phases ?? []).map((p) => [p.name, { ...p, faults: layerFaults([...config.faults, ...p.faults]) }]));
   let done = 0;
   const workload = await resolveWorkload(config.workload);
@@ -27,15 +28,16 @@ export async function runTrialLoop(config: SandboxRunConfig, internet: FakeInter
     const mitigation = mitigations.get(planned.mitigation);
     const goBinary = config.toolchains[planned.goVersion];
     if (!mitigation || !goBinary) throw new Error(`trial ${planned.trial}: unknown mitigation ${planned.mitigation} or go ${planned.goVersion}`);
+    const ofOther = other !== undefined && planned.scenario === other.name;
     const { aborted, ...record } = await runTrial(
-      { scenario: config.scenario, mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults: phase?.faults ?? faults, goBinary, goVersion: planned.goVersion },
+      { scenario: ofOther ? other.name : config.scenario, mitigation, rep: planned.rep, trial: planned.trial, seed: config.seed, timeoutMs: config.timeoutMs, faults: ofOther ? other.faults : (phase?.faults ?? faults), goBinary, goVersion: planned.goVersion },
       { internet, corpus: config.corpus, defaultGoproxy: config.defaultGoproxy, scratchDir: config.scratchDir, signal, backend, workload, ...(config.buildCacheDir ? { buildCacheDir: config.buildCacheDir } : {}) },
     );
     // A trial cut short by Ctrl-C measured nothing: it is not recorded and runs again on resume.
     if (aborted) break;
     sinks.record(phase ? { ...record, phase: phase.name } : record);
     done++;
-    sinks.emit({ type: 'trial', scenario: config.scenario, trial: planned.trial, mitigation: record.mitigation, goVersion: record.goVersion, rep: record.rep, outcome: record.outcome, failureClass: record.failureClass, durationMs: record.durationMs, wallMs: record.wallMs });
+    sinks.emit({ type: 'trial', scenario: record.scenario, trial: planned.trial, mitigation: record.mitigation, goVersion: record.goVersion, rep: record.rep, outcome: record.outcome, failureClass: record.failureClass, durationMs: record.durationMs, wallMs: record.wallMs });
   }
   return done;
 }

@@ -13,6 +13,7 @@ import { ADDRESSES } from './addresses.ts';
 import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type PublicHost, type TrialHost } from './hosts.ts';
 import { Ipv6Blackhole } from './ipv6-blackhole.ts';
 import { startGoFloor, tapAddresses, type GoFloor } from './bench-taps.ts';
+import { forkFirewall } from './firewall-process.ts';
 
 export type { CorporateProxyOptions, NetworkPlan, PublicHost } from './hosts.ts';
 
@@ -20,6 +21,8 @@ export interface FakeInternetOptions extends Omit<NetworkPlan, 'addresses'> {
   toxiproxyBinary: string;
   /** Files of the run (CA, logs) that vanish with the sandbox. */
   workDir: string;
+  /** The firewall in its own process (firewall-process.ts) rather than on the main thread. */
+  firewallProcess?: boolean;
 }
 
 /** Real programs a run adds to the network (see components/set.ts): wired into the client, logged per trial. */
@@ -86,24 +89,31 @@ export class FakeInternet {
 
   /** netns: every host in this process, on the sandbox's loopback, sharing one trial clock. */
   static async start(options: FakeInternetOptions): Promise<FakeInternet> {
-    const { toxiproxyBinary, workDir, ...rest } = options;
+    const { toxiproxyBinary, workDir, firewallProcess: ownProcess, ...rest } = options;
     const plan: NetworkPlan = { ...rest, addresses: ADDRESSES };
-    return FakeInternet.wire(plan, workDir, async (internet) => {
+    // the firewall's process loads its modules while the CA files and the corpus are prepared
+    const firewallProcess = ownProcess ? forkFirewall() : undefined;
+    const internet = FakeInternet.wire(plan, workDir, async (internet) => {
       await mkdir(workDir, { recursive: true });
       const wanStart = Wan.start({ binary: toxiproxyBinary, apiHost: plan.addresses.wan, apiPort: plan.addresses.wanApiPort, logFile: join(workDir, 'toxiproxy.log') });
-      // whatever fails first, the Toxiproxy process is owned (and so stopped) by the internet
-      const owned = wanStart.then((wan) => (internet.wan = wan));
-      owned.catch(() => {});
-      try {
-        internet.trialHosts.push(await startHost('origin', plan, internet.clock));
-      } catch (err) {
-        await owned.catch(() => {});
-        throw err;
-      }
-      await owned;
-      for (const role of HOST_ROLES.filter((r) => r !== 'origin')) internet.trialHosts.push(await startHost(role, plan, internet.clock));
+      // Toxiproxy and the firewall (in its own process: it relays without waiting for this thread) boot while the origin starts
+      const firewallStart = firewallProcess ? firewallProcess.start(plan) : startHost('firewall', plan, internet.clock);
+      const background = Promise.allSettled([wanStart, firewallStart]);
+      const origin = await startHost('origin', plan, internet.clock).catch((err: unknown) => err as Error);
+      // whatever fails first, what did start is owned (and so stopped) by the internet
+      const [wan, firewall] = await background;
+      if (wan.status === 'fulfilled') internet.wan = wan.value;
+      for (const host of [origin, firewall.status === 'fulfilled' ? firewall.value : undefined]) if (host && !(host instanceof Error)) internet.trialHosts.push(host);
+      if (origin instanceof Error) throw origin;
+      for (const failed of [wan, firewall]) if (failed.status === 'rejected') throw failed.reason;
+      for (const role of HOST_ROLES.filter((r) => r !== 'origin' && r !== 'firewall')) internet.trialHosts.push(await startHost(role, plan, internet.clock));
       internet.ipv6Blackhole = new Ipv6Blackhole(plan.addresses.httpsPort);
       internet.goFloor = await startGoFloor(plan.benchTaps, plan, workDir);
+    });
+    // a fake internet that did not start has stopped its hosts; the process may not have become one
+    return internet.catch(async (err: unknown) => {
+      await firewallProcess?.kill();
+      throw err;
     });
   }
 

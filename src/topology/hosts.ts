@@ -16,6 +16,9 @@ import { startCodeHost } from '../vcs/start.ts';
 import { syntheticToolchain, withToolchain } from '../workload/toolchain.ts';
 import type { TopologyAddresses } from './addresses.ts';
 import { tapAddresses, type BenchTaps } from './bench-taps.ts';
+import { firewallOptions } from './firewall-options.ts';
+
+export { wanPort } from './firewall-options.ts';
 
 export interface PublicHost {
   name: string;
@@ -86,6 +89,7 @@ export interface HostLogs {
   firewallZeroMs?: number;
   originZeroMs?: number;
   proxyZeroMs?: number;
+  vcsZeroMs?: number;
   /** WAN faults: the connections the firewall forwarded to a matching host went through the faulted link (FakeInternet adds it). */
   wanActed?: Record<string, number>;
 }
@@ -111,11 +115,6 @@ export interface TrialHost {
 /** A log zero taken with performance.now() in this process, as epoch ms. */
 function epochMs(performanceMs: number): number {
   return performance.timeOrigin + performanceMs;
-}
-
-/** WAN link (Toxiproxy listener port) of each public host, in the plan's order. */
-export function wanPort(plan: NetworkPlan, name: string): number {
-  return plan.addresses.wanFirstPort + plan.hosts.findIndex((h) => h.name === name);
 }
 
 /**
@@ -175,15 +174,7 @@ async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): P
 }
 
 async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
-  const a = plan.addresses;
-  const firewall = new Firewall({
-    listen: [{ host: a.firewall, port: a.httpsPort }, ...(a.firewallV6 ? [{ host: a.firewallV6, port: a.httpsPort }] : [])],
-    routes: new Map(plan.hosts.map((h) => [h.name, { host: a.wan, port: wanPort(plan, h.name) }])),
-    harnessCaPem: plan.pki.caCertPem,
-    inspectionCertificates: plan.pki.inspectionCertificates,
-    ...(plan.corporateProxy?.mandatory ? { onlyFrom: a.corporateProxy } : {}),
-    clock,
-  });
+  const firewall = new Firewall(firewallOptions(plan, clock));
   await firewall.start();
   return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({
     firewall: connections,
@@ -247,7 +238,7 @@ async function startProxy(role: HostRole, plan: NetworkPlan, clock: TrialClock):
 
 async function startVcs(role: HostRole, plan: NetworkPlan): Promise<TrialHost> {
   const host = await startCodeHost(plan);
-  return componentHost(role, host, async () => {}, (requests) => ({ vcs: requests.map((r) => ({ ...r })) }));
+  return componentHost(role, host, async () => {}, (requests) => ({ vcs: requests.map((r) => ({ ...r })), vcsZeroMs: epochMs(host.startedAt) }));
 }
 
 /** Each role's host, as it starts in this process (the docker agent starts the same ones). */

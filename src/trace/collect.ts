@@ -37,16 +37,25 @@ export function spansOf(input: TraceInput): SpanSet {
   const at = (zero: number | undefined, atMs: number) => round((zero ?? input.zeroEpochMs) + atMs - input.zeroEpochMs);
   const spans = [
     ...clientSpans(input.client),
-    ...dnsSpans(input.logs, at, input.client ? input.client.goStartMs + input.client.goMs : endMs),
+    ...dnsSpans(input.logs, input.faults, at, input.client ? input.client.goStartMs + input.client.goMs : endMs),
     ...connectionSpans(input.logs, input.faults, at, endMs),
     ...originSpans(input.logs, input.faults, at, endMs),
     ...tunnelSpans(input.logs, input.faults, at, endMs),
+    ...codeHostSpans(input.logs, at, endMs),
   ].sort((a, b) => a.startMs - b.startMs || a.kind.localeCompare(b.kind));
   const max = input.maxSpans ?? MAX_SPANS_PER_TRIAL;
   return { spans: spans.slice(0, max), droppedSpans: Math.max(0, spans.length - max), endMs, zeroAt: new Date(input.zeroEpochMs).toISOString() };
 }
 
 type At = (zero: number | undefined, atMs: number) => number;
+
+/** Where a logged span lies: one still open (`open`) lasts until the logs were read (`endMs`). */
+function extent(startMs: number, durationMs: number, open: boolean, endMs: number): Pick<Span, 'startMs' | 'durMs' | 'open'> {
+  return { startMs, durMs: round(open ? Math.max(0, endMs - startMs) : durationMs), ...(open ? { open } : {}) };
+}
+
+/** The faults marked on a span, when any acted. */
+const marks = (labels: readonly string[]): Pick<Span, 'faults'> => (labels.length ? { faults: [...labels] } : {});
 
 function clientSpans(client: ClientPhases | undefined): Span[] {
   if (!client) return [];
@@ -58,10 +67,12 @@ function clientSpans(client: ClientPhases | undefined): Span[] {
  * A query answered lasts until its answer; one never answered (dropped, or sent to a dead
  * nameserver) is a wait: until the client asks the same again, or else until go ended.
  */
-function dnsSpans(logs: HostLogs, at: At, clientEndMs: number): Span[] {
+function dnsSpans(logs: HostLogs, faults: LayeredFaults, at: At, clientEndMs: number): Span[] {
+  // a dead nameserver is in the client's resolv.conf because a trap put it there
+  const deadBy = faults.client.filter((f) => f.kind === 'resolv-conf' && f.nameservers?.includes('dead')).map(faultLabel);
   const queries = [
     ...(logs.dns ?? []).map((q) => ({ q, startMs: at(logs.dnsZeroMs, q.atMs) })),
-    ...(logs.deadDns ?? []).map((q) => ({ q, startMs: at(logs.deadDnsZeroMs, q.atMs) })),
+    ...(logs.deadDns ?? []).map((q) => ({ q: deadBy.length ? { ...q, fault: deadBy.join(', ') } : q, startMs: at(logs.deadDnsZeroMs, q.atMs) })),
   ].sort((a, b) => a.startMs - b.startMs);
   return queries.map(({ q, startMs }, i) => {
     const unanswered = q.rcode === 'DROPPED';
@@ -90,8 +101,6 @@ function labelOf(kind: string, host: string, faults: ReadonlyArray<{ kind: strin
 
 function connectionSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: number): Span[] {
   return (logs.firewall ?? []).map((c) => {
-    const startMs = at(logs.firewallZeroMs, c.atMs);
-    const open = c.durationMs === 0;
     const host = c.sni ?? '';
     const marked =
       c.action === 'forwarded'
@@ -102,10 +111,8 @@ function connectionSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: n
     return {
       kind: 'connect',
       name: `TCP ${c.sni ?? `from ${c.from}`}`,
-      startMs,
-      durMs: round(open ? Math.max(0, endMs - startMs) : c.durationMs),
-      ...(open ? { open } : {}),
-      ...(marked.length ? { faults: marked } : {}),
+      ...extent(at(logs.firewallZeroMs, c.atMs), c.durationMs, c.durationMs === 0, endMs),
+      ...marks(marked),
       args: { action: c.action, alpn: c.alpn.join(','), bytesUp: c.bytesUp, bytesDown: c.bytesDown },
     } satisfies Span;
   });
@@ -120,16 +127,12 @@ function originSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: numbe
     args: { alpn: h.alpn === false ? 'none' : h.alpn, connection: h.connectionId },
   }));
   const requests: Span[] = (logs.requests ?? []).map((r) => {
-    const startMs = at(logs.originZeroMs, r.atMs);
-    const open = r.durationMs < 0;
     const marked = r.fault ? r.fault.split('+').map((kind) => labelOf(kind, r.host, faults.origin)) : [];
     return {
       kind: 'request',
       name: `${r.method} ${r.host}${r.path}`,
-      startMs,
-      durMs: round(open ? Math.max(0, endMs - startMs) : r.durationMs),
-      ...(open ? { open } : {}),
-      ...(marked.length ? { faults: marked } : {}),
+      ...extent(at(logs.originZeroMs, r.atMs), r.durationMs, r.durationMs < 0, endMs),
+      ...marks(marked),
       args: { status: r.status, protocol: r.protocol, ttfbMs: round(r.ttfbMs), bytes: r.bytes, connection: r.connectionId },
     };
   });
@@ -137,17 +140,21 @@ function originSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: numbe
 }
 
 function tunnelSpans(logs: HostLogs, faults: LayeredFaults, at: At, endMs: number): Span[] {
-  return (logs.proxy ?? []).map((t) => {
-    const startMs = at(logs.proxyZeroMs, t.atMs);
-    const open = t.durationMs === 0;
-    return {
-      kind: 'tunnel',
-      name: `CONNECT ${t.target || '(none)'}:${t.port}`,
-      startMs,
-      durMs: round(open ? Math.max(0, endMs - startMs) : t.durationMs),
-      ...(open ? { open } : {}),
-      ...(t.fault ? { faults: [labelOf(t.fault, t.target, faults.proxy)] } : {}),
-      args: { status: t.status, bytesUp: t.bytesUp, bytesDown: t.bytesDown, ...(t.reason ? { reason: t.reason } : {}) },
-    };
-  });
+  return (logs.proxy ?? []).map((t) => ({
+    kind: 'tunnel',
+    name: `CONNECT ${t.target || '(none)'}:${t.port}`,
+    ...extent(at(logs.proxyZeroMs, t.atMs), t.durationMs, t.durationMs === 0, endMs),
+    ...marks(t.fault ? [labelOf(t.fault, t.target, faults.proxy)] : []),
+    args: { status: t.status, bytesUp: t.bytesUp, bytesDown: t.bytesDown, ...(t.reason ? { reason: t.reason } : {}) },
+  }));
+}
+
+/** Requests at the code host (go's ?go-get=1 discovery, git's smart HTTP). */
+function codeHostSpans(logs: HostLogs, at: At, endMs: number): Span[] {
+  return (logs.vcs ?? []).map((r) => ({
+    kind: 'request',
+    name: `${r.method} ${r.host}${r.url}`,
+    ...extent(at(logs.vcsZeroMs, r.atMs), r.durationMs, r.durationMs < 0, endMs),
+    args: { status: r.status, protocol: r.protocol, bytes: r.bytes, userAgent: r.userAgent, host: 'code host' },
+  }));
 }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { trialTraceSchema, type SpanSet, type TrialTrace } from './schema.ts';
 
@@ -32,6 +32,11 @@ export class TraceWriter {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** Writes a run folder's trace.jsonl at once (merge: the shards' traces, one line per trial kept). */
+export function writeTraces(outDir: string, traces: readonly TrialTrace[]): void {
+  if (traces.length) writeFileSync(join(outDir, TRACE_FILE), traces.map((t) => JSON.stringify(t)).join('\n') + '\n');
 }
 
 /**

@@ -57,7 +57,8 @@ function goImportPage(modulePath: string, repoUrl: string): string {
  */
 export class VcsHost {
   private readonly log: VcsRequestLogEntry[] = [];
-  private readonly startedAt = performance.now();
+  /** The zero of the log's atMs (performance.now() in this process). */
+  readonly startedAt = performance.now();
   private server: http2.Http2SecureServer | undefined;
   private readonly sockets = new Set<tls.TLSSocket>();
   private readonly options: VcsHostOptions;
@@ -84,6 +85,8 @@ export class VcsHost {
     if (!first) throw new Error('vcs host needs at least one name');
     const server = http2.createSecureServer({
       allowHTTP1: true,
+      // as the origin: a large pack in flight on one h2 session must not trip ENHANCE_YOUR_CALM
+      maxSessionMemory: 1024,
       cert: first.certificate.certPem,
       key: first.certificate.keyPem,
       SNICallback: (name, cb) => {
@@ -96,7 +99,10 @@ export class VcsHost {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    server.on('request', (req, res) => void this.handle(req as Request, res as Response));
+    server.on('request', (req, res) => {
+      // a client gone mid-answer (a killed go, a reset) must not take the host down
+      this.handle(req as Request, res as Response).catch(() => (res as unknown as { destroy(): void }).destroy());
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

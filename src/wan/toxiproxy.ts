@@ -51,7 +51,9 @@ export class Wan {
     await new Promise((resolve) => log.once('open', resolve));
     const child = spawn(options.binary, ['-host', options.apiHost, '-port', String(options.apiPort)], {
       stdio: ['ignore', log, log],
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' },
+      // one P: a chunk crosses Toxiproxy's chain of goroutines (reader, noop toxic, writer) by
+      // channel handoffs, which stay on that P instead of waking another OS thread per chunk
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', GOMAXPROCS: '1' },
     });
     const wan = new Wan(child, options);
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));

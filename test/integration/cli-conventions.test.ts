@@ -50,7 +50,7 @@ describe('CLI conventions', () => {
     expect(data.scenarios.map((s: { file: string }) => s.file)).toContain('scenarios/clean.ts');
     const doctor = await runCli(['doctor', '--json']);
     const checks = JSON.parse(doctor.stdout);
-    expect(checks.checks.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['node', 'go']));
+    expect(checks.checks.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['node', 'go', 'git']));
     expect(doctor.code).toBe(checks.netnsCanRun ? 0 : 1);
   });
 

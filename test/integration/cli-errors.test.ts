@@ -50,6 +50,6 @@ describe('bad input', () => {
     expectOneLineError(await runCli(['run', 'scenarios/clean.ts', '--reps', 'many']), /--reps: got "many"; allowed: a whole number/);
     expectOneLineError(await runCli(['run', 'scenarios/clean.ts', '--timeout', 'soon']), /--timeout: got "soon"; allowed: a duration/);
     expectOneLineError(await runCli(['run', 'scenarios/clean.ts', '--parallel', '0']), /--parallel: got "0"; allowed: a whole number from 1 to 64/);
-    expectOneLineError(await runCli(['frobnicate']), /unknown command "frobnicate"; allowed: run, merge, report, compare, doctor/);
+    expectOneLineError(await runCli(['frobnicate']), /unknown command "frobnicate"; allowed: run, merge, report, trace, compare, doctor/);
   });
 });

@@ -31,7 +31,7 @@ describe('reports and the compare gate (real runs)', () => {
     const result = await runCli(['compare', base.report, slow.report]);
     expect(result.code, result.stdout).toBe(1);
     expect(result.stdout).toMatch(/\| gate \| baseline go1\.\d+\.\d+ \| .* \| REGRESSION \| time regressed \|/);
-    expect(result.stdout).toMatch(/REGRESSION gate baseline go1\.\d+\.\d+: time \(slower: p 0\.0\d+, ratio [\d.]+× \[[\d.]+×–[\d.]+×\] lies above the between-run drift bound ±35%/);
+    expect(result.stdout).toMatch(/REGRESSION gate baseline go1\.\d+\.\d+: time \(slower: Mann-Whitney p 0\.0\d+, ratio [\d.]+× \[[\d.]+×–[\d.]+×\] lies above the between-run drift bound ±35%/);
     expect(result.stdout).toContain('1 regression(s)');
   });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { merge } from '../../src/commands/merge.ts';
 import { traceCommand } from '../../src/commands/trace.ts';
 import { chromeTraceSchema } from '../../src/trace/chrome.ts';
 import { readTraces } from '../../src/trace/file.ts';
@@ -61,6 +62,10 @@ describe('traces of a real run: dns-timeouts', () => {
     expect(JSON.parse(traceCommand([out, '--format', 'har'], '0.0.0').stdout)).toMatchObject({ log: { version: '1.2', entries: [] } });
     expect(() => traceCommand([out, '--format', 'pcap'], '0.0.0')).toThrow(/^--format: got "pcap"; allowed: "chrome", "har"$/);
     expect(() => traceCommand([out, '--trial', '99'], '0.0.0')).toThrow(/^--trial: got "99"; the traced trials are 0, 1$/);
+    // merge keeps the traces of the trials it keeps
+    const merged = join(out, 'merged');
+    merge([out], merged);
+    expect(readTraces(merged).traces).toEqual(readTraces(out).traces);
   });
 
   it('report.html draws the baseline waterfall: the DNS waits fill the ~10 s, marked with the fault', { timeout: 60_000 }, async () => {

@@ -24,6 +24,8 @@ describe('run facts in reports', () => {
     const report = buildReport([0, 1, 2].map((i) => record('http2-off', i)), run, { title: 't' });
     expect(markdownReporter.render(report, [])).toContain('> **Partial run: 3 of 8 planned trials');
     expect(renderHtml(report)).toContain('<div class="warning partial-run" role="alert"><strong>Partial run: 3 of 8 planned trials');
+    // a run a failing sandbox or component stopped says why
+    expect(partialNotice({ ...run, stoppedBy: 'b: component squid (squid) exited with 1 before it was ready: FATAL <x>' }, 3)).toMatch(/--resume`\. Stopped by: b: component squid .*FATAL <x>$/);
   });
 
   it('without a baseline trial no row is labelled "(baseline)"', () => {

@@ -43,7 +43,7 @@ describe('power-aware verdicts', () => {
   it('the same slowdown with 5 vs 5 is worse, with p and the interval in the reason', () => {
     const v = judge(cell(spread(1000, 5)), cell(spread(200, 5)));
     expect(v).toMatchObject({ verdict: 'worse', timeVerdict: 'worse', failureVerdict: 'no-difference' });
-    expect(v.timeReason).toMatch(/^slower: p 0\.01\d, ratio 5\.\d+× \[[\d.]+×–[\d.]+×\] lies above the minimum effect ±5%$/);
+    expect(v.timeReason).toMatch(/^slower: Mann-Whitney p 0\.01\d, ratio 5\.\d+× \[[\d.]+×–[\d.]+×\] lies above the minimum effect ±5%$/);
   });
 
   it('equal samples that could have differed: no difference shown', () => {
@@ -75,5 +75,42 @@ describe('power-aware verdicts', () => {
     const big = judge(cell([], 8), cell(spread(200, 8)));
     expect(big).toMatchObject({ failureVerdict: 'worse', verdict: 'worse' });
     expect(big.failureReason).toBe('8/8 vs 0/8 failed (100% [67.6%–100%] vs 0% [0%–32.4%]), Fisher p 1.6e-4, beyond the minimum effect ±5%'); // Wilson intervals
+  });
+});
+
+describe('paired verdicts of a run made with --against', () => {
+  const inOrder = (times: number[]) => ({ ...cell(times), timesInOrderMs: times });
+  const judgePaired = (c: CellReport, b: CellReport) => {
+    compareCells([{ cell: c, base: b }], DEFAULT_SETTINGS, undefined, { driftBound: null, paired: true });
+    return c.vsBaseline!;
+  };
+  // the machine drifts from 100 to 400 ms over the run; each candidate trial is ~15 % slower than the base trial next to it
+  const drift = (n: number) => Array.from({ length: n }, (_, k) => 100 + (300 * k) / (n - 1));
+  const wobble = (k: number) => 1 + 0.03 * Math.sin(k * 2.3);
+
+  it('a 15 % slowdown under a slow drift: the two-sample test cannot see it, the paired test can', () => {
+    const base = drift(20);
+    const cand = base.map((v, k) => v * 1.15 * wobble(k));
+    expect(judge(cell(cand), cell(base)).timeVerdict).not.toBe('worse');
+    const v = judgePaired(inOrder(cand), inOrder(base));
+    expect(v).toMatchObject({ timeVerdict: 'worse', timeTest: 'paired-wilcoxon', pairs: 20 });
+    expect(v.ratio.value!).toBeGreaterThan(1.1);
+    expect(v.ratio.low!).toBeGreaterThan(1.05);
+    expect(v.timeReason).toMatch(/^slower: Wilcoxon signed-rank \(20 pairs\) p [\d.e-]+, paired ratio 1\.1\d× \[/);
+  });
+
+  it('no change under the same drift: no difference shown', () => {
+    const base = drift(20);
+    const cand = base.map((v, k) => v * wobble(k + 7));
+    const v = judgePaired(inOrder(cand), inOrder(base));
+    expect(v.timeVerdict).not.toBe('worse');
+    expect(v.ratio.low!).toBeLessThan(1);
+    expect(v.ratio.high!).toBeGreaterThan(1);
+  });
+
+  it('5 pairs cannot reach alpha with the signed-rank test (smallest p 2/32): the two-sample test decides', () => {
+    const v = judgePaired(inOrder(spread(1000, 5)), inOrder(spread(200, 5)));
+    expect(v).toMatchObject({ timeTest: 'mann-whitney', timeVerdict: 'worse' });
+    expect(v.pairs).toBeUndefined();
   });
 });

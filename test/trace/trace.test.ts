@@ -55,6 +55,26 @@ describe('spansOf', () => {
     for (const w of waits) expect(w.faults).toEqual(['dns-drop proxy.golang.org']);
   });
 
+  it('marks the queries a dead nameserver of the client\'s resolv.conf never answered with that trap', () => {
+    const dead = spansOf({
+      logs: { deadDnsZeroMs: ZERO, deadDns: [{ atMs: 1, name: 'proxy.golang.org', type: 'A', rcode: 'DROPPED', responseMs: 0, transport: 'udp', server: '127.0.0.54' }] },
+      faults: layerFaults([{ kind: 'resolv-conf', nameservers: ['dead', 'fake'] }]),
+      zeroEpochMs: ZERO,
+      readEpochMs: ZERO + 100,
+    });
+    expect(dead.spans).toEqual([expect.objectContaining({ kind: 'dns', startMs: 1, durMs: 99, faults: ['resolv-conf'] })]);
+  });
+
+  it('traces the code host\'s requests on its own zero', () => {
+    const vcs = spansOf({
+      logs: { vcsZeroMs: ZERO - 500, vcs: [{ atMs: 600, host: 'git.corp.example', method: 'GET', url: '/lib/m001.git/info/refs?service=git-upload-pack', protocol: 'h2', userAgent: 'git/2.47', status: 200, bytes: 300, durationMs: 12 }] },
+      faults,
+      zeroEpochMs: ZERO,
+      readEpochMs: ZERO + 1000,
+    });
+    expect(vcs.spans).toEqual([expect.objectContaining({ kind: 'request', name: 'GET git.corp.example/lib/m001.git/info/refs?service=git-upload-pack', startMs: 100, durMs: 12 })]);
+  });
+
   it('keeps at most maxSpans and says how many it left out', () => {
     const capped = spansOf({ logs, faults, zeroEpochMs: ZERO, readEpochMs: ZERO + 12_000, maxSpans: 3 });
     expect(capped.spans).toHaveLength(3);

@@ -81,12 +81,16 @@ describe('real network software in the fake internet (netns)', () => {
       copyFileSync(join(ROOT, 'scenarios/real/squid-connect-deny.conf'), join(own, 'my-squid.conf'));
       const squid = { name: 'squid', host: 'proxy.corp.example', role: 'connect-proxy', command: ['squid', '-N', '-f', '{{config}}'], ready: { tcp: 3128 } } as const;
       const good = validateScenario({ name: 'own-squid', corpus: { modules: 2 }, components: [{ ...squid, config: join(own, 'my-squid.conf') }], timeout: '30s' }, join(ROOT, 'scenarios/real/x.ts'));
-      const [r] = await run(good);
-      expect(r).toMatchObject({ outcome: 'fail', failureClass: 'proxy-denied' });
-
       writeFileSync(join(own, 'broken.conf'), 'http_port {{listen.address}}:{{listen.port}}\nthis_is_not_a_directive on\nhttp_access allow all\n');
       const bad = validateScenario({ name: 'broken-squid', corpus: { modules: 2 }, components: [{ ...squid, config: join(own, 'broken.conf'), readyTimeoutMs: 10_000 }] }, 'test');
-      await expect(run(bad)).rejects.toThrow(/component squid \(squid\) (exited with \d+|was not ready).*this_is_not_a_directive/);
+      // one run: the user's config works, then the broken one stops the run with one line naming squid
+      const outDir = join(out, 'own-then-broken');
+      const startFailure = /component squid \(squid\) (exited with \d+|was not ready).*this_is_not_a_directive/;
+      await expect(runScenarios({ scenarios: [good, bad], outDir, quiet: true, reps: 1 })).rejects.toThrow(startFailure);
+      const [r] = readResults(join(outDir, 'results.jsonl')).records;
+      expect(r).toMatchObject({ scenario: 'own-squid', outcome: 'fail', failureClass: 'proxy-denied' });
+      // the reports of what was measured say why the run stopped
+      expect(readFileSync(join(outDir, 'report.md'), 'utf8')).toMatch(new RegExp(`Partial run: 1 of 2 .*Stopped by: broken-squid: the run failed inside the sandbox: ${startFailure.source}`));
       expectNothingLeft();
     } finally {
       rmSync(own, { recursive: true, force: true });

@@ -5,30 +5,34 @@ const P = 'proxy.golang.org';
 
 /** HTTP faults at the origin, and how GOPROXY's "," list treats each status. */
 describe('HTTP faults (origin)', () => {
-  it('404 from the mirror falls through "," to direct, which fails on its own', async () => {
+  it('404 from the mirror falls through "," to direct: go fetches the zips with git from the code host', async () => {
     const r = only(await runFaultScenario({ faults: [{ kind: 'http-status', match: P, status: 404, path: '*.zip' }] }));
-    expect(r).toMatchObject({ outcome: 'fail', failureClass: 'http-404' });
-    expect(r.tls.sni['gomod.example']).toBeGreaterThan(0); // direct was tried
+    expect(r).toMatchObject({ outcome: 'ok' });
+    expect(r.http.byStatus['404']).toBeGreaterThan(0);
+    // direct: go's ?go-get=1 at the module host, then git
+    expect(r.vcs!.goGet).toBeGreaterThan(0);
+    expect(r.vcs!.git).toBeGreaterThan(0);
   });
 
   it('500 from the mirror does not fall through: go stops with it', async () => {
     const r = only(await runFaultScenario({ faults: [{ kind: 'http-status', match: P, status: 500 }] }));
     expect(r).toMatchObject({ outcome: 'fail', failureClass: 'http-5xx' });
     expect(r.stderrTail).toContain('500 Internal Server Error');
-    expect(r.tls.sni['gomod.example']).toBeUndefined();
+    expect(r.vcs).toBeUndefined();
   });
 
   it('403 and 429 stop the list too, each with its class', async () => {
     for (const [status, failureClass] of [[403, 'http-403'], [429, 'http-429']] as const) {
       const r = only(await runFaultScenario({ faults: [{ kind: 'http-status', match: P, status }] }));
       expect(r).toMatchObject({ outcome: 'fail', failureClass });
-      expect(r.tls.sni['gomod.example']).toBeUndefined();
+      expect(r.vcs).toBeUndefined();
     }
   });
 
   it('a slow 404 (the mirror takes its time) costs its delay before the fall-through', async () => {
     const r = only(await runFaultScenario({ faults: [{ kind: 'http-status', match: P, status: 404, path: '*.zip', delay: '1500ms' }] }));
-    expect(r.failureClass).toBe('http-404');
+    expect(r.outcome).toBe('ok');
+    expect(r.vcs!.git).toBeGreaterThan(0);
     expect(r.durationMs).toBeGreaterThanOrEqual(1_500);
   });
 

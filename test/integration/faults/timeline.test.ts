@@ -18,7 +18,12 @@ describe('faults on a timeline', () => {
 
   it('a toxic added mid-download: the link resets after the fault starts', async () => {
     const r = only(await runFaultScenario({ faults: [SLOW, { kind: 'tcp-reset', match: P, from: '400ms' }] }));
-    expect(r).toMatchObject({ outcome: 'fail', failureClass: 'tcp-reset' });
+    // Toxiproxy (v2.5.0 link.go) sets SO_LINGER 0 only when a connection starts with a reset_peer
+    // toxic in its chain: a connection opened before 400 ms is closed gracefully (FIN, go says
+    // "unexpected EOF"), one opened after is reset (RST). Which go meets first depends on whether
+    // it still reuses its first connection then: both are the link breaking after the fault starts.
+    expect(r.outcome).toBe('fail');
+    expect(['tcp-reset', 'tcp-eof']).toContain(r.failureClass);
     expect(r.http.byStatus['200']).toBeGreaterThan(0);
     expect(r.durationMs).toBeGreaterThanOrEqual(400);
   });

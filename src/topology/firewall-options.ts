@@ -1,0 +1,33 @@
+import type { TrialClock } from '../faults/window.ts';
+import type { FirewallOptions } from '../firewall/server.ts';
+import type { RunPki } from '../tls/run-pki.ts';
+import type { TopologyAddresses } from './addresses.ts';
+
+/** What the firewall needs of a network plan (hosts.ts NetworkPlan has it all). */
+export interface FirewallPlan {
+  addresses: TopologyAddresses;
+  hosts: ReadonlyArray<{ name: string }>;
+  pki: Pick<RunPki, 'caCertPem' | 'inspectionCertificates'>;
+  corporateProxy?: { mandatory: boolean } | undefined;
+}
+
+/** WAN link (Toxiproxy listener port) of each public host, in the plan's order. */
+export function wanPort(plan: Pick<FirewallPlan, 'addresses' | 'hosts'>, name: string): number {
+  return plan.addresses.wanFirstPort + plan.hosts.findIndex((h) => h.name === name);
+}
+
+/**
+ * The SNI firewall of a plan: on the edge's addresses, each name routed to its WAN link. Apart
+ * from hosts.ts so the firewall's own process (firewall-process.ts) loads only the firewall.
+ */
+export function firewallOptions(plan: FirewallPlan, clock: TrialClock): FirewallOptions {
+  const a = plan.addresses;
+  return {
+    listen: [{ host: a.firewall, port: a.httpsPort }, ...(a.firewallV6 ? [{ host: a.firewallV6, port: a.httpsPort }] : [])],
+    routes: new Map(plan.hosts.map((h) => [h.name, { host: a.wan, port: wanPort(plan, h.name) }])),
+    harnessCaPem: plan.pki.caCertPem,
+    inspectionCertificates: plan.pki.inspectionCertificates,
+    ...(plan.corporateProxy?.mandatory ? { onlyFrom: a.corporateProxy } : {}),
+    clock,
+  };
+}
