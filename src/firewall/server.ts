@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
-import { parseClientHello } from './client-hello.ts';
+import { parseClientHello, type ClientHelloResult } from './client-hello.ts';
 import { FirewallRules, type FirewallFault } from './rules.ts';
 
 const log = debug('firewall');
@@ -172,7 +172,6 @@ export class Firewall {
     }
     let buffered = Buffer.alloc(0);
     client.setTimeout(this.options.helloTimeoutMs ?? 30_000, () => client.destroy());
-
     const onData = (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       const hello = parseClientHello(buffered);
@@ -181,53 +180,58 @@ export class Firewall {
       client.pause();
       client.setTimeout(0);
       entry.bytesUp = buffered.length;
-      if (hello.state === 'invalid') {
-        entry.action = 'reset-invalid-hello';
-        client.resetAndDestroy();
-        return;
-      }
-      entry.sni = hello.sni;
-      entry.alpn = hello.alpn;
-      if (!hello.sni) {
-        entry.action = 'dropped-no-sni';
-        client.destroy();
-        return;
-      }
-      const route = this.options.routes.get(hello.sni);
-      if (!route) {
-        entry.action = 'reset-unknown-sni';
-        client.resetAndDestroy();
-        return;
-      }
-      const rule = this.rules.ruleFor(hello.sni, this.clock.elapsedMs());
-      if (rule) entry.action = rule.kind;
-      log(entry.id, hello.sni, hello.alpn.join(','), entry.action);
-      switch (rule?.kind) {
-        case 'sni-reset':
-          client.resetAndDestroy();
-          return;
-        case 'sni-close':
-          client.destroySoon();
-          return;
-        case 'tls-refuse-h2':
-          if (hello.alpn.includes('h2')) client.resetAndDestroy();
-          else this.forward(client, buffered, route, entry);
-          return;
-        case 'sni-blackhole':
-          // hold the connection open and never answer; it ends when the client gives up
-          client.resume();
-          return;
-        case 'tls-handshake-delay':
-          this.later(rule.delay, () => !client.destroyed && this.forward(client, buffered, route, entry));
-          return;
-        case 'tls-mitm':
-          this.inspect(client, buffered, route, entry, hello.sni, rule.alpn ?? ['h2', 'http/1.1']);
-          return;
-        default:
-          this.forward(client, buffered, route, entry);
-      }
+      this.decide(client, buffered, hello, entry);
     };
     client.on('data', onData);
+  }
+
+  /** The ClientHello is in: reset, drop, hold, delay, inspect or forward, as the rules say. */
+  private decide(client: net.Socket, buffered: Buffer, hello: Exclude<ClientHelloResult, { state: 'need-more' }>, entry: FirewallConnectionLogEntry): void {
+    if (hello.state === 'invalid') {
+      entry.action = 'reset-invalid-hello';
+      client.resetAndDestroy();
+      return;
+    }
+    entry.sni = hello.sni;
+    entry.alpn = hello.alpn;
+    if (!hello.sni) {
+      entry.action = 'dropped-no-sni';
+      client.destroy();
+      return;
+    }
+    const route = this.options.routes.get(hello.sni);
+    if (!route) {
+      entry.action = 'reset-unknown-sni';
+      client.resetAndDestroy();
+      return;
+    }
+    const rule = this.rules.ruleFor(hello.sni, this.clock.elapsedMs());
+    if (rule) entry.action = rule.kind;
+    log(entry.id, hello.sni, hello.alpn.join(','), entry.action);
+    switch (rule?.kind) {
+      case 'sni-reset':
+        client.resetAndDestroy();
+        return;
+      case 'sni-close':
+        client.destroySoon();
+        return;
+      case 'tls-refuse-h2':
+        if (hello.alpn.includes('h2')) client.resetAndDestroy();
+        else this.forward(client, buffered, route, entry);
+        return;
+      case 'sni-blackhole':
+        // hold the connection open and never answer; it ends when the client gives up
+        client.resume();
+        return;
+      case 'tls-handshake-delay':
+        this.later(rule.delay, () => !client.destroyed && this.forward(client, buffered, route, entry));
+        return;
+      case 'tls-mitm':
+        this.inspect(client, buffered, route, entry, hello.sni, rule.alpn ?? ['h2', 'http/1.1']);
+        return;
+      default:
+        this.forward(client, buffered, route, entry);
+    }
   }
 
   private forward(client: net.Socket, firstBytes: Buffer, route: FirewallRoute, entry: FirewallConnectionLogEntry): void {
