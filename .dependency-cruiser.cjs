@@ -1,19 +1,19 @@
 /**
  * The layering of src/ (issue 14): components play one layer each and know nothing of the
- * scenario, the runner, the sandbox or the commands above them; only the CLI (and the evidence
+ * topology that assembles them, the scenario, the runner, the sandbox or the commands above them; only the CLI (and the evidence
  * script, a CLI of its own) drive the commands. `npm run depcruise` checks it, `npm test` too.
  */
-const COMPONENTS = '^src/(dns|firewall|wan|origin|proxy|sumdb|tls|corpus|faults)/';
+const COMPONENTS = '^src/(dns|firewall|wan|origin|proxy|sumdb|vcs|tls|corpus|faults)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
       name: 'component-imports-upper-layer',
-      comment: 'a component (dns, firewall, wan, origin, proxy, sumdb, tls, corpus, faults) never imports the scenario, commands, runner or sandbox layers',
+      comment: 'a component (dns, firewall, wan, origin, proxy, sumdb, vcs, tls, corpus, faults) never imports the topology, scenario, commands, runner or sandbox layers',
       severity: 'error',
       from: { path: COMPONENTS },
-      to: { path: '^src/(scenario|commands|runner|sandbox)/' },
+      to: { path: '^src/(topology|scenario|commands|runner|sandbox)/' },
     },
     {
       name: 'only-the-cli-imports-commands',
