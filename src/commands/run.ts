@@ -14,7 +14,7 @@ import { SANDBOX_BACKENDS } from '../sandbox/backends.ts';
 import { namespaceMode } from '../sandbox/netns.ts';
 import { lockOutDir } from '../runner/out-lock.ts';
 import { RunInterrupt } from './interrupt.ts';
-import { markStopped, readRunFile, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
+import { readRunFile, recordRunEnd, RUN_FILE, writeRunFile } from '../runner/run-file.ts';
 import { CLIENT_TELEMETRY } from '../client/environment.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { describeFailure } from '../scenario/expect.ts';
@@ -236,15 +236,13 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
     bar.stop();
   }
   if (failure && !existsSync(resultsFile)) throw failure;
-  markStopped(outDir, failure ? errorMessage(failure) : undefined);
-  recordLanes(outDir, lanes, load.summary());
+  recordEnd(outDir, failure ? errorMessage(failure) : undefined, lanes, load.summary());
   return finishRun(planned, run, { interrupted: interrupt.interrupted, failure });
 }
 
-/** run.json gets the lanes and the machine's load of this (last) segment of the run. */
-function recordLanes(outDir: string, lanes: LaneChoice, load: LoadSummary): void {
-  const previous = readRunFile(outDir);
-  if (previous) writeRunFile(outDir, { ...previous, lanes, load });
+/** run.json gets why the run stopped early (if it did), the lanes and the machine's load of this (last) segment. */
+function recordEnd(outDir: string, stoppedBy: string | undefined, lanes: LaneChoice, load: LoadSummary): void {
+  recordRunEnd(outDir, { stoppedBy, lanes, load });
   progress(`lanes: ${lanes.parallel} (${lanes.chosen}: ${lanes.reason}); machine load (1-min average) median ${load.medianLoad1}, max ${load.maxLoad1} on ${load.cores} cores`);
 }
 

@@ -76,10 +76,13 @@ export function writeRunFile(dir: string, run: RunFile): void {
   writeFileSync(join(dir, RUN_FILE), JSON.stringify(run, null, 2));
 }
 
-/** Records in run.json why the run stopped early (or that it did not), for the reports' partial-run notice. */
-export function markStopped(dir: string, reason: string | undefined): void {
+/**
+ * The end of a run (segment) in run.json, one write: why it stopped early (or that it did not,
+ * for the reports' partial-run notice), its lanes and the machine's load.
+ */
+export function recordRunEnd(dir: string, end: { stoppedBy: string | undefined; lanes: RunFile['lanes']; load: RunFile['load'] }): void {
   const run = readRunFile(dir);
-  if (!run || run.stoppedBy === reason) return;
+  if (!run) return;
   const { stoppedBy: _old, ...rest } = run;
-  writeRunFile(dir, reason === undefined ? rest : { ...rest, stoppedBy: reason });
+  writeRunFile(dir, { ...rest, lanes: end.lanes, load: end.load, ...(end.stoppedBy === undefined ? {} : { stoppedBy: end.stoppedBy }) });
 }
