@@ -46,6 +46,24 @@ export function clientEnvironment(goBinary: string, dirs: ClientDirs, caFile: st
   return env;
 }
 
+/** The comma-separated pattern lists of cmd/go that a snapshot's private modules and a mitigation may both set. */
+const PATTERN_LISTS = ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB'] as const;
+
+/**
+ * A mitigation's variables over a project's private settings (the user's GOPRIVATE, carried by
+ * its snapshot): where both set a pattern list, go gets both lists, so a mitigation naming other
+ * hosts (GOPRIVATE=<module host>) never sends the private modules to a public proxy.
+ */
+export function withPrivateModules(extra: Readonly<Record<string, string>>, privateEnv: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const env: Record<string, string> = { ...privateEnv, ...extra };
+  for (const name of PATTERN_LISTS) {
+    const mine = privateEnv[name];
+    const theirs = extra[name];
+    if (mine && theirs && theirs !== mine) env[name] = `${theirs},${mine}`;
+  }
+  return env;
+}
+
 /** What the client's Go telemetry does in every trial (recorded in run.json). */
 export const CLIENT_TELEMETRY = 'off';
 

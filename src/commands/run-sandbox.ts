@@ -15,6 +15,7 @@ import { resolveFaultHosts, type HostTokens } from '../scenario/host-tokens.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { createRunPki } from '../tls/run-pki.ts';
 import { publicHosts } from '../topology/public-hosts.ts';
+import { privateHostNames } from '../project/private.ts';
 import { workloadRef } from '../workload/schema.ts';
 import type { RunInterrupt } from './interrupt.ts';
 import type { checkPrerequisites } from './prepare.ts';
@@ -51,7 +52,7 @@ export interface RunContext {
 /** Everything the sandbox of one scenario's trials needs. */
 async function sandboxConfig(scenario: Scenario, trials: PlannedTrial[], options: ScenarioOverrides, ctx: RunContext, scratchDir: string, perTrial?: Scenario): Promise<SandboxRunConfig> {
   const corpus = scenario.project ? await projectSnapshot(scenario.project) : await ensureCorpus(scenario.corpus, cacheDir());
-  const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors);
+  const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors, privateHostNames(corpus));
   const e = effective(scenario, options);
   const tokens = hostTokens(ctx.toolchains[0]!);
   return {

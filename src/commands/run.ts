@@ -21,6 +21,8 @@ import { describeFailure } from '../scenario/expect.ts';
 import { checkFaultHosts } from '../scenario/fault-hosts.ts';
 import { asBaseOf, checkAgainst, scheduleAgainst } from '../runner/against.ts';
 import { publicHosts } from '../topology/public-hosts.ts';
+import { privateHostNames } from '../project/private.ts';
+import { projectSnapshot } from './snapshot.ts';
 import { workloadLabel, type WorkloadName } from '../workload/schema.ts';
 import { checkPrerequisites } from './prepare.ts';
 import type { GoToolchain } from '../client/toolchain.ts';
@@ -105,7 +107,11 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
   const goVersions = toolchains.map((t) => t.version);
   // a fault that names no host of the fake internet would measure an unchanged network
-  for (const s of scenarios) checkFaultHosts(s.file, s.faults, publicHosts(toolchains[0]!, s.mirrors, s.sumdbMirrors).map((h) => h.name));
+  for (const s of scenarios) {
+    // a project's private repositories are hosts of the fake internet too (its snapshot names them)
+    const codeHosts = s.project ? privateHostNames(await projectSnapshot(s.project)) : [];
+    checkFaultHosts(s.file, s.faults, publicHosts(toolchains[0]!, s.mirrors, s.sumdbMirrors, codeHosts).map((h) => h.name));
+  }
   const identity: RunIdentity = {
     scenarios: scenarios.map((s) => ({ name: s.name, fingerprint: scenarioFingerprint(s), ...effective(s, options) })),
     goVersions,

@@ -8,19 +8,21 @@ import { hashGoMod } from '../corpus/dirhash.ts';
 import { unescapeModulePath } from '../corpus/escape.ts';
 import { DEFAULT_CORPUS, type Corpus, type CorpusModule } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
+import type { PrivateModules } from '../corpus/private-modules.ts';
+import { goPrivateSettings, privateEnv, snapshotPrivateModules } from './private.ts';
 
 /** Bump when the snapshot's layout or metadata changes, so old snapshots are not reused. */
 const SNAPSHOT_VERSION = 2;
 /** Files of a project copy that never matter to go and can be large. */
 const SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
-/** The snapshot key: the project's go.mod and go.sum (what decides its module graph). */
-function snapshotKey(projectDir: string): string {
+/** The snapshot key: the project's go.mod and go.sum (what decides its module graph), and the user's GOPRIVATE settings if any. */
+function snapshotKey(projectDir: string, privateSettings: Record<string, string>): string {
   const goMod = join(projectDir, 'go.mod');
   if (!existsSync(goMod)) throw new HarnessError('BAD_INPUT', `${projectDir}: no go.mod here (a project is a Go module's root directory)`);
   const goSum = join(projectDir, 'go.sum');
   return createHash('sha256')
-    .update(JSON.stringify({ v: SNAPSHOT_VERSION, goMod: readFileSync(goMod, 'utf8'), goSum: existsSync(goSum) ? readFileSync(goSum, 'utf8') : '' }))
+    .update(JSON.stringify({ v: SNAPSHOT_VERSION, goMod: readFileSync(goMod, 'utf8'), goSum: existsSync(goSum) ? readFileSync(goSum, 'utf8') : '', ...(Object.keys(privateSettings).length ? { private: privateSettings } : {}) }))
     .digest('hex')
     .slice(0, 16);
 }
@@ -146,6 +148,7 @@ interface SnapshotMeta {
   modules: CorpusModule[];
   totalZipBytes: number;
   createdAt: string;
+  private?: PrivateModules;
 }
 
 /**
@@ -156,7 +159,8 @@ interface SnapshotMeta {
  */
 export async function ensureSnapshot(projectDir: string, options: { cacheDir: string; goBinary: string; log?: SnapshotLog }): Promise<Corpus> {
   const project = resolve(projectDir);
-  const key = snapshotKey(project);
+  const privateSettings = goPrivateSettings(options.goBinary);
+  const key = snapshotKey(project, privateEnv(privateSettings));
   const dir = snapshotDir(options.cacheDir, key);
   const metaFile = join(dir, 'snapshot.json');
   if (!existsSync(metaFile)) {
@@ -172,8 +176,10 @@ export async function ensureSnapshot(projectDir: string, options: { cacheDir: st
       const updates = await goOutside(options.goBinary, ['list', '-m', '-u', 'all'], work, join(tmp, 'modcache'));
       if (updates.code !== 0) options.log?.(`snapshot: warning: go list -m -u all failed (the list-updates workload will fail): ${lastMessage(updates.stderr)}`);
       await rm(work, { recursive: true, force: true });
+      // GOPRIVATE modules: go fetched them with the user's git; the snapshot keeps mirrors of their repositories
+      const privateModules = await snapshotPrivateModules(tmp, join(tmp, 'modcache', 'cache', 'download'), privateSettings, options.log);
       const modules = await cacheModules(join(tmp, 'modcache', 'cache', 'download'), goSumLines(project));
-      const meta: SnapshotMeta = { version: SNAPSHOT_VERSION, project, modules, totalZipBytes: modules.reduce((s, m) => s + m.zipBytes, 0), createdAt: new Date().toISOString() };
+      const meta: SnapshotMeta = { version: SNAPSHOT_VERSION, project, modules, totalZipBytes: modules.reduce((s, m) => s + m.zipBytes, 0), createdAt: new Date().toISOString(), ...(privateModules ? { private: privateModules } : {}) };
       await writeFile(join(tmp, 'snapshot.json'), JSON.stringify(meta));
       await mkdir(join(options.cacheDir, 'snapshots'), { recursive: true });
       await rename(tmp, dir).catch(async (err: NodeJS.ErrnoException) => {
@@ -193,11 +199,14 @@ export async function ensureSnapshot(projectDir: string, options: { cacheDir: st
     modules: meta.modules,
     totalZipBytes: meta.totalZipBytes,
     project: { dir: project, key },
+    ...(meta.private ? { private: meta.private } : {}),
   };
 }
 
 /** "N modules, M MB": what `snapshot` prints. */
 export function snapshotSummary(corpus: Corpus): string {
   const versions = corpus.modules.reduce((n, m) => n + m.versions.length, 0);
-  return `${corpus.modules.length} modules, ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB (${versions} go.mod files) in ${corpus.dir}`;
+  const repos = corpus.private?.repos.length ?? 0;
+  const mirrored = repos ? `, ${repos} private ${repos === 1 ? 'repository' : 'repositories'}` : '';
+  return `${corpus.modules.length} modules, ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB (${versions} go.mod files${mirrored}) in ${corpus.dir}`;
 }

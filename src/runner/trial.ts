@@ -1,7 +1,7 @@
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDownloadJson } from '../client/download-output.ts';
-import { clientDirs, clientEnvironment, disableTelemetry, type ClientDirs } from '../client/environment.ts';
+import { clientDirs, clientEnvironment, disableTelemetry, withPrivateModules, type ClientDirs } from '../client/environment.ts';
 import { runGo, type GoRunResult } from '../client/run-go.ts';
 import type { Corpus } from '../corpus/generate.ts';
 import type { Mitigation } from '../mitigations/catalog.ts';
@@ -153,7 +153,8 @@ async function prepareTrial(spec: TrialSpec, ctx: TrialContext, trialDir: string
 /** The workload's commands under the trial's hard deadline (again, under the retry wrapper). */
 async function executeTrial(spec: TrialSpec, ctx: TrialContext, prepared: PreparedTrial): Promise<Execution> {
   const { client } = prepared;
-  const base = clientEnvironment(spec.goBinary, prepared.dirs, ctx.internet.caFile, client.env);
+  // a project's private modules stay private in every trial: the user's GOPRIVATE, under the mitigation's own
+  const base = clientEnvironment(spec.goBinary, prepared.dirs, ctx.internet.caFile, withPrivateModules(client.env, ctx.corpus.private?.env));
   const env = ctx.buildCacheDir ? { ...base, GOCACHE: ctx.buildCacheDir } : base;
   const files = { resolvConf: prepared.resolvConf, hostsFile: prepared.hostsFile, hostFilesInPlace: ctx.backend === 'docker' };
   const signal = ctx.signal ? { signal: ctx.signal } : {};

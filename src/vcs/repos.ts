@@ -13,6 +13,8 @@ export interface VcsRepo {
   modulePath: string;
   /** Where the code host serves it: https://<git host>/<urlPath>. */
   urlPath: string;
+  /** The host git fetches it from, when not the code host's own (a private module's repository: its real host). */
+  gitHost?: string;
   /** The bare repository on disk. */
   dir: string;
   /** Tags in commit order (`v1.2.3`; a module in a subdirectory would be `dir/v1.2.3`). */
@@ -134,7 +136,8 @@ export async function ensureCorpusRepos(corpus: Corpus, cacheRoot: string): Prom
   if (existsSync(join(root, COMPLETE))) return { root, repos: corpusRepos(corpus, root) };
   const tmp = `${root}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await mkdir(cacheRoot, { recursive: true });
+    // a corpus with no module on the module host (a project's snapshot) has an empty folder
+    await mkdir(tmp, { recursive: true });
     await buildCorpusRepos(corpus, tmp);
     await writeFile(join(tmp, COMPLETE), '');
     await rename(tmp, root).catch((err: unknown) => {

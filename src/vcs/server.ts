@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import http2 from 'node:http2';
+import { basename, dirname } from 'node:path';
 import type tls from 'node:tls';
 import { createSecureContext } from 'node:tls';
 import type { KeyPairPem } from '../tls/ca.ts';
@@ -115,6 +116,11 @@ export class VcsHost {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** The repository git asks for: served at this host, its URL path a prefix of the request's. */
+  private gitRepo(repos: readonly VcsRepo[], host: string, path: string): VcsRepo | undefined {
+    return repos.find((r) => (r.gitHost ?? this.options.gitHost) === host && path.startsWith(`/${r.urlPath}/`));
+  }
+
   /** The repository holding this import path (the module itself or a package in it). */
   private static repoFor(repos: readonly VcsRepo[], importPath: string): VcsRepo | undefined {
     return repos.find((r) => importPath === r.modulePath || importPath.startsWith(`${r.modulePath}/`));
@@ -150,17 +156,20 @@ export class VcsHost {
     } catch (err) {
       return done(this.text(res as unknown as Reply, 500, `repositories not built: ${err instanceof Error ? err.message : String(err)}\n`));
     }
-    const { root, repos } = content;
+    const { repos } = content;
     if (url.searchParams.get('go-get') === '1') return done(this.goGet(VcsHost.repoFor(repos, `${host}${path.replace(/\/$/, '')}`), res as unknown as Reply));
-    if (host === this.options.gitHost && repos.some((r) => path.startsWith(`/${r.urlPath}/`))) {
-      return done(await runGitHttpBackend(req, res, cgiEnvironment(req, path, url.search.slice(1), root)));
+    const repo = this.gitRepo(repos, host, path);
+    if (repo) {
+      // http-backend finds the repository under GIT_PROJECT_ROOT by PATH_INFO: its folder and the rest of the path
+      const pathInfo = `/${basename(repo.dir)}${path.slice(repo.urlPath.length + 1)}`;
+      return done(await runGitHttpBackend(req, res, cgiEnvironment(req, pathInfo, url.search.slice(1), dirname(repo.dir))));
     }
     return done(this.text(res as unknown as Reply, 404, `not found: ${host}${path}\n`));
   }
 
   private goGet(repo: VcsRepo | undefined, res: Reply): { status: number; bytes: number } {
     if (!repo) return this.text(res, 404, 'no repository here\n');
-    const body = goImportPage(repo.modulePath, `https://${this.options.gitHost}/${repo.urlPath}`);
+    const body = goImportPage(repo.modulePath, `https://${repo.gitHost ?? this.options.gitHost}/${repo.urlPath}`);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
     return { status: 200, bytes: Buffer.byteLength(body) };

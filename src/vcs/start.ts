@@ -3,7 +3,7 @@ import type { Corpus } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
 import { cacheDir } from '../paths.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
-import { CORPUS_GIT_HOST, ensureCorpusRepos } from './repos.ts';
+import { CORPUS_GIT_HOST, ensureCorpusRepos, type VcsRepo } from './repos.ts';
 import { VcsHost, type VcsContent } from './server.ts';
 
 /** What the code host needs of the run's network plan (topology's NetworkPlan has it). */
@@ -14,14 +14,20 @@ interface CodeHostPlan {
   addresses: { vcs: string; httpsPort: number };
 }
 
+/** A snapshot's private repositories (mirrors of the user's remotes), each at its own host and path. */
+function privateRepos(corpus: Corpus): VcsRepo[] {
+  return (corpus.private?.repos ?? []).map((r) => ({ modulePath: r.modulePath, urlPath: r.urlPath, gitHost: r.gitHost, dir: join(corpus.dir, r.mirror), tags: [] }));
+}
+
 /**
- * The repositories of the run's corpus, from the harness cache (built there on first use).
- * Without git on the machine the host still answers (404s, as before it served git): runs that
- * never fetch directly must not need git.
+ * The repositories of the run's corpus, from the harness cache (built there on first use), and
+ * a project's private ones. Without git on the machine the host still answers (404s, as before
+ * it served git): runs that never fetch directly must not need git.
  */
 async function content(corpus: Corpus): Promise<VcsContent> {
   try {
-    return await ensureCorpusRepos(corpus, join(cacheDir(), 'vcs'));
+    const built = await ensureCorpusRepos(corpus, join(cacheDir(), 'vcs'));
+    return { root: built.root, repos: [...built.repos, ...privateRepos(corpus)] };
   } catch (err) {
     if (!(err instanceof HarnessError)) throw err;
     process.stderr.write(`gomod-chaos: ${err.message}: direct VCS fetches will see 404s\n`);
