@@ -14,6 +14,8 @@ import { VcsHost } from '../../src/vcs/server.ts';
 const port = 30_000 + Math.floor(Math.random() * 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'gomod-chaos-test-vcs-'));
 const GIT_HOST = 'git.corp.example';
+/** A project's private repository at its own (non-static) host: go asks it ?go-get=1, git fetches from it. */
+const OWN_HOST = 'code.corp.example';
 let corpus: Corpus;
 let repos: VcsRepo[];
 let host: VcsHost;
@@ -24,13 +26,13 @@ beforeAll(async () => {
   repos = await buildCorpusRepos(corpus, join(dir, 'repos'));
   ca = await createCertificateAuthority();
   writeFileSync(join(dir, 'ca.pem'), ca.certPem);
-  const names = ['gomod.example', GIT_HOST];
+  const names = ['gomod.example', GIT_HOST, OWN_HOST];
   host = new VcsHost({
     address: '127.0.0.1',
     port,
     hosts: await Promise.all(names.map(async (name) => ({ name, certificate: await ca.issue([name]) }))),
     gitHost: GIT_HOST,
-    content: { root: join(dir, 'repos'), repos },
+    content: { root: join(dir, 'repos'), repos: [...repos, { modulePath: `${OWN_HOST}/team/lib`, urlPath: 'team/lib.git', gitHost: OWN_HOST, dir: repos[0]!.dir, tags: [] }] },
   });
   await host.start();
 });
@@ -41,7 +43,7 @@ afterAll(async () => {
 
 /** The real git client, resolving the code host to our listener and trusting only the test CA. */
 async function git(args: string[], cwd = dir): Promise<string> {
-  const config = ['-c', `http.curloptResolve=${GIT_HOST}:${port}:127.0.0.1`, '-c', `http.sslCAInfo=${join(dir, 'ca.pem')}`];
+  const config = ['-c', `http.curloptResolve=${GIT_HOST}:${port}:127.0.0.1`, '-c', `http.curloptResolve=${OWN_HOST}:${port}:127.0.0.1`, '-c', `http.sslCAInfo=${join(dir, 'ca.pem')}`];
   const env = { PATH: process.env['PATH'], HOME: dir, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
   return (await promisify(execFile)('git', [...config, ...args], { cwd, encoding: 'utf8', env })).stdout;
 }
@@ -76,5 +78,16 @@ describe('the code host', () => {
     const log = host.drainLog();
     expect(log.some((e) => e.url.includes('/info/refs?service=git-upload-pack') && e.userAgent.startsWith('git/') && e.status === 200)).toBe(true);
     expect(log.some((e) => e.method === 'POST' && e.url.endsWith('/git-upload-pack') && e.status === 200 && e.bytes > 0)).toBe(true);
+  });
+
+  it("serves a private repository at its own host: go-import names that host, git's requests are routed by host and path", async () => {
+    const dispatcher = new Agent({ connect: { ca: ca.certPem, servername: OWN_HOST } });
+    const res = await request(`https://127.0.0.1:${port}/team/lib/pkg?go-get=1`, { dispatcher, headers: { host: OWN_HOST } });
+    expect(await res.body.text()).toContain(`<meta name="go-import" content="${OWN_HOST}/team/lib git https://${OWN_HOST}/team/lib.git">`);
+    await dispatcher.close();
+    const tags = (await git(['ls-remote', '--tags', `https://${OWN_HOST}:${port}/team/lib.git`])).trim().split('\n').map((l) => l.split('refs/tags/')[1]);
+    expect(tags.sort()).toEqual([...repos[0]!.tags].sort());
+    // the same path at the corpus's git host is no repository
+    await expect(git(['ls-remote', `https://${GIT_HOST}:${port}/team/lib.git`])).rejects.toThrow(/not found: git\.corp\.example\/team\/lib\.git/);
   });
 });
