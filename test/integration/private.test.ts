@@ -23,8 +23,12 @@ function git(args: string[], cwd: string, date = '2024-01-02T03:04:05Z'): string
   return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
 }
 
-/** A one-commit repository of module github.com/corp-example/<name>, as a bare remote; returns the commit. */
-function privateRepo(name: string, source: string, date: string, tag?: string): string {
+/**
+ * A repository of module github.com/corp-example/<name> as a bare remote; returns its first commit.
+ * `later`: a second commit on top, so the first is no ref's tip (go then fetches every head and
+ * tag and unshallows: it never asks a server for an unadvertised hash).
+ */
+function privateRepo(name: string, source: string, date: string, options: { tag?: string; later?: string } = {}): string {
   const work = join(dir, 'src', name);
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, 'go.mod'), `module github.com/corp-example/${name}\n\ngo 1.21\n`);
@@ -32,9 +36,15 @@ function privateRepo(name: string, source: string, date: string, tag?: string): 
   git(['init', '--quiet', '--initial-branch=main', '.'], work);
   git(['add', '-A'], work);
   git(['commit', '--quiet', '-m', name], work, date);
-  if (tag) git(['tag', tag], work);
+  if (options.tag) git(['tag', options.tag], work);
+  const first = git(['rev-parse', 'HEAD'], work);
+  if (options.later) {
+    writeFileSync(join(work, 'later.go'), `package ${name}\n\nconst Later = true\n`);
+    git(['add', '-A'], work);
+    git(['commit', '--quiet', '-m', 'later'], work, options.later);
+  }
   git(['clone', '--quiet', '--bare', work, join(remotes, `${name}.git`)], dir);
-  return git(['rev-parse', 'HEAD'], work);
+  return first;
 }
 
 /** What the user's shell has: GOPRIVATE, their git config; plus a scratch harness cache sharing the build cache. */
@@ -46,8 +56,8 @@ const userEnv: NodeJS.ProcessEnv = {
 };
 
 beforeAll(() => {
-  privateRepo('greet', 'package greet\n\nfunc Hello() string { return "hello" }\n', '2024-01-02T03:04:05Z', 'v1.2.0');
-  const util = privateRepo('util', 'package util\n\nfunc Twice(s string) string { return s + s }\n', '2024-02-03T04:05:06Z');
+  privateRepo('greet', 'package greet\n\nfunc Hello() string { return "hello" }\n', '2024-01-02T03:04:05Z', { tag: 'v1.2.0' });
+  const util = privateRepo('util', 'package util\n\nfunc Twice(s string) string { return s + s }\n', '2024-02-03T04:05:06Z', { later: '2024-03-04T05:06:07Z' });
   writeFileSync(userEnv['GIT_CONFIG_GLOBAL']!, `[url "file://${remotes}/"]\n\tinsteadOf = https://github.com/corp-example/\n`);
   mkdirSync(project);
   const pseudo = `v0.0.0-20240203040506-${util.slice(0, 12)}`;
