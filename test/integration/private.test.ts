@@ -62,7 +62,8 @@ beforeAll(() => {
   mkdirSync(project);
   const pseudo = `v0.0.0-20240203040506-${util.slice(0, 12)}`;
   writeFileSync(join(project, 'go.mod'), `module example.com/app\n\ngo 1.21\n\nrequire (\n\tgithub.com/corp-example/greet v1.2.0\n\tgithub.com/corp-example/util ${pseudo}\n)\n`);
-  writeFileSync(join(project, 'main.go'), 'package main\n\nimport (\n\t"github.com/corp-example/greet"\n\t"github.com/corp-example/util"\n)\n\nfunc main() { println(util.Twice(greet.Hello())) }\n');
+  // a library: go build ./... compiles it and links nothing (the trial's CPU stays small)
+  writeFileSync(join(project, 'app.go'), 'package app\n\nimport (\n\t"github.com/corp-example/greet"\n\t"github.com/corp-example/util"\n)\n\nfunc Greeting() string { return util.Twice(greet.Hello()) }\n');
   // the user's go.sum, as their own go wrote it (GOPROXY=off: nothing leaves this machine)
   execFileSync(findGo(), ['mod', 'tidy'], { cwd: project, env: { ...process.env, ...userEnv, GOPROXY: 'off', GOFLAGS: '-modcacherw', GOMODCACHE: join(dir, 'user-modcache') } });
   // trials compile with the harness's shared build cache (a cold one costs a minute of CPU)
