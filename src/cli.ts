@@ -58,7 +58,9 @@ const USAGE = `usage: gomod-chaos <command>
                        (.github/workflows/gomod-chaos.yml: a matrix of shards, merge, compare
                        with the default branch's report, summary, fail on regression)
   snapshot <project>   resolve a Go project's module graph once through your GOPROXY into the
-                       harness cache (keyed by go.mod + go.sum); runs with --project serve it
+                       harness cache (keyed by go.mod + go.sum); runs with --project serve it.
+                       GOPRIVATE modules: fetched and mirrored with your own git, served by the
+                       run's code host under their own hosts
 
   Also: gomod-chaos --version; gomod-chaos <command> --help. With --json a command writes one
   JSON document on stdout (progress stays on stderr).
