@@ -58,8 +58,9 @@ export function withPrivateModules(extra: Readonly<Record<string, string>>, priv
   const env: Record<string, string> = { ...privateEnv, ...extra };
   for (const name of PATTERN_LISTS) {
     const mine = privateEnv[name];
-    const theirs = extra[name];
-    if (mine && theirs && theirs !== mine) env[name] = `${theirs},${mine}`;
+    // a list the user set apart from GOPRIVATE overrides it in go: the mitigation's GOPRIVATE joins it too
+    const theirs = extra[name] ?? (name !== 'GOPRIVATE' && mine !== undefined ? extra['GOPRIVATE'] : undefined);
+    if (theirs !== undefined && theirs !== mine) env[name] = [theirs, mine].filter(Boolean).join(',');
   }
   return env;
 }

@@ -23,5 +23,7 @@ describe('GOPRIVATE patterns, as cmd/go matches them (module.MatchPrefixPatterns
     expect(withPrivateModules({ GOPRIVATE: 'gomod.example', GOFLAGS: '-x' }, user)).toEqual({ GOPRIVATE: 'gomod.example,github.com/corp', GOFLAGS: '-x' });
     expect(withPrivateModules({ GOPROXY: 'off' }, user)).toEqual({ GOPROXY: 'off', GOPRIVATE: 'github.com/corp' });
     expect(withPrivateModules({ GONOSUMDB: 'x' })).toEqual({ GONOSUMDB: 'x' });
+    // the user's own GONOPROXY overrides GOPRIVATE in go: the mitigation's GOPRIVATE must reach it as well
+    expect(withPrivateModules({ GOPRIVATE: 'gomod.example' }, { GOPRIVATE: 'github.com/corp', GONOPROXY: '' })).toEqual({ GOPRIVATE: 'gomod.example,github.com/corp', GONOPROXY: 'gomod.example' });
   });
 });
