@@ -14,10 +14,22 @@ type GoPrivateSettings = z.infer<typeof PrivateEnvSchema>;
 /** What `go mod download` writes in a direct fetch's .info: where the version came from (cmd/go codehost.Origin). */
 const InfoSchema = z.object({ Origin: z.object({ VCS: z.string(), URL: z.string(), Subdir: z.string().optional() }).optional() });
 
+/** A private module of the download cache: its @v folder and where go fetched it from. */
+interface FoundModule {
+  path: string;
+  vDir: string;
+  origin: z.infer<typeof InfoSchema>['Origin'];
+}
+
 /** The user's effective settings, from their own `go env` (their environment and their go.env file). */
 export function goPrivateSettings(goBinary: string): GoPrivateSettings {
-  const out = execFileSync(goBinary, ['env', '-json', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB'], { encoding: 'utf8', env: process.env });
-  return PrivateEnvSchema.parse(JSON.parse(out));
+  try {
+    const out = execFileSync(goBinary, ['env', '-json', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB'], { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return PrivateEnvSchema.parse(JSON.parse(out));
+  } catch (err) {
+    const detail = (err as { stderr?: string }).stderr?.trim() || (err instanceof Error ? err.message : String(err));
+    throw new HarnessError('BAD_INPUT', `snapshot: go env GOPRIVATE GONOPROXY GONOSUMDB failed: ${detail.split('\n').at(-1)}`);
+  }
 }
 
 /** The variables a trial carries: GOPRIVATE, and GONOPROXY / GONOSUMDB only where they differ from it (else go derives them). */
@@ -56,14 +68,14 @@ function repoRoot(modulePath: string, subdir: string, remote: URL): string {
 }
 
 /** The private modules of a download cache (every module with an @v folder matching GONOPROXY), with where each came from. */
-async function privateModules(downloadDir: string, noProxy: string): Promise<Array<{ path: string; vDir: string; origin: z.infer<typeof InfoSchema>['Origin'] }>> {
-  const found: Array<{ path: string; vDir: string; origin: z.infer<typeof InfoSchema>['Origin'] }> = [];
+async function privateModules(downloadDir: string, noProxy: string): Promise<FoundModule[]> {
+  const found: FoundModule[] = [];
   const visit = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
     const path = unescapeModulePath(relative(downloadDir, dir).split(sep).join('/'));
     if (path && entries.some((e) => e.isDirectory() && e.name === '@v') && matchesPrivatePatterns(noProxy, path)) {
       const vDir = join(dir, '@v');
-      let origin: z.infer<typeof InfoSchema>['Origin'];
+      let origin: FoundModule['origin'];
       for (const info of (await readdir(vDir)).filter((f) => f.endsWith('.info'))) origin ??= InfoSchema.parse(JSON.parse(await readFile(join(vDir, info), 'utf8'))).Origin;
       found.push({ path, vDir, origin });
     }
@@ -85,7 +97,7 @@ function mirrorClone(remote: string, dest: string): Promise<{ ok: boolean; stder
 }
 
 /** One repository per remote URL of the private modules; a module go did not fetch with git is an error naming it. */
-function reposOf(modules: Awaited<ReturnType<typeof privateModules>>, noProxy: string): PrivateRepo[] {
+function reposOf(modules: readonly FoundModule[], noProxy: string): PrivateRepo[] {
   const byRemote = new Map<string, PrivateRepo>();
   for (const m of modules) {
     if (!m.origin || m.origin.VCS !== 'git' || !/^https?:\/\//.test(m.origin.URL)) {
