@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareGoVersions, requiredToolchain, toolchainModuleVersion } from '../../src/workload/toolchain-line.ts';
+import { compareGoVersions, goLineIsNewer, requiredToolchain, toolchainModuleVersion } from '../../src/workload/toolchain-line.ts';
 
 describe('the toolchain a go.mod switches to (cmd/go/internal/toolchain/select.go)', () => {
   it('orders versions as gover does: language < rc < release, numbers compared as numbers', () => {
@@ -19,6 +19,9 @@ describe('the toolchain a go.mod switches to (cmd/go/internal/toolchain/select.g
     for (const goMod of ['module x\ngo 1.26.8\n', 'module x\ngo 1.21\n', 'module x\ngo 1.21\ntoolchain default\n', 'module x\ngo 1.25.0\ntoolchain go1.26.2\n', 'module x\n']) {
       expect(requiredToolchain(goMod, local), goMod).toBeUndefined();
     }
+    // only a newer go line keeps the go in use from reading go.mod (the snapshot then resolves with the new toolchain)
+    expect(goLineIsNewer('module x\ngo 1.27.4\n', local)).toBe(true);
+    expect(goLineIsNewer('module x\ngo 1.21\ntoolchain go1.27.4\n', local)).toBe(false);
     expect(toolchainModuleVersion('go1.27.4', 'linux', 'amd64')).toBe('v0.0.1-go1.27.4.linux-amd64');
   });
 });
