@@ -37,6 +37,9 @@ export interface Mitigation {
 }
 
 const many = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+/** Module path patterns, as GOPRIVATE/GONOSUMDB/GOINSECURE take them (comma-separated globs of path prefixes). */
+const modulePatterns = z.array(z.string().regex(/^[A-Za-z0-9.*?\[\]_~\/-]+$/, 'a module path glob such as "corp.example" or "*.corp.example/team"')).min(1);
+const withPatterns = <N extends string>(name: N) => z.strictObject({ name: z.literal(name), patterns: modulePatterns });
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /** Parameterised mitigations, written as objects in a scenario's `mitigations: [...]`. */
@@ -74,6 +77,11 @@ export const mitigationParamSchemas = [
     /** Resolve the fake internet's hosts through it before go starts (a resolver's warm-up script). */
     warmUp: z.boolean().optional(),
   }),
+  // the module path patterns of GONOSUMDB, GOPRIVATE, GOINSECURE (default: the corpus's module host)
+  withPatterns('gonosumdb'),
+  withPatterns('goprivate'),
+  withPatterns('goinsecure'),
+  withPatterns('goinsecure-git'),
 ] as const;
 
 type MitigationParams = z.output<(typeof mitigationParamSchemas)[number]>;
@@ -96,14 +104,22 @@ export const MITIGATIONS = Object.freeze({
     "GOPROXY starts with the scenario's first mirror that proxies the checksum database (`sumdbMirrors`): go reads the database through it (/sumdb/<name>/...)",
     { sumdbViaProxy: { mirror: '' } },
   ),
-  gonosumdb: simple('gonosumdb', 'GONOSUMDB=<module hosts>: those modules skip the checksum database', { env: { GONOSUMDB: CORPUS_MODULE_HOST } }),
-  goprivate: simple('goprivate', 'GOPRIVATE=<module hosts>: no checksum database and no proxy for them: go finds their repositories (?go-get=1) and fetches them with git', {
+  gonosumdb: simple('gonosumdb', 'GONOSUMDB=<module hosts>: those modules skip the checksum database (parameter: patterns)', { env: { GONOSUMDB: CORPUS_MODULE_HOST } }),
+  goprivate: simple('goprivate', 'GOPRIVATE=<module hosts>: no checksum database and no proxy for them: go finds their repositories (?go-get=1) and fetches them with git (parameter: patterns)', {
     env: { GOPRIVATE: CORPUS_MODULE_HOST },
   }),
   'goproxy-direct': simple('goproxy-direct', 'GOPROXY=direct: no module proxy at all; go finds each repository (?go-get=1) and fetches it with git over HTTPS', { env: { GOPROXY: 'direct' } }),
   'git-http1': simple('git-http1', 'GOPROXY=direct with git held to HTTP/1.1 (http.version=HTTP/1.1 through GIT_CONFIG_COUNT/KEY/VALUE, as people set it against h2-breaking middleboxes)', {
     env: { GOPROXY: 'direct', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.version', GIT_CONFIG_VALUE_0: 'HTTP/1.1' },
   }),
+  goinsecure: simple('goinsecure', "GOPRIVATE and GOINSECURE=<module hosts>: go's own ?go-get=1 lookup skips certificate checks (and may fall back to http://); git's fetch still verifies (GOINSECURE sets no http.sslVerify) (parameter: patterns)", {
+    env: { GOPRIVATE: CORPUS_MODULE_HOST, GOINSECURE: CORPUS_MODULE_HOST },
+  }),
+  'goinsecure-git': simple('goinsecure-git', 'goinsecure, and git told not to verify either (GIT_SSL_NO_VERIFY=1, what people add when git then fails) (parameter: patterns)', {
+    env: { GOPRIVATE: CORPUS_MODULE_HOST, GOINSECURE: CORPUS_MODULE_HOST, GIT_SSL_NO_VERIFY: '1' },
+  }),
+  'govcs-public-off': simple('govcs-public-off', "GOVCS=public:off: public modules come from the proxy only; the ',direct' fallback is refused before git runs (vcs-disallowed)", { env: { GOVCS: 'public:off' } }),
+  'govcs-git': simple('govcs-git', 'GOPROXY=direct with GOVCS=*:git: every module fetched with git, and git only (the explicit allow list of locked-down CI)', { env: { GOPROXY: 'direct', GOVCS: '*:git' } }),
   'goproxy-off': simple('goproxy-off', 'GOPROXY=off: no network for modules (works only when the module cache already holds them)', { env: { GOPROXY: 'off' } }),
   'corp-ca-trust': simple('corp-ca-trust', "trust the corporate inspection proxy's CA (SSL_CERT_FILE with both CAs)", { trustInspectionCa: true }),
   concurrency: simple('concurrency', 'GOMAXPROCS and/or GODEBUG=cmdgonetlimit (parameters: gomaxprocs, netlimit; default GOMAXPROCS=1)', { env: { GOMAXPROCS: '1' } }),
@@ -116,6 +132,9 @@ export const MITIGATIONS = Object.freeze({
   'proxy-env': simple('proxy-env', "HTTPS_PROXY set to the scenario's corporate proxy by hand (Go never reads a PAC file)", { useCorporateProxy: true }),
   // Field claims that are checked, not recommended: what the toolchain does with them.
   'goflags-insecure': simple('goflags-insecure', 'GOFLAGS=-insecure, advised in the field (the flag was removed in Go 1.17)', { env: { GOFLAGS: '-insecure' } }),
+  'git-terminal-prompt-off': simple('git-terminal-prompt-off', 'GOPROXY=direct with GIT_TERMINAL_PROMPT=0, advised in the field (cmd/go already sets it for git when unset: modload.Init)', {
+    env: { GOPROXY: 'direct', GIT_TERMINAL_PROMPT: '0' },
+  }),
   'go-proxy-timeout': simple('go-proxy-timeout', 'GO_PROXY_TIMEOUT=10s, advised in the field (no such variable exists in cmd/go)', { env: { GO_PROXY_TIMEOUT: '10s' } }),
 } satisfies Record<string, Mitigation>);
 
@@ -134,6 +153,10 @@ type MitigationKind =
   | 'goprivate'
   | 'goproxy-direct'
   | 'git-http1'
+  | 'goinsecure'
+  | 'goinsecure-git'
+  | 'govcs-public-off'
+  | 'govcs-git'
   | 'goproxy-off'
   | 'corp-ca-trust'
   | 'concurrency'
@@ -143,6 +166,7 @@ type MitigationKind =
   | 'proxy-env'
   | 'component'
   | 'goflags-insecure'
+  | 'git-terminal-prompt-off'
   | 'go-proxy-timeout';
 
 export type MitigationName = keyof typeof MITIGATIONS;
@@ -184,6 +208,14 @@ export function expandMitigation(input: MitigationEntry): Mitigation[] {
         normalRttMs: input.normalRtt ?? base.retry!.normalRttMs,
       };
       return [{ ...base, name: `retry-wrapper(${retry.attempts}x,base=${retry.baseDeadlineMs}ms)`, retry }];
+    }
+    case 'gonosumdb':
+    case 'goprivate':
+    case 'goinsecure':
+    case 'goinsecure-git': {
+      const patterns = input.patterns.join(',');
+      const env = Object.fromEntries(Object.entries(base.env).map(([k, v]) => [k, v === CORPUS_MODULE_HOST ? patterns : v]));
+      return [{ ...base, name: `${input.name}(${patterns})`, env }];
     }
     case 'component': {
       const warmUp = input.warmUp ?? false;

@@ -10,6 +10,7 @@ import { DEFAULT_CORPUS, type Corpus, type CorpusModule } from '../corpus/genera
 import { HarnessError } from '../errors.ts';
 import type { PrivateModules } from '../corpus/private-modules.ts';
 import { goPrivateSettings, privateEnv, snapshotPrivateModules } from './private.ts';
+import { snapshotToolchain } from './toolchain-snapshot.ts';
 
 /** Bump when the snapshot's layout or metadata changes, so old snapshots are not reused. */
 const SNAPSHOT_VERSION = 2;
@@ -170,10 +171,12 @@ export async function ensureSnapshot(projectDir: string, options: { cacheDir: st
       options.log?.(`snapshot: resolving the module graph of ${project} through your GOPROXY (once; kept in ${dir})`);
       const work = join(tmp, 'project');
       await cp(project, work, { recursive: true, filter: (src) => !SKIPPED.has(basename(src)) });
-      await downloadAll(options.goBinary, work, join(tmp, 'modcache'), project);
+      // a go.mod asking for a newer Go: its toolchain module joins the snapshot, and resolves the rest
+      const goBinary = await snapshotToolchain(options.goBinary, project, join(tmp, 'modcache'), options.log);
+      await downloadAll(goBinary, work, join(tmp, 'modcache'), project);
       // the list-updates workload: go caches each module's newest version (.info, .mod) and adds
       // it to the cache's @v/list, which the fake internet then serves
-      const updates = await goOutside(options.goBinary, ['list', '-m', '-u', 'all'], work, join(tmp, 'modcache'));
+      const updates = await goOutside(goBinary, ['list', '-m', '-u', 'all'], work, join(tmp, 'modcache'));
       if (updates.code !== 0) options.log?.(`snapshot: warning: go list -m -u all failed (the list-updates workload will fail): ${lastMessage(updates.stderr)}`);
       await rm(work, { recursive: true, force: true });
       // GOPRIVATE modules: go fetched them with the user's git; the snapshot keeps mirrors of their repositories

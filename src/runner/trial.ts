@@ -1,4 +1,4 @@
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDownloadJson } from '../client/download-output.ts';
 import { clientDirs, clientEnvironment, disableTelemetry, withPrivateModules, type ClientDirs } from '../client/environment.ts';
@@ -17,6 +17,7 @@ import { spansOf, type ClientPhases } from '../trace/collect.ts';
 import type { HostLogs } from '../topology/hosts.ts';
 import { executeWorkload, type Execution, type ResolvedWorkload } from '../workload/execute.ts';
 import { workloadLabel } from '../workload/schema.ts';
+import { requiredToolchain } from '../workload/toolchain-line.ts';
 
 export interface TrialSpec {
   scenario: string;
@@ -160,6 +161,7 @@ async function executeTrial(spec: TrialSpec, ctx: TrialContext, prepared: Prepar
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   return executeWorkload(ctx.workload ?? 'download', {
     timeoutMs: spec.timeoutMs,
+    ownToolchain: ctx.workload === 'toolchain' && requiredToolchain(await readFile(join(prepared.workDir, 'go.mod'), 'utf8'), spec.goVersion) !== undefined,
     retry: client.retry,
     runGo: (args, deadlineMs, extra) => runGo({ goBinary: spec.goBinary, args, cwd: prepared.workDir, env: { ...env, ...extra }, ...files, deadlineMs, ...signal }),
     script: { cwd: prepared.workDir, env, ...files, trialDir: join(prepared.workDir, '..'), ...signal },

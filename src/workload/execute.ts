@@ -15,6 +15,9 @@ const WORKLOAD_COMMANDS: Record<WorkloadName, ReadonlyArray<readonly string[]>> 
   toolchain: [['mod', 'edit', `-toolchain=${SYNTHETIC_GO}`], ['version']],
 };
 
+/** The toolchain workload on a project whose go.mod already asks for a newer Go: its own line decides the switch. */
+const OWN_TOOLCHAIN_COMMANDS: ReadonlyArray<readonly string[]> = [['version']];
+
 /** Variables a named workload's commands run with, on top of the trial's (the client pins GOTOOLCHAIN=local). */
 const WORKLOAD_ENV: Partial<Record<WorkloadName, Readonly<Record<string, string>>>> = {
   toolchain: { GOTOOLCHAIN: 'auto' },
@@ -40,6 +43,8 @@ export interface ExecuteOptions {
   retry?: { attempts: number; attemptDeadlineMs: number } | undefined;
   /** Runs one go command (the trial's environment, files and signal) with a deadline. */
   runGo: (args: readonly string[], deadlineMs: number, env?: Readonly<Record<string, string>>) => Promise<GoRunResult>;
+  /** The toolchain workload: the project's go.mod asks for a newer Go than the one under test (no `go mod edit` to go1.99.0). */
+  ownToolchain?: boolean;
   /** For scripts: how to run zx commands like go (everything but the script and deadline). */
   script: Omit<ScriptRunOptions, 'script' | 'deadlineMs'>;
 }
@@ -86,5 +91,7 @@ async function executeScript(script: WorkloadScript, options: ExecuteOptions): P
 
 /** Runs the trial's workload: its go commands, or its script. */
 export function executeWorkload(workload: ResolvedWorkload, options: ExecuteOptions): Promise<Execution> {
-  return typeof workload === 'function' ? executeScript(workload, options) : executeCommands(WORKLOAD_COMMANDS[workload], options, WORKLOAD_ENV[workload]);
+  if (typeof workload === 'function') return executeScript(workload, options);
+  const commands = workload === 'toolchain' && options.ownToolchain ? OWN_TOOLCHAIN_COMMANDS : WORKLOAD_COMMANDS[workload];
+  return executeCommands(commands, options, WORKLOAD_ENV[workload]);
 }

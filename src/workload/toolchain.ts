@@ -3,6 +3,7 @@ import { zipSync, type Zippable } from 'fflate';
 import { hash1, hashGoMod } from '../corpus/dirhash.ts';
 import type { Site, SiteResponse } from '../origin/goproxy-site.ts';
 import type { SumdbEntry } from '../sumdb/database.ts';
+import { toolchainModuleVersion } from './toolchain-line.ts';
 
 /** The Go release the toolchain workload switches to: newer than any real one, so go must download it. */
 export const SYNTHETIC_GO = 'go1.99.0';
@@ -13,7 +14,7 @@ const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '38
 
 /** The toolchain module version go asks for on this machine: v0.0.1-go1.99.0.linux-amd64. */
 function toolchainVersion(goos = process.platform, goarch = GOARCH[process.arch] ?? process.arch): string {
-  return `v0.0.1-${SYNTHETIC_GO}.${goos}-${goarch}`;
+  return toolchainModuleVersion(SYNTHETIC_GO, goos, goarch);
 }
 
 export interface SyntheticToolchain {
@@ -31,12 +32,14 @@ export function syntheticToolchain(version = toolchainVersion()): SyntheticToolc
   const prefix = `${MODULE}@${version}/`;
   const goMod = `module ${MODULE}\n`;
   const platform = version.slice(version.lastIndexOf('.') + 1).replace('-', '/');
+  // v0.0.1-go1.99.0.linux-amd64: the release it says it is
+  const release = version.slice('v0.0.1-'.length, version.lastIndexOf('.'));
   const files: Record<string, Buffer> = {
     'go.mod': Buffer.from(goMod),
-    'bin/go': Buffer.from(`#!/bin/sh\necho "go version ${SYNTHETIC_GO} ${platform} (gomod-chaos synthetic toolchain)"\n`),
+    'bin/go': Buffer.from(`#!/bin/sh\necho "go version ${release} ${platform} (gomod-chaos synthetic toolchain)"\n`),
     // go sets the exec bits under pkg/tool, lib, bin/gofmt and bin after the download: each must exist
     'bin/gofmt': Buffer.from('#!/bin/sh\nexit 0\n'),
-    VERSION: Buffer.from(`${SYNTHETIC_GO}\ntime 2030-01-01T00:00:00Z\n`),
+    VERSION: Buffer.from(`${release}\ntime 2030-01-01T00:00:00Z\n`),
     'lib/README': Buffer.from('gomod-chaos synthetic toolchain\n'),
     [`pkg/tool/${platform.replace('/', '_')}/filler`]: filler(FILLER_BYTES),
   };

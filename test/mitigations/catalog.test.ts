@@ -32,6 +32,19 @@ describe('mitigation catalog', () => {
     expect(validateScenario({ name: 'x', mitigations: [{ name: 'retry-wrapper', baseDeadline: '20s' }] }, 'x.ts').mitigations[1]!.retry).toEqual({ attempts: 3, baseDeadlineMs: 20_000, normalRttMs: 20 });
   });
 
+  it('GONOSUMDB, GOPRIVATE and GOINSECURE take module path patterns; GOVCS and git settings are the variables people set', () => {
+    expect(MITIGATIONS.goinsecure.env).toEqual({ GOPRIVATE: 'gomod.example', GOINSECURE: 'gomod.example' });
+    expect(MITIGATIONS['govcs-public-off'].env).toEqual({ GOVCS: 'public:off' });
+    expect(MITIGATIONS['govcs-git'].env).toEqual({ GOPROXY: 'direct', GOVCS: '*:git' });
+    expect(expandMitigation({ name: 'goinsecure-git', patterns: ['corp.example', '*.corp.example/team'] })).toEqual([
+      expect.objectContaining({ name: 'goinsecure-git(corp.example,*.corp.example/team)', env: { GOPRIVATE: 'corp.example,*.corp.example/team', GOINSECURE: 'corp.example,*.corp.example/team', GIT_SSL_NO_VERIFY: '1' } }),
+    ]);
+    expect(validateScenario({ name: 'x', mitigations: [{ name: 'gonosumdb', patterns: ['github.com/corp'] }] }, 'x.ts').mitigations[1]!.env).toEqual({ GONOSUMDB: 'github.com/corp' });
+    expect(() => validateScenario({ name: 'x', mitigations: [{ name: 'goprivate', patterns: ['a,b'] }] }, 'x.ts')).toThrow(/patterns/);
+    // the client environment leaves GIT_TERMINAL_PROMPT to go (which sets it to 0 itself when unset)
+    expect(clientEnvironment('/go/bin/go', clientDirs('/t'), '/ca.pem', {})['GIT_TERMINAL_PROMPT']).toBeUndefined();
+  });
+
   it('resolver options end up in the client resolv.conf, over a trap\'s own options', () => {
     const files = clientFiles([{ kind: 'resolv-conf', nameservers: ['dead', 'fake'], options: { timeoutSec: 5, attempts: 2 } }], { timeoutSec: 1, rotate: true }, ADDRESSES);
     expect(files.resolvConf).toBe('nameserver 127.0.0.54\nnameserver 127.0.0.53\noptions timeout:1 attempts:2 rotate\n');

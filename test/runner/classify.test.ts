@@ -50,6 +50,12 @@ const CAPTURED: Array<[string, string]> = [
   // git 2.39 (Debian, libcurl-gnutls) run by hand
   ["\tfatal: unable to access 'https://git.corp.example/x.git/': Failed to connect to git.corp.example port 443 after 0 ms: Couldn't connect to server", 'git-tcp-refused'],
   ["\tfatal: unable to access 'https://git.corp.example:18443/x.git/': server certificate verification failed. CAfile: /etc/ssl/certs/ca-certificates.crt CRLfile: none", 'git-tls-untrusted'],
+  // GOVCS=public:off after a proxy 404, and GOPRIVATE under TLS inspection (vcs-govcs.ts, vcs-inspect.ts)
+  ['go: gomod.example/Corp/m000@v1.0.2: unrecognized import path "gomod.example/Corp/m000": GOVCS disallows using git for public gomod.example/Corp/m000; see \'go help vcs\'', 'vcs-disallowed'],
+  [
+    'go: gomod.example/Corp/m000@v1.0.2: unrecognized import path "gomod.example/Corp/m000": https fetch: Get "https://gomod.example/Corp/m000?go-get=1": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    'tls-untrusted',
+  ],
 ];
 
 describe('failure classes from go stderr', () => {
