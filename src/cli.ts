@@ -62,8 +62,8 @@ const USAGE = `usage: gomod-chaos <command>
   snapshot <project> [--workload get-u] [--install path@version]
                        resolve a Go project's module graph once through your GOPROXY into the
                        harness cache (keyed by go.mod + go.sum); runs with --project serve it;
-                       get-u and install add what go get -u ./... or that go install fetch
-                       (a run adds it on first use too)
+                       --workload get-u adds what go get -u ./... fetches, --install what
+                       that go install fetches (a run adds it on first use too)
 
   Also: gomod-chaos --version; gomod-chaos <command> --help. With --json a command writes one
   JSON document on stdout (progress stays on stderr).
