@@ -70,7 +70,7 @@ async function cacheModules(downloadDir: string, goSum: Map<string, string>): Pr
  * path@version fetches the zip of every module path the package could be in, without its go.mod).
  */
 function cachedVersions(files: readonly string[]): string[] {
-  const versions = new Set(files.filter((f) => f.endsWith('.mod') || f.endsWith('.zip')).map((f) => f.slice(0, -'.mod'.length)));
+  const versions = new Set(files.filter((f) => /\.(mod|zip)$/.test(f)).map((f) => f.replace(/\.(mod|zip)$/, '')));
   return [...versions].sort();
 }
 
