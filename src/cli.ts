@@ -15,7 +15,7 @@ import { parseDuration } from './duration.ts';
 import { HarnessError, errorMessage } from './errors.ts';
 import { listing } from './commands/list.ts';
 import { snapshotCommand } from './commands/snapshot.ts';
-import { WORKLOAD_NAMES, type WorkloadName } from './workload/schema.ts';
+import { WORKLOAD_NAMES, installTargetSchema, type WorkloadName } from './workload/schema.ts';
 import { loadScenario } from './scenario/load.ts';
 import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
 import { EXIT_CODES, commandHelp, commandNames, packageVersion } from './cli-help.ts';
@@ -27,7 +27,8 @@ const USAGE = `usage: gomod-chaos <command>
 
   run <scenario.ts|dir>... [--reps N] [--out DIR] [--timeout 90s] [--seed N]
       [--go go1.22.12,go1.26.8] [--shard i/n] [--resume] [--backend netns|docker]
-      [--parallel N] [--against base.ts] [--json] [--project DIR] [--workload download|build|test|list-updates]
+      [--parallel N] [--against base.ts] [--json] [--project DIR]
+      [--workload download|build|test|get-u|list-updates|install|toolchain] [--install path@version]
                        every mitigation x go version x N repetitions, each scenario in a fresh
                        sandbox; results.jsonl and a report land in --out (default
                        reports/<name>-<time>); --resume continues an interrupted run in --out;
@@ -38,7 +39,8 @@ const USAGE = `usage: gomod-chaos <command>
                        control of \`compare <out>/report.json\`); exit 1 when a scenario's
                        \`expect\` block is not met, 130 when interrupted;
                        --project runs them against a Go project's snapshot (see snapshot);
-                       --workload overrides what the client runs
+                       --workload overrides what the client runs; --install names the
+                       target of go install (and means --workload install)
   merge <dirs>... --out DIR
                        join the shards of one run into one results.jsonl and report
   report <dir>         rebuild report.json/.md/.html, junit.xml and results.csv from results.jsonl
@@ -57,8 +59,11 @@ const USAGE = `usage: gomod-chaos <command>
                        write chaos/slow-link.ts (an example scenario) and a GitHub Actions workflow
                        (.github/workflows/gomod-chaos.yml: a matrix of shards, merge, compare
                        with the default branch's report, summary, fail on regression)
-  snapshot <project>   resolve a Go project's module graph once through your GOPROXY into the
-                       harness cache (keyed by go.mod + go.sum); runs with --project serve it.
+  snapshot <project> [--workload get-u] [--install path@version]
+                       resolve a Go project's module graph once through your GOPROXY into the
+                       harness cache (keyed by go.mod + go.sum); runs with --project serve it;
+                       --workload get-u adds what go get -u ./... fetches, --install what
+                       that go install fetches (a run adds it on first use too).
                        GOPRIVATE modules: fetched and mirrored with your own git, served by the
                        run's code host under their own hosts
 
@@ -79,6 +84,17 @@ function workloadName(value: string): WorkloadName {
   return value as WorkloadName;
 }
 
+/** --workload and --install (alone, it means the install workload), each checked. */
+function workloadFlags(values: { workload?: string | undefined; install?: string | undefined }): { workload?: WorkloadName; install?: string } {
+  const workload = values.workload !== undefined ? workloadName(values.workload) : values.install !== undefined ? 'install' : undefined;
+  if (values.install === undefined) return workload ? { workload } : {};
+  if (!installTargetSchema.safeParse(values.install).success) {
+    throw new HarnessError('BAD_INPUT', `--install: got ${JSON.stringify(values.install)}; allowed: a main package at a version, such as golang.org/x/tools/cmd/stringer@v0.20.0`);
+  }
+  if (workload !== 'install') throw new HarnessError('BAD_INPUT', `--install: goes with --workload install (got --workload ${workload})`);
+  return { workload, install: values.install };
+}
+
 const json = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 const RUN_OPTIONS = {
@@ -93,6 +109,7 @@ const RUN_OPTIONS = {
   resume: { type: 'boolean' },
   project: { type: 'string' },
   workload: { type: 'string' },
+  install: { type: 'string' },
   against: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -133,7 +150,7 @@ function runFlags(values: RunFlags): Omit<RunOptions, 'scenarios' | 'against'> {
     ...(values.resume ? { resume: true } : {}),
     ...(backend !== undefined ? { backend } : {}),
     ...(values.project !== undefined ? { project: values.project } : {}),
-    ...(values.workload !== undefined ? { workload: workloadName(values.workload) } : {}),
+    ...workloadFlags(values),
     ...(values.json ? { quiet: true } : {}),
   };
 }
@@ -234,9 +251,11 @@ function initCommand(args: string[]): number {
 }
 
 async function snapshotCommandLine(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { workload: { type: 'string' }, install: { type: 'string' } } });
   if (positionals.length !== 1) throw new HarnessError('BAD_INPUT', 'snapshot takes one project folder (the one with go.mod): gomod-chaos snapshot ./my-service');
-  process.stdout.write(await snapshotCommand(positionals[0]!));
+  const { workload, install } = workloadFlags(values);
+  if (workload === 'install' && install === undefined) throw new HarnessError('BAD_INPUT', '--workload install: the snapshot needs its target: --install path@version');
+  process.stdout.write(await snapshotCommand(positionals[0]!, { getU: workload === 'get-u', install }));
   return 0;
 }
 

@@ -19,7 +19,7 @@ import { privateHostNames } from '../project/private.ts';
 import { workloadRef } from '../workload/schema.ts';
 import type { RunInterrupt } from './interrupt.ts';
 import type { checkPrerequisites } from './prepare.ts';
-import { projectSnapshot } from './snapshot.ts';
+import { projectSnapshot, snapshotNeeds } from './snapshot.ts';
 
 /** The flags that override every scenario's own settings. */
 export interface ScenarioOverrides {
@@ -51,13 +51,14 @@ export interface RunContext {
 
 /** Everything the sandbox of one scenario's trials needs. */
 async function sandboxConfig(scenario: Scenario, trials: PlannedTrial[], options: ScenarioOverrides, ctx: RunContext, scratchDir: string, perTrial?: Scenario): Promise<SandboxRunConfig> {
-  const corpus = scenario.project ? await projectSnapshot(scenario.project) : await ensureCorpus(scenario.corpus, cacheDir());
+  const corpus = scenario.project ? await projectSnapshot(scenario.project, snapshotNeeds(scenario)) : await ensureCorpus(scenario.corpus, cacheDir());
   const hosts = publicHosts(ctx.toolchains[0]!, scenario.mirrors, scenario.sumdbMirrors, privateHostNames(corpus));
   const e = effective(scenario, options);
   const tokens = hostTokens(ctx.toolchains[0]!);
   return {
     scenario: scenario.name,
-    workload: workloadRef(scenario.workload, resolve(scenario.file)),
+    // install on the synthetic corpus: its own tool unless the scenario names another
+    workload: workloadRef(scenario.workload, resolve(scenario.file), scenario.install ?? corpus.tool),
     // the docker client container cannot see the harness cache: its trials compile from cold
     ...(scenario.workload !== 'download' && options.backend !== 'docker' ? { buildCacheDir: join(cacheDir(), 'gocache') } : {}),
     corpus,

@@ -58,6 +58,8 @@ export interface RunOptions {
   project?: string;
   /** The workload every scenario runs (instead of its own). */
   workload?: WorkloadName;
+  /** The install workload's target, path@version (instead of the scenario's). */
+  install?: string;
   /** A base scenario run interleaved with the (one) candidate, in blocks: the control of `compare <report.json>`. */
   against?: Scenario;
   /** Sandboxes at once (lanes); default: the machine's choice (runner/lanes.ts). 1 = the serial run. */
@@ -88,6 +90,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     ...s,
     ...(options.project !== undefined ? { project: resolve(options.project) } : {}),
     ...(options.workload !== undefined ? { workload: options.workload } : {}),
+    ...(options.install !== undefined ? { install: options.install } : {}),
   }));
   if (scenarios.length === 0) throw new HarnessError('BAD_INPUT', 'no scenario to run');
   const names = scenarios.map((s) => s.name);
@@ -99,8 +102,11 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   }
   await SANDBOX_BACKENDS[options.backend ?? 'netns'].preflight(scenarios);
   for (const s of scenarios) {
+    if (s.workload === 'install' && s.install === undefined && s.project !== undefined) {
+      throw new HarnessError('BAD_INPUT', `${s.name}: the install workload needs a target on a project: install: 'example.com/tool/cmd/x@v1.2.3' in the scenario, or --install path@version`);
+    }
     if (options.backend === 'docker' && typeof s.workload === 'function') {
-      throw new HarnessError('BAD_INPUT', `${s.name}: a script workload runs only on --backend netns (its scenario file is not in the client container); use a named workload (download, build, test, list-updates) with docker`);
+      throw new HarnessError('BAD_INPUT', `${s.name}: a script workload runs only on --backend netns (its scenario file is not in the client container); use a named workload (download, build, test, get-u, list-updates, install) with docker`);
     }
   }
   const prereq = checkPrerequisites({ installMissing: true });

@@ -5,7 +5,7 @@ import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseDownloadJson } from '../client/download-output.ts';
 import { hashGoMod } from '../corpus/dirhash.ts';
-import { unescapeModulePath } from '../corpus/escape.ts';
+import { escapeModulePath, unescapeModulePath } from '../corpus/escape.ts';
 import { DEFAULT_CORPUS, type Corpus, type CorpusModule } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
 import type { PrivateModules } from '../corpus/private-modules.ts';
@@ -68,15 +68,24 @@ async function cacheModules(downloadDir: string, goSum: Map<string, string>): Pr
   return modules.filter((m) => m.versions.length > 0).sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/**
+ * The versions of a module the cache holds: each with a .mod, and each with only a zip (go install
+ * path@version fetches the zip of every module path the package could be in, without its go.mod).
+ */
+function cachedVersions(files: readonly string[]): string[] {
+  const versions = new Set(files.filter((f) => /\.(mod|zip)$/.test(f)).map((f) => f.replace(/\.(mod|zip)$/, '')));
+  return [...versions].sort();
+}
+
 async function moduleOf(vDir: string, path: string, escapedPath: string, goSum: Map<string, string>): Promise<CorpusModule> {
   const files = await readdir(vDir);
   const versionSums: CorpusModule['versionSums'] = [];
   let zipBytes = 0;
   let selected: string | undefined;
-  for (const file of files.filter((f) => f.endsWith('.mod')).sort()) {
-    const escapedVersion = file.slice(0, -'.mod'.length);
+  for (const escapedVersion of cachedVersions(files)) {
     const version = unescapeModulePath(escapedVersion) ?? escapedVersion;
-    const goModSum = hashGoMod(await readFile(join(vDir, file)));
+    const modFile = join(vDir, `${escapedVersion}.mod`);
+    const goModSum = existsSync(modFile) ? hashGoMod(await readFile(modFile)) : unknownZipHash(path, `${version}/go.mod`);
     const ziphash = join(vDir, `${escapedVersion}.ziphash`);
     let sum = goSum.get(`${path} ${version}`) ?? unknownZipHash(path, version);
     if (existsSync(ziphash) && existsSync(join(vDir, `${escapedVersion}.zip`))) {
@@ -107,8 +116,8 @@ export interface SnapshotLog {
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** Runs go outside the sandbox, with the user's environment, into the snapshot's module cache. */
-function goOutside(goBinary: string, args: readonly string[], workDir: string, modCache: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, GOMODCACHE: modCache, GOFLAGS: `${process.env['GOFLAGS'] ?? ''} -modcacherw -mod=mod`.trim() };
+function goOutside(goBinary: string, args: readonly string[], workDir: string, modCache: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { ...process.env, GOMODCACHE: modCache, GOFLAGS: `${process.env['GOFLAGS'] ?? ''} -modcacherw -mod=mod`.trim(), ...extraEnv };
   return new Promise((done, fail) => {
     const child = spawn(goBinary, args, { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -150,6 +159,8 @@ interface SnapshotMeta {
   totalZipBytes: number;
   createdAt: string;
   private?: PrivateModules;
+  /** What was fetched later for the workloads that need more than the graph (see fetchForWorkloads). */
+  extras?: string[];
 }
 
 /**
@@ -158,7 +169,7 @@ interface SnapshotMeta {
  * The fake internet serves that cache (a GOPROXY layout) and its checksum database logs the
  * real h1: hashes; the workload is the project itself.
  */
-export async function ensureSnapshot(projectDir: string, options: { cacheDir: string; goBinary: string; log?: SnapshotLog }): Promise<Corpus> {
+export async function ensureSnapshot(projectDir: string, options: { cacheDir: string; goBinary: string; log?: SnapshotLog; needs?: WorkloadNeeds }): Promise<Corpus> {
   const project = resolve(projectDir);
   const privateSettings = goPrivateSettings(options.goBinary);
   const key = snapshotKey(project, privateEnv(privateSettings));
@@ -193,6 +204,7 @@ export async function ensureSnapshot(projectDir: string, options: { cacheDir: st
       await rm(tmp, { recursive: true, force: true });
     }
   }
+  if (options.needs) await fetchForWorkloads(dir, project, options.needs, options);
   const meta = JSON.parse(await readFile(metaFile, 'utf8')) as SnapshotMeta;
   return {
     dir,
@@ -204,6 +216,54 @@ export async function ensureSnapshot(projectDir: string, options: { cacheDir: st
     project: { dir: project, key },
     ...(meta.private ? { private: meta.private } : {}),
   };
+}
+
+/** What the chosen workloads need besides the module graph (and list-updates' newest versions, always fetched). */
+export interface WorkloadNeeds {
+  /** go get -u ./...: the newest versions of the modules providing imported packages, their zips, new dependencies. */
+  getU?: boolean;
+  /** go install path@version: the target's own module graph (go ignores the project's go.mod there). */
+  install?: string | undefined;
+}
+
+/**
+ * Adds to a snapshot what its workloads need, once each (recorded in snapshot.json's `extras`):
+ * the workload's command runs outside, as in the trial (GOTOOLCHAIN=local), into the snapshot's
+ * module cache, so the fake internet then serves what go fetched and the database logs the real
+ * hashes (.ziphash). `go install -n` resolves and downloads everything, and builds nothing.
+ */
+async function fetchForWorkloads(dir: string, project: string, needs: WorkloadNeeds, options: { goBinary: string; log?: SnapshotLog }): Promise<void> {
+  const metaFile = join(dir, 'snapshot.json');
+  const done = new Set((JSON.parse(await readFile(metaFile, 'utf8')) as SnapshotMeta).extras ?? []);
+  const todo = [needs.getU ? 'get-u' : undefined, needs.install ? `install ${needs.install}` : undefined].filter((e): e is string => e !== undefined && !done.has(e));
+  if (todo.length === 0) return;
+  const work = `${dir}.work-${process.pid}`;
+  const modCache = join(dir, 'modcache');
+  const env = { GOTOOLCHAIN: 'local', GOBIN: join(work, '.bin') };
+  try {
+    await rm(work, { recursive: true, force: true });
+    await cp(project, work, { recursive: true, filter: (src) => !SKIPPED.has(basename(src)) });
+    for (const extra of todo) {
+      options.log?.(`snapshot: fetching what ${extra === 'get-u' ? 'go get -u ./...' : `go ${extra}`} needs through your GOPROXY (once)`);
+      const args = extra === 'get-u' ? ['get', '-u', './...'] : ['install', '-n', needs.install!];
+      const { code, stderr } = await goOutside(options.goBinary, args, work, modCache, env);
+      if (code === 0) continue;
+      // an install target that cannot be fetched is the user's input; a failing get -u is the project's own fact
+      if (extra !== 'get-u') throw new HarnessError('BAD_INPUT', `snapshot of ${project}: cannot fetch ${needs.install}: ${lastMessage(stderr) || `go install exit ${code}`}`);
+      options.log?.(`snapshot: warning: go get -u ./... failed (the get-u workload will fail the same way; remove ${dir} to fetch again): ${lastMessage(stderr)}`);
+    }
+    // another run may have added its own extras meanwhile: keep them
+    const meta = JSON.parse(await readFile(metaFile, 'utf8')) as SnapshotMeta;
+    // private modules go fetched again with git stay out of the public cache (the code host serves them)
+    const privatePaths = meta.private?.repos.flatMap((r) => r.modules) ?? [];
+    await Promise.all(privatePaths.map((p) => rm(join(modCache, 'cache', 'download', escapeModulePath(p), '@v'), { recursive: true, force: true })));
+    const modules = await cacheModules(join(modCache, 'cache', 'download'), goSumLines(project));
+    const next: SnapshotMeta = { ...meta, modules, totalZipBytes: modules.reduce((n, m) => n + m.zipBytes, 0), extras: [...new Set([...(meta.extras ?? []), ...todo])] };
+    await writeFile(`${metaFile}.${process.pid}`, JSON.stringify(next));
+    await rename(`${metaFile}.${process.pid}`, metaFile);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 /** "N modules, M MB": what `snapshot` prints. */

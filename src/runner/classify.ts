@@ -40,6 +40,9 @@ const FAILURE_RULES: readonly FailureRule[] = [
   // go's own refusals to fetch, before any network
   { failureClass: 'goproxy-off', pattern: /module lookup disabled by GOPROXY=off/ },
   { failureClass: 'vcs-disallowed', pattern: /GOVCS disallows using \S+ for/ },
+  // a module (get -u's upgrade, install's target) needs a newer Go than the one under test, which
+  // the client may not download (GOTOOLCHAIN=local): cmd/go's gover.TooNewError
+  { failureClass: 'toolchain-required', pattern: /requires go >= \S+ \(running go \S+[;)]/ },
   // git failed under a direct fetch (GOPROXY=direct, GOPRIVATE): libcurl's message after git's
   // "fatal: unable to access '<url>': ", before the generic rules (which read go's own messages)
   ...GIT_RULES,

@@ -66,7 +66,7 @@ export interface LaneChoice {
 
 /** Whether a scenario's trials mostly wait (they overlap freely) or keep a core busy. */
 export function laneKind(s: LaneScenario): LaneKind {
-  const compiles = s.workload === 'build' || s.workload === 'test' || typeof s.workload === 'function';
+  const compiles = s.workload === 'build' || s.workload === 'test' || s.workload === 'install' || typeof s.workload === 'function';
   const large = s.project !== undefined || (s.corpus?.modules ?? 0) >= LARGE_CORPUS_MODULES;
   if (compiles || large) return 'cpu';
   return s.faults.some((f) => WAITING_FAULTS.has(f.kind) || Number(f.delay) >= WAITING_DELAY_MS) ? 'waiting' : 'cpu';

@@ -11,7 +11,7 @@ import { componentSpecs, perCellComponents, phaseSpecs } from '../components/loa
 import { componentSchema, phaseSchema, type ComponentSpec, type PhaseSpec } from '../components/schema.ts';
 import { expectSchema, type Expectations } from './expect.ts';
 import { MITIGATION_NAMES, expandMitigation, mitigationParamSchemas, type Mitigation, type MitigationEntry, type MitigationName } from '../mitigations/catalog.ts';
-import { workloadSchema } from '../workload/schema.ts';
+import { installTargetSchema, workloadSchema } from '../workload/schema.ts';
 
 const SCENARIO_DEFAULTS = Object.freeze({
   reps: 3,
@@ -90,10 +90,16 @@ const schema = z.strictObject({
   project: z.string().min(1).optional(),
   /**
    * What the client runs: 'download' (go mod download -json, the default), 'build' (go build ./...),
-   * 'test' (compile every test, run none), 'list-updates' (go list -m -u all), or a script
-   * `async ({ $, project, env }) => { await $\`go vet ./...\` }` with zx's $ bound to the trial.
+   * 'test' (compile every test, run none), 'get-u' (go get -u ./...), 'list-updates' (go list -m -u all),
+   * 'install' (go install of `install`), 'toolchain' (a go.mod that forces a toolchain download), or a
+   * script `async ({ $, project, env }) => { await $\`go vet ./...\` }` with zx's $ bound to the trial.
    */
   workload: workloadSchema.default('download'),
+  /**
+   * The install workload's target, `path@version` of a main package: 'golang.org/x/tools/cmd/stringer@v0.20.0'.
+   * Optional on the synthetic corpus (its own tool); a project needs one (its snapshot fetches its graph).
+   */
+  install: installTargetSchema.optional(),
   /**
    * What the scenario shows, per cell, checked after the run (a failed one makes `run` exit 1):
    * `{ baseline: { outcome: 'fail', failureClass: 'tcp-reset' }, 'mirror-list': { successRate: '>=0.95', medianMs: '<2000' } }`.
@@ -197,6 +203,9 @@ export function validateScenario(input: unknown, file: string): Scenario {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new HarnessError('SCENARIO_INVALID', formatIssues(file, input, parsed.error.issues));
   const { timeout, mitigations, components, phases, project, ...fields } = parsed.data;
+  if (fields.install !== undefined && fields.workload !== 'install') {
+    throw new HarnessError('SCENARIO_INVALID', `${file}: install: got ${JSON.stringify(fields.install)}; allowed: only with workload: 'install' (the target of its go install)`);
+  }
   const cells = mitigationCells(parsed.data, file);
   return {
     ...fields,

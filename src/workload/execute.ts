@@ -1,14 +1,18 @@
+import { join } from 'node:path';
 import type { GoRunResult } from '../client/run-go.ts';
-import type { WorkloadName, WorkloadScript } from './schema.ts';
+import type { InstallWorkload, WorkloadName, WorkloadScript } from './schema.ts';
 import { runScriptWorkload, type ScriptRunOptions, type WorkloadCommand } from './script.ts';
 import { SYNTHETIC_GO } from './toolchain.ts';
 
 /** The go commands of each named workload, run in order; the first that fails ends the trial. */
-const WORKLOAD_COMMANDS: Record<WorkloadName, ReadonlyArray<readonly string[]>> = {
+const WORKLOAD_COMMANDS: Record<Exclude<WorkloadName, 'install'>, ReadonlyArray<readonly string[]>> = {
   download: [['mod', 'download', '-json']],
   build: [['build', './...']],
   // compile every test binary, run none
   test: [['test', '-count=1', '-run', '^$', './...']],
+  // the newest version of every module providing an imported package (@v/list, .info), then the
+  // upgraded versions' .mod and .zip, their new dependencies, and the checksum database for each
+  'get-u': [['get', '-u', './...']],
   // every module's newest version: @v/list, then its .info and .mod (retractions)
   'list-updates': [['list', '-m', '-u', 'all']],
   // go.mod asks for a newer toolchain: go downloads golang.org/toolchain, checks it, execs its bin/go
@@ -23,8 +27,25 @@ const WORKLOAD_ENV: Partial<Record<WorkloadName, Readonly<Record<string, string>
   toolchain: { GOTOOLCHAIN: 'auto' },
 };
 
-/** A workload as the trial runs it: a name, or a script already imported from its scenario file. */
-export type ResolvedWorkload = WorkloadName | WorkloadScript;
+/** A workload as the trial runs it: a name, install with its target, or a script already imported from its scenario file. */
+export type ResolvedWorkload = Exclude<WorkloadName, 'install'> | InstallWorkload | WorkloadScript;
+
+/** The file `go install` writes for a package path: its last element, or the one before a major version (cmd/go's DefaultExecName). */
+function installedName(pkg: string): string {
+  const elems = pkg.split('/');
+  const last = elems.at(-1)!;
+  return elems.length > 1 && /^v([2-9]|[1-9]\d+)$/.test(last) ? elems.at(-2)! : last;
+}
+
+/**
+ * `go install <path@version>` (outside the project's module, as go does for a version), then
+ * `go version -m` of what it wrote: the binary exists and carries its modules' build info.
+ */
+function installCommands(target: string, gopath: string): string[][] {
+  const pkg = target.slice(0, target.lastIndexOf('@'));
+  const bin = join(gopath, 'bin');
+  return [['install', target], ['version', '-m', pkg.includes('...') ? bin : join(bin, installedName(pkg))]];
+}
 
 /** What the client's commands did. */
 export interface Execution {
@@ -92,6 +113,7 @@ async function executeScript(script: WorkloadScript, options: ExecuteOptions): P
 /** Runs the trial's workload: its go commands, or its script. */
 export function executeWorkload(workload: ResolvedWorkload, options: ExecuteOptions): Promise<Execution> {
   if (typeof workload === 'function') return executeScript(workload, options);
+  if (typeof workload === 'object') return executeCommands(installCommands(workload.install, options.script.env['GOPATH']!), options);
   const commands = workload === 'toolchain' && options.ownToolchain ? OWN_TOOLCHAIN_COMMANDS : WORKLOAD_COMMANDS[workload];
   return executeCommands(commands, options, WORKLOAD_ENV[workload]);
 }

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 
 /** The workloads a scenario can name: what the client runs in each trial. */
-export const WORKLOAD_NAMES = ['download', 'build', 'test', 'list-updates', 'toolchain'] as const;
+export const WORKLOAD_NAMES = ['download', 'build', 'test', 'get-u', 'list-updates', 'install', 'toolchain'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+/** What `go install` builds in the install workload: a main package at a version, `path@version`. */
+export const installTargetSchema = z.string().regex(/^[^@\s]+\/[^@\s]+@[^@\s]+$/, "a main package at a version, such as 'golang.org/x/tools/cmd/stringer@v0.20.0'");
+
+/** The install workload once its target is known (the scenario's, the flag's, or the synthetic corpus's own tool). */
+export interface InstallWorkload {
+  install: string;
+}
 
 /** What a command run by a script's `$` gives back (the fields of zx's ProcessOutput scripts read). */
 interface CommandOutput {
@@ -38,13 +46,17 @@ export const workloadSchema = z.union([
 ]);
 
 /** How a workload is named in records and listings. */
-export function workloadLabel(workload: Workload): string {
-  return typeof workload === 'function' ? 'script' : workload;
+export function workloadLabel(workload: Workload | InstallWorkload): string {
+  return typeof workload === 'function' ? 'script' : typeof workload === 'object' ? 'install' : workload;
 }
 
-/** A workload as it crosses into the sandbox (plain data): a name, or the scenario file whose script to import there. */
-export type WorkloadRef = WorkloadName | { scriptFile: string };
+/** A workload as it crosses into the sandbox (plain data): a name, install with its target, or the scenario file whose script to import there. */
+export type WorkloadRef = Exclude<WorkloadName, 'install'> | InstallWorkload | { scriptFile: string };
 
-export function workloadRef(workload: Workload, scenarioFile: string): WorkloadRef {
-  return typeof workload === 'function' ? { scriptFile: scenarioFile } : workload;
+export function workloadRef(workload: Workload, scenarioFile: string, installTarget: string | undefined): WorkloadRef {
+  if (typeof workload === 'function') return { scriptFile: scenarioFile };
+  if (workload !== 'install') return workload;
+  // checked when the run starts (runner), so never reached without one
+  if (installTarget === undefined) throw new Error('the install workload has no target');
+  return { install: installTarget };
 }

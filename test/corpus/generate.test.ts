@@ -1,8 +1,10 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
+import { findGo } from '../../src/client/toolchain.ts';
 import { hash1 } from '../../src/corpus/dirhash.ts';
 import { DEFAULT_CORPUS, corpusKey, ensureCorpus, generateCorpus } from '../../src/corpus/generate.ts';
 import { escapeModulePath, unescapeModulePath } from '../../src/corpus/escape.ts';
@@ -63,6 +65,20 @@ describe('synthetic corpus', () => {
       expect(hash1(Object.entries(zip).map(([name, content]) => ({ name, content })))).toBe(oldest.sum);
     }
   });
+
+  it('its first module carries a command: go install <tool> builds it from the corpus alone', async () => {
+    const corpus = await generateCorpus({ ...DEFAULT_CORPUS, modules: 4, zipSizeKB: { median: 2, sigma: 0 } }, join(dir, 'tool'));
+    const first = corpus.modules[0]!;
+    expect(corpus.tool).toBe(`${first.path}/cmd/${first.path.split('/').at(-1)}@${first.version}`);
+    // the real go, offline: the corpus's GOPROXY layout is the only source
+    const gopath = join(dir, 'tool-gopath');
+    const env = { ...process.env, GOPATH: gopath, GOMODCACHE: join(gopath, 'mod'), GOBIN: join(gopath, 'bin'), GOPROXY: `file://${corpus.proxyDir}`, GOSUMDB: 'off', GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' };
+    execFileSync(findGo(), ['install', corpus.tool!], { cwd: dir, env, stdio: 'pipe' });
+    // it prints its package's value (println: on stderr), which adds up every module below it
+    const run = spawnSync(join(gopath, 'bin', first.path.split('/').at(-1)!), { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(Number(run.stderr.trim())).toBeGreaterThan(1);
+  }, 60_000);
 
   it('caches by options: the second ensureCorpus reads the manifest', async () => {
     const opts = { ...DEFAULT_CORPUS, modules: 3, zipSizeKB: { median: 2, sigma: 0 } };

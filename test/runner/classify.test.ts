@@ -20,6 +20,8 @@ const CAPTURED: Array<[string, string]> = [
   ['go: gomod.example/lib/m000@v1.0.1: reading https://proxy.golang.org/gomod.example/lib/m000/@v/v1.0.1.mod: 403 Forbidden\n\tserver response: forbidden: gomod.example/lib/m000/@v/v1.0.1.mod', 'http-403'],
   ['go: gomod.example/lib/m000@v1.0.1: reading https://proxy.golang.org/gomod.example/lib/m000/@v/v1.0.1.mod: 429 Too Many Requests\n\tserver response: too many requests', 'http-429'],
   ['gomod.example/lib/m000@v1.0.1: read "https://proxy.golang.org/gomod.example/lib/m000/@v/v1.0.1.zip": stream error: stream ID 19; INTERNAL_ERROR; received from peer', 'http2-stream-error'],
+  // go get -u of a project whose newest dependencies need a newer Go than the one under test
+  ['go: github.com/gin-contrib/sse@v1.2.1 requires go >= 1.26.10 (running go 1.26.8; GOTOOLCHAIN=local)', 'toolchain-required'],
   // the checksum database (goSum: 'none'), blocked, failing or lying
   ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: Get "https://sum.golang.org/lookup/gomod.example/lib/m000@v1.0.1": read tcp [::1]:55240->[::1]:443: read: connection reset by peer', 'sumdb-unreachable'],
   ['go: gomod.example/lib/m000@v1.0.1: verifying go.mod: gomod.example/lib/m000@v1.0.1/go.mod: Get "https://sum.golang.org/lookup/gomod.example/lib/m000@v1.0.1": dial tcp: lookup sum.golang.org on 127.0.0.53:53: no such host', 'sumdb-unreachable'],

@@ -17,6 +17,7 @@ describe('lanes', () => {
     expect(laneKind(slow)).toBe('waiting');
     expect(laneKind(scenario('big', ['tcp-latency'], { corpus: { modules: 80 } }))).toBe('cpu');
     expect(laneKind(scenario('build', ['tcp-latency'], { workload: 'build' }))).toBe('cpu');
+    expect(laneKind(scenario('install', ['tcp-latency'], { workload: 'install' }))).toBe('cpu');
     expect(laneKind(scenario('reset', ['sni-reset']))).toBe('cpu');
     expect(laneKind({ ...scenario('slow-404', []), faults: [{ kind: 'http-status', delay: 5000 }] })).toBe('waiting');
     // a short wait leaves a sub-second, CPU-dominated trial

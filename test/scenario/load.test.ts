@@ -36,6 +36,13 @@ describe('scenario validation', () => {
     expect(problem(() => validateScenario({ name: 'has space' }, 's.ts'))).toContain('name: got "has space"');
   });
 
+  it("install: a path@version, only with workload: 'install'", () => {
+    const target = 'golang.org/x/example/hello@v0.0.0-20250915201037-7f05d217867b';
+    expect(validateScenario({ name: 'x', workload: 'install', install: target }, 's.ts')).toMatchObject({ workload: 'install', install: target });
+    expect(problem(() => validateScenario({ name: 'x', workload: 'install', install: 'stringer' }, 's.ts'))).toContain('s.ts: install: got "stringer"; allowed: a main package at a version');
+    expect(problem(() => validateScenario({ name: 'x', install: target }, 's.ts'))).toBe(`s.ts: install: got "${target}"; allowed: only with workload: 'install' (the target of its go install)`);
+  });
+
   it('loads a file and explains a missing one', async () => {
     await expect(loadScenario('scenarios/clean.ts')).resolves.toMatchObject({ name: 'clean' });
     await expect(loadScenario('scenarios/nope.ts')).rejects.toThrow(/scenario file not found: scenarios\/nope\.ts/);
