@@ -1,6 +1,8 @@
-# The client host: Node, the Go toolchain under test (from GO_IMAGE: the local base made from this
+# The client host: Node with git (NODE_IMAGE: git.Dockerfile or git-official.Dockerfile on the
+# node base), the Go toolchain under test (from GO_IMAGE: the local base made from this
 # machine's GOROOT, or the official golang image) and the harness's code. The toolchain comes
-# before the code, so a change of the code reuses the toolchain's layer.
+# before the code, so a change of the code reuses the toolchain's layer. The code host (vcs)
+# container runs this image too: it has git.
 ARG NODE_IMAGE
 ARG GO_IMAGE
 FROM ${GO_IMAGE} AS go

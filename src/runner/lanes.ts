@@ -76,7 +76,7 @@ export function laneKind(s: LaneScenario): LaneKind {
 export function chooseLanes(flag: number | undefined, backend: string, against = false): LaneChoice {
   if (against) return { parallel: 1, chosen: 'auto', reason: '--against: the base and candidate blocks alternate in one lane (their ABBA order is the control)' };
   if (flag !== undefined) return { parallel: flag, chosen: 'flag', reason: '--parallel' };
-  if (backend === 'docker') return { parallel: 1, chosen: 'auto', reason: 'docker backend: one lane unless --parallel says more (a lane is a network and 7 containers)' };
+  if (backend === 'docker') return { parallel: 1, chosen: 'auto', reason: 'docker backend: one lane unless --parallel says more (a lane is a network and 8 containers)' };
   const cores = availableParallelism();
   const byMemory = Math.floor(freemem() / LANE_MEMORY_BYTES);
   const parallel = Math.max(1, Math.min(cores * LANES_PER_CORE, byMemory, MAX_LANES));

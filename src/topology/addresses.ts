@@ -23,7 +23,7 @@ export interface TopologyAddresses {
   corporateProxyPort: number;
   /** The origin of every public name (but the code hosts'). */
   origin: string;
-  /** The code host (git smart HTTP) of the `vcs` names; the origin's address where none runs (docker). */
+  /** The code host (git smart HTTP) of the `vcs` names. */
   vcs: string;
   httpsPort: number;
   dnsPort: number;
@@ -50,7 +50,7 @@ export const ADDRESSES: Readonly<TopologyAddresses & { nowhere: string }> = Obje
 });
 
 /** The docker backend: the same ports, each host at its container's address. */
-export function containerAddresses(ip: { dns: string; dnsDead: string; firewall: string; wan: string; origin: string; proxy: string }): TopologyAddresses {
+export function containerAddresses(ip: { dns: string; dnsDead: string; firewall: string; wan: string; origin: string; proxy: string; vcs: string }): TopologyAddresses {
   return {
     ...ADDRESSES,
     resolver: ip.dns,
@@ -62,7 +62,6 @@ export function containerAddresses(ip: { dns: string; dnsDead: string; firewall:
     wan: ip.wan,
     corporateProxy: ip.proxy,
     origin: ip.origin,
-    // no code host container yet: the origin answers the vcs names (every path a 404)
-    vcs: ip.origin,
+    vcs: ip.vcs,
   };
 }

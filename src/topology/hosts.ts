@@ -59,8 +59,8 @@ export interface NetworkPlan {
 /** The hosts a trial drives, besides the WAN (Toxiproxy has its own API). */
 export const HOST_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy', 'vcs'] as const;
 export type HostRole = (typeof HOST_ROLES)[number];
-/** The hosts the docker backend runs in containers (no code host there yet: the origin answers its names). */
-export const CONTAINER_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy'] as const satisfies readonly HostRole[];
+/** The hosts the docker backend runs in containers: every one (the WAN's Toxiproxy has its own). */
+export const CONTAINER_ROLES = ['origin', 'firewall', 'dns', 'dns-dead', 'proxy', 'vcs'] as const satisfies readonly HostRole[];
 export type ContainerRole = (typeof CONTAINER_ROLES)[number];
 
 /** What one host saw since the trial began. */

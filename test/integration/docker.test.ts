@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerEngine, LABELS } from '../../src/sandbox/docker/backend.ts';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { readRecords, runCli, startCli, waitFor } from '../helpers.ts';
+import { expectFetchedWithGit, expectGitReset } from './vcs-expect.ts';
 
 /**
  * The docker backend with a real engine: real images built from this machine's artifacts, a
@@ -42,6 +43,15 @@ function cells(records: Array<Record<string, any>>): Record<string, string> {
 // the first test builds the images on a fresh machine (about 1.5 minutes on 2 cores)
 const SLOW = { timeout: 600_000 };
 
+/**
+ * Direct VCS fetches in one sandbox: the candidate (an SNI filter on git.corp.example) alternates
+ * with its fault-free base. Run once (a sandbox is the cost): as the run after the SIGKILL, whose
+ * test checks the sweep, and read by the VCS test (which runs it itself when run alone).
+ */
+const VCS_OUT = join(out, 'vcs');
+let vcsRunning: ReturnType<typeof runCli> | undefined;
+const vcsRun = () => (vcsRunning ??= runCli(['run', 'test/fixtures/scenarios/vcs-sni.ts', '--against', 'test/fixtures/scenarios/vcs-clean.ts', '--backend', 'docker', '--out', VCS_OUT]));
+
 describe.runIf(engine || required)('the docker backend', () => {
   beforeAll(() => {
     if (!engine) throw new Error(`GOMOD_CHAOS_DOCKER_TESTS=1 but ${engineError}`);
@@ -51,14 +61,14 @@ describe.runIf(engine || required)('the docker backend', () => {
     const dir = join(out, 'clean');
     const cli = startCli(['run', 'scenarios/clean.ts', '--backend', 'docker', '--reps', '3', '--out', dir]);
     const pid = cli.child.pid!;
-    // while it runs: seven containers (six hosts and the client) on one internal network of its own
+    // while it runs: eight containers (seven hosts, the code host among them, and the client) on one internal network of its own
     const network = await waitFor(
       'the run containers, all on the network',
       async () => {
         const seen = await leftoversOf(pid);
-        if (seen.containers.length !== 7 || seen.networks.length !== 1) return undefined;
+        if (seen.containers.length !== 8 || seen.networks.length !== 1) return undefined;
         const inspected = await engine!.container.dockerode.getNetwork(seen.networks[0]!).inspect();
-        return Object.keys(inspected.Containers ?? {}).length === 7 ? inspected : undefined;
+        return Object.keys(inspected.Containers ?? {}).length === 8 ? inspected : undefined;
       },
       300_000,
     );
@@ -130,10 +140,23 @@ describe.runIf(engine || required)('the docker backend', () => {
     // stopped as interrupted (the agent's own exit), not killed
     expect(state.ExitCode).toBe(130);
 
-    const next = await runCli(['run', 'scenarios/clean.ts', '--backend', 'docker', '--reps', '1', '--out', join(out, 'after-kill')]);
+    // the next run: the direct VCS fetches' run (the next test reads its records)
+    const next = await vcsRun();
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toMatch(/removed \d+ container\(s\) and 1 network\(s\) left by killed runs/);
     expect(await leftoversOf(killed.child.pid!)).toEqual({ containers: [], networks: [] });
+  });
+
+  it("direct VCS fetches: the client's git fetches from the code host's container over git smart HTTP; an SNI filter on it fails in git", SLOW, async () => {
+    const result = await vcsRun();
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    const records = readRecords(join(VCS_OUT, 'results.jsonl'));
+    const cell = (scenario: string, mitigation: string) => records.find((r) => r.scenario === scenario && r.mitigation === mitigation)!;
+    // the client container's git fetched from the code host's container; the firewall container reset it under the SNI filter
+    expectFetchedWithGit(cell('vcs-sni@base', 'goproxy-direct'));
+    expect(cell('vcs-sni@base', 'goproxy-direct').backend).toBe('docker');
+    expectGitReset(cell('vcs-sni', 'goproxy-direct'));
+    for (const scenario of ['vcs-sni', 'vcs-sni@base']) expect(cell(scenario, 'baseline')).toMatchObject({ outcome: 'ok' });
   });
 
   it('no engine, an engine that refuses, a failed image build: one clear line each, exit 2, nothing left', SLOW, async () => {

@@ -3,12 +3,12 @@ import { clientFiles } from '../../src/client/traps.ts';
 import { ADDRESSES, containerAddresses } from '../../src/topology/addresses.ts';
 import { observationsOf } from '../../src/runner/observations.ts';
 
-const ips = { dns: '198.18.7.2', dnsDead: '198.18.7.3', firewall: '198.18.7.4', wan: '198.18.7.5', origin: '198.18.7.6', proxy: '198.18.7.7' };
+const ips = { dns: '198.18.7.2', dnsDead: '198.18.7.3', firewall: '198.18.7.4', wan: '198.18.7.5', origin: '198.18.7.6', proxy: '198.18.7.7', vcs: '198.18.7.8' };
 
 describe('addresses per backend', () => {
   it('docker: each host at its container, same ports, no IPv6, the refusing nameserver where no DNS listens', () => {
     const a = containerAddresses(ips);
-    expect(a).toMatchObject({ resolver: ips.dns, deadResolver: ips.dnsDead, firewall: ips.firewall, wan: ips.wan, origin: ips.origin, corporateProxy: ips.proxy, firewallV6: undefined });
+    expect(a).toMatchObject({ resolver: ips.dns, deadResolver: ips.dnsDead, firewall: ips.firewall, wan: ips.wan, origin: ips.origin, corporateProxy: ips.proxy, vcs: ips.vcs, firewallV6: undefined });
     expect(a.refusingResolver).toBe(ips.wan);
     expect([a.httpsPort, a.dnsPort, a.wanApiPort, a.wanFirstPort, a.corporateProxyPort]).toEqual([ADDRESSES.httpsPort, ADDRESSES.dnsPort, ADDRESSES.wanApiPort, ADDRESSES.wanFirstPort, ADDRESSES.corporateProxyPort]);
   });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { GenericContainer, getContainerRuntimeClient, ImageName } from 'testcontainers';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { cacheDir } from '../../paths.ts';
+import { gitLayer, placeFile, sharedLibraries } from './rootfs.ts';
 
 /** Where the images' bases come from: this machine's artifacts (no registry) or the official images. */
 export type ImageSource = 'local' | 'official';
@@ -20,6 +20,7 @@ export interface ImageInputs {
 
 export interface RunImages {
   component: string;
+  /** The client image: Node, the toolchain, git and the harness's code (the code host runs it too: it has git). */
   client: string;
   /** Images that had to be built now (empty when all were cached). */
   built: string[];
@@ -68,17 +69,6 @@ function hashOf(parts: ReadonlyArray<string | Buffer>): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The shared libraries a binary loads (ldd), the loader included. */
-function sharedLibraries(binary: string): string[] {
-  let out: string;
-  try {
-    out = execFileSync('ldd', [binary], { encoding: 'utf8' });
-  } catch {
-    return []; // static
-  }
-  return [...out.matchAll(/(\/\S+)\s+\(0x/g)].map((m) => m[1]!);
-}
-
 /** Production dependencies, as the lockfile lists them (the whole node_modules when there is none). */
 function productionModules(root: string): string[] {
   const lockFile = join(root, 'package-lock.json');
@@ -111,6 +101,8 @@ interface BaseImages {
   go: string;
   /** The local bases to build (none for the official images). */
   specs: ImageSpec[];
+  /** git on the node base: the client's and the code host's base, built after the component image. */
+  nodeGit: ImageSpec;
 }
 
 /** This machine's node binary with its shared libraries, on an empty root. */
@@ -124,12 +116,8 @@ function localNodeSpec(): ImageSpec {
     buildArgs: {},
     assemble: (context) => {
       const rootfs = join(context, 'rootfs');
-      const place = (from: string, to: string) => {
-        mkdirSync(dirname(join(rootfs, to)), { recursive: true });
-        copyFileSync(from, join(rootfs, to));
-      };
-      place(node, '/usr/local/bin/node');
-      for (const lib of libs) place(lib, lib);
+      placeFile(rootfs, node, '/usr/local/bin/node');
+      for (const lib of libs) placeFile(rootfs, lib, lib);
       mkdirSync(join(rootfs, 'tmp'), { recursive: true, mode: 0o1777 });
       mkdirSync(join(rootfs, 'etc'), { recursive: true });
       writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
@@ -137,6 +125,27 @@ function localNodeSpec(): ImageSpec {
       writeFileSync(join(rootfs, 'etc', 'nsswitch.conf'), 'hosts: files dns\n');
       mkdirSync(join(rootfs, 'root'), { recursive: true });
     },
+  };
+}
+
+/** This machine's git on the node base (git-layer.ts lays it out). Without git here the layer is empty. */
+function localGitSpec(nodeImage: string): ImageSpec {
+  const layer = gitLayer(sharedLibraries(process.execPath));
+  return {
+    tag: `gomod-chaos-node-git:${hashOf([dockerfileText('git.Dockerfile'), nodeImage, ...layer.inputs])}`,
+    dockerfile: 'git.Dockerfile',
+    buildArgs: { NODE_IMAGE: nodeImage },
+    assemble: (context) => layer.assemble(join(context, 'rootfs')),
+  };
+}
+
+/** Debian's git on the official node image. */
+function officialGitSpec(): ImageSpec {
+  return {
+    tag: `gomod-chaos-node-git:official-${hashOf([dockerfileText('git-official.Dockerfile'), OFFICIAL_IMAGES.node])}`,
+    dockerfile: 'git-official.Dockerfile',
+    buildArgs: { NODE_IMAGE: OFFICIAL_IMAGES.node },
+    assemble: () => {},
   };
 }
 
@@ -167,9 +176,9 @@ function localGoSpec(goroot: string, goVersion: string): ImageSpec {
 }
 
 function baseImages(inputs: ImageInputs): BaseImages {
-  if (inputs.source !== 'local') return { node: OFFICIAL_IMAGES.node, toxiproxy: OFFICIAL_IMAGES.toxiproxy, go: OFFICIAL_IMAGES.go(inputs.goVersion), specs: [] };
+  if (inputs.source !== 'local') return { node: OFFICIAL_IMAGES.node, toxiproxy: OFFICIAL_IMAGES.toxiproxy, go: OFFICIAL_IMAGES.go(inputs.goVersion), specs: [], nodeGit: officialGitSpec() };
   const specs = [localNodeSpec(), localToxiproxySpec(inputs.toxiproxyBinary), localGoSpec(inputs.goroot, inputs.goVersion)];
-  return { node: specs[0]!.tag, toxiproxy: specs[1]!.tag, go: specs[2]!.tag, specs };
+  return { node: specs[0]!.tag, toxiproxy: specs[1]!.tag, go: specs[2]!.tag, specs, nodeGit: localGitSpec(specs[0]!.tag) };
 }
 
 /** The component and client images: the harness's code and production modules on the bases. */
@@ -196,18 +205,20 @@ function appSpecs(inputs: ImageInputs, base: BaseImages): ImageSpec[] {
       replacesOlder: true,
     },
     {
-      tag: `gomod-chaos-client:${code}-${inputs.goVersion}-${hashOf([dockerfileText('client.Dockerfile'), base.node, base.go, ...appHash])}`,
+      tag: `gomod-chaos-client:${code}-${inputs.goVersion}-${hashOf([dockerfileText('client.Dockerfile'), base.nodeGit.tag, base.go, ...appHash])}`,
       dockerfile: 'client.Dockerfile',
-      buildArgs: { NODE_IMAGE: base.node, GO_IMAGE: base.go },
+      buildArgs: { NODE_IMAGE: base.nodeGit.tag, GO_IMAGE: base.go },
       assemble: assembleApp,
       replacesOlder: true,
     },
   ];
 }
 
-function imageSpecs(inputs: ImageInputs): ImageSpec[] {
+/** In build order: the bases, the component image, git on the node base, the client image. */
+function imageSpecs(inputs: ImageInputs): { specs: ImageSpec[]; component: string; client: string } {
   const base = baseImages(inputs);
-  return [...base.specs, ...appSpecs(inputs, base)];
+  const [component, client] = appSpecs(inputs, base);
+  return { specs: [...base.specs, component!, base.nodeGit, client!], component: component!.tag, client: client!.tag };
 }
 
 /** An image younger than this may belong to a run of another checkout that is starting now. */
@@ -230,7 +241,7 @@ async function removeOlderTags(client: Awaited<ReturnType<typeof getContainerRun
 
 /**
  * The run's two images, built only when one of their inputs changed (the tag is a hash of the
- * inputs): the component image, and the client image with the Go toolchain on top.
+ * inputs): the component image, and the client image with git and the Go toolchain on top.
  */
 export function ensureImages(inputs: ImageInputs, log: (line: string) => void): Promise<RunImages> {
   // once per harness process: every scenario of a run uses the same images, even if files change meanwhile
@@ -248,7 +259,7 @@ const ensured = new Map<string, Promise<RunImages>>();
 
 async function buildImages(inputs: ImageInputs, log: (line: string) => void): Promise<RunImages> {
   const client = await getContainerRuntimeClient();
-  const specs = imageSpecs(inputs);
+  const { specs, component, client: clientTag } = imageSpecs(inputs);
   const built: string[] = [];
   for (const spec of specs) {
     if (await client.image.exists(ImageName.fromString(spec.tag))) continue;
@@ -272,5 +283,5 @@ async function buildImages(inputs: ImageInputs, log: (line: string) => void): Pr
     log(`built ${spec.tag} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (spec.replacesOlder) await removeOlderTags(client, spec.tag);
   }
-  return { component: specs.at(-2)!.tag, client: specs.at(-1)!.tag, built };
+  return { component, client: clientTag, built };
 }

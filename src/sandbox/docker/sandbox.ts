@@ -4,10 +4,12 @@ import { createInterface } from 'node:readline';
 import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { HarnessError, errorMessage } from '../../errors.ts';
+import { cacheDir } from '../../paths.ts';
 import { containerAddresses, type TopologyAddresses } from '../../topology/addresses.ts';
 import { CONTAINER_ROLES, type ContainerRole } from '../../topology/hosts.ts';
 import type { SandboxExit, SandboxHandle } from '../backend.ts';
 import type { DockerClientConfig, SandboxEvent, SandboxRunConfig } from '../run-config.ts';
+import { ensureCorpusRepos } from '../../vcs/repos.ts';
 import type { SandboxBackend } from '../sandbox-backend.ts';
 import { CLIENT_CONFIG, CLIENT_SCRATCH, ClientContainer, createRunNetwork, dockerEngine, IMAGE_GO, LABELS, sweepLeftovers } from './backend.ts';
 import { agentEntry, ensureImages, imageSource, type RunImages } from './images.ts';
@@ -84,10 +86,12 @@ class DockerSandbox implements SandboxHandle {
   }
 
   private async run(): Promise<SandboxExit> {
+    // built while the images are checked (the first time a corpus is used; cached after)
+    const repos = this.codeHostRepos();
     const { client, images } = await this.prepare();
     if (this.halted()) return this.stoppedEarly();
     this.network = await createRunNetwork(client, this.runId, this.labels);
-    const hosts = await this.startHosts(images, this.network);
+    const hosts = await this.startHosts(images, this.network, await repos);
     if (this.halted()) return this.stoppedEarly();
     const container = await this.startClient(client, images, this.network, hosts);
     await this.relayEvents(container);
@@ -106,16 +110,20 @@ class DockerSandbox implements SandboxHandle {
     return { client, images: await build };
   }
 
-  /** The WAN and one container per host role; every start is awaited, failed or not, so nothing is still being created when cleanup runs. */
-  private async startHosts(images: RunImages, network: StartedNetwork): Promise<StartedHosts> {
+  /**
+   * The WAN and one container per host role; every start is awaited, failed or not, so nothing is
+   * still being created when cleanup runs. The code host runs the client image: it has git.
+   */
+  private async startHosts(images: RunImages, network: StartedNetwork, repos: string | undefined): Promise<StartedHosts> {
     const container = (role: string) =>
-      new GenericContainer(images.component).withNetwork(network).withLabels({ ...this.labels, 'gomod-chaos.role': role }).withName(`${this.runId}-${role}`).withStartupTimeout(60_000);
+      new GenericContainer(role === 'vcs' ? images.client : images.component).withNetwork(network).withLabels({ ...this.labels, 'gomod-chaos.role': role }).withName(`${this.runId}-${role}`).withStartupTimeout(60_000);
     const track = (c: StartedTestContainer) => (this.started.push(c), c);
     const starts = await Promise.allSettled([
       container('wan').withEntrypoint(['/usr/local/bin/toxiproxy-server', '-host', '0.0.0.0', '-port', '8474']).withWaitStrategy(Wait.forLogMessage(/Starting HTTP server on endpoint/)).start().then(track),
       ...CONTAINER_ROLES.map((role) => {
         let c = container(role).withEntrypoint(['node', agentEntry(), 'host']).withWaitStrategy(Wait.forLogMessage(AGENT_READY));
         if (role === 'origin') c = c.withCopyDirectoriesToContainer(this.corpusDirs());
+        if (role === 'vcs') c = this.withCodeHostRepos(c, repos);
         return c.start().then(track);
       }),
     ]);
@@ -124,8 +132,28 @@ class DockerSandbox implements SandboxHandle {
     const ip = (r: PromiseSettledResult<StartedTestContainer>) => (r as PromiseFulfilledResult<StartedTestContainer>).value.getIpAddress(network.getName());
     const [wan, ...hosts] = starts;
     const control = Object.fromEntries(CONTAINER_ROLES.map((role, i) => [role, ip(hosts[i]!)])) as Record<ContainerRole, string>;
-    const addresses = containerAddresses({ dns: control.dns, dnsDead: control['dns-dead'], firewall: control.firewall, wan: ip(wan!), origin: control.origin, proxy: control.proxy });
+    const addresses = containerAddresses({ dns: control.dns, dnsDead: control['dns-dead'], firewall: control.firewall, wan: ip(wan!), origin: control.origin, proxy: control.proxy, vcs: control.vcs });
     return { addresses, control };
+  }
+
+  /**
+   * The code host's repositories, built from the corpus into the harness cache as on netns (the
+   * same cache: a corpus's repositories are built once for both backends), or undefined when
+   * they cannot be built here (no git): the code host then tries in its container.
+   */
+  private async codeHostRepos(): Promise<string | undefined> {
+    try {
+      return (await ensureCorpusRepos(this.config.corpus, join(cacheDir(), 'vcs'))).root;
+    } catch (err) {
+      this.options.log(`code host: its repositories are built in its container (${errorMessage(err)})`);
+      return undefined;
+    }
+  }
+
+  /** The code host finds the harness's cache at the same path in its container: it uses those repositories instead of building its own. */
+  private withCodeHostRepos(container: GenericContainer, repos: string | undefined): GenericContainer {
+    const c = container.withCopyDirectoriesToContainer(this.corpusDirs());
+    return repos ? c.withCopyDirectoriesToContainer([{ source: repos, target: repos }]).withEnvironment({ GOMOD_CHAOS_CACHE: cacheDir() }) : c;
   }
 
   private corpusDirs(): Array<{ source: string; target: string }> {
