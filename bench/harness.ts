@@ -82,7 +82,7 @@ async function hopByHop(out: string) {
   const cells = hopCells(corpus.proxyDir, host);
   process.env[BENCH_TAPS_ENV] = JSON.stringify(taps);
   try {
-    const { result: run, load } = await withLoad(() => runScenarios({ scenarios: [{ ...scenario, mitigations: cells.map((c) => c.mitigation) }], outDir: join(out, 'download'), quiet: true }));
+    const { result: run, load } = await withLoad(() => runScenarios({ scenarios: [{ ...scenario, mitigations: cells.map((c) => c.mitigation) }], outDir: join(out, 'download'), quiet: true, parallel: 1 }));
     return { cells, records: readResults(run.resultsFile).records, load, resultsFile: run.resultsFile };
   } finally {
     delete process.env[BENCH_TAPS_ENV];

@@ -2,6 +2,8 @@
 // ALPN, the standard library's defaults) serving a module-proxy directory.
 //
 // Usage: go-floor <dir> <cert.pem> <key.pem> <host:port>...
+// The bench runs it with GODEBUG=tlsmlkem=1 (src/topology/bench-taps.ts): the key exchange of the
+// origin and of proxy.golang.org.
 // Prints "ready" once every address listens; serves until killed.
 package main
 

@@ -75,7 +75,17 @@ function listen(server: net.Server, host: string, port: number): Promise<void> {
   });
 }
 
+/**
+ * TLS 1.3 suites in the order proxy.golang.org picks for go (TLS_AES_128_GCM_SHA256, with
+ * X25519MLKEM768, both of which node also chooses) and Go's own servers do on AES hardware;
+ * node's default would pick TLS_AES_256_GCM_SHA384. TLS 1.2 keeps node's default list.
+ */
+const CIPHERS = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', ...tls.DEFAULT_CIPHERS.split(':').filter((c) => !c.startsWith('TLS_'))].join(':');
+
 const CONNECTION_ID = Symbol('gomod-chaos.connectionId');
+
+/** Where one request's response goes: an HTTP/2 stream (the core API) or an http/1.1 response. */
+type Exchange = { protocol: 'h2'; stream: http2.ServerHttp2Stream; head: boolean } | { protocol: 'h1'; res: ServerResponse; head: boolean };
 type TaggedSocket = tls.TLSSocket & { [CONNECTION_ID]?: number };
 
 /**
@@ -103,7 +113,7 @@ export class Origin {
     this.options = options;
     this.clock = options.clock ?? new TrialClock();
     for (const host of options.hosts) {
-      this.contexts.set(host.name, tls.createSecureContext({ cert: host.certificate.certPem, key: host.certificate.keyPem }));
+      this.contexts.set(host.name, tls.createSecureContext({ cert: host.certificate.certPem, key: host.certificate.keyPem, ciphers: CIPHERS }));
       this.sites.set(host.name, host.site);
     }
   }
@@ -134,6 +144,7 @@ export class Origin {
       // default): a real project's zips (tens of MB in flight on one h2 connection) would hit it,
       // which no real module proxy does
       maxSessionMemory: 1024,
+      ciphers: CIPHERS,
       cert: first.certificate.certPem,
       key: first.certificate.keyPem,
       SNICallback: (servername, cb) => {
@@ -155,7 +166,12 @@ export class Origin {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
-    server.on('request', (req, res) => this.handle(req as unknown as http2.Http2ServerRequest | IncomingMessage, res as unknown as http2.Http2ServerResponse | ServerResponse));
+    // http/1.1 (allowHTTP1) through node:http's request and response; HTTP/2 on the core API: adding a
+    // 'request' listener makes node wrap every h2 stream in the compatibility layer's request and
+    // response too (its 'stream' listener), a cost per request no h2 response here needs
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onHttp1(req, res));
+    server.removeAllListeners('stream');
+    server.on('stream', (stream, headers) => this.onStream(stream, headers));
     this.server = server;
     await listen(server, this.options.address, this.options.port);
     for (const { host, port } of this.options.alsoListen ?? []) {
@@ -181,38 +197,41 @@ export class Origin {
     return performance.now() - this.startedAt;
   }
 
-  private handle(req: http2.Http2ServerRequest | IncomingMessage, res: http2.Http2ServerResponse | ServerResponse): void {
+  private onHttp1(req: IncomingMessage, res: ServerResponse): void {
     const atMs = this.now();
-    const isH2 = req.httpVersion === '2.0';
-    const stream = isH2 ? (req as http2.Http2ServerRequest).stream : undefined;
-    const hostHeader = (isH2 ? (req as http2.Http2ServerRequest).authority : req.headers.host) ?? '';
-    const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
-    const path = decodePath((req.url ?? '/').split('?')[0] ?? '/');
-    const socket = (stream ? stream.session?.socket : req.socket) as TaggedSocket | undefined;
-    const protocol = isH2 ? 'h2' : 'h1';
-    const decision = this.faults.decide({ host, path, protocol, elapsedMs: this.clock.elapsedMs(), session: stream?.session });
-    const entry: OriginRequestLogEntry = {
-      atMs,
-      host,
-      method: req.method ?? 'GET',
-      path,
-      status: 0,
-      protocol,
-      bytes: 0,
-      ttfbMs: -1,
-      durationMs: -1,
-      connectionId: socket?.[CONNECTION_ID] ?? 0,
-    };
+    const method = req.method ?? 'GET';
+    const exchange: Exchange = { protocol: 'h1', res, head: method === 'HEAD' };
+    this.handle(exchange, { atMs, authority: req.headers.host, url: req.url, method, socket: req.socket as TaggedSocket });
+  }
+
+  private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    const atMs = this.now();
+    // a reset or a lost connection ends the stream: its log entry has the duration, nothing to report
+    stream.on('error', () => {});
+    const method = headers[':method'] ?? 'GET';
+    const exchange: Exchange = { protocol: 'h2', stream, head: method === 'HEAD' };
+    this.handle(exchange, { atMs, authority: headers[':authority'], url: headers[':path'], method, socket: stream.session?.socket as TaggedSocket | undefined });
+  }
+
+  private handle(exchange: Exchange, request: { atMs: number; authority: string | undefined; url: string | undefined; method: string; socket: TaggedSocket | undefined }): void {
+    const { atMs, method, socket } = request;
+    const host = (request.authority ?? '').replace(/:\d+$/, '').toLowerCase();
+    const path = decodePath((request.url ?? '/').split('?')[0] ?? '/');
+    const { protocol } = exchange;
+    const session = exchange.protocol === 'h2' ? exchange.stream.session : undefined;
+    const decision = this.faults.decide({ host, path, protocol, elapsedMs: this.clock.elapsedMs(), session });
+    const entry: OriginRequestLogEntry = { atMs, host, method, path, status: 0, protocol, bytes: 0, ttfbMs: -1, durationMs: -1, connectionId: socket?.[CONNECTION_ID] ?? 0 };
     const ended = () => {
       if (entry.durationMs < 0) entry.durationMs = this.now() - atMs;
     };
-    res.once('finish', ended);
-    res.once('close', ended);
+    // an h2 response ends with its stream (the compatibility layer's 'finish' is that 'close' too)
+    if (exchange.protocol === 'h2') exchange.stream.once('close', ended);
+    else exchange.res.once('finish', ended).once('close', ended);
     if (decision.kinds.length > 0) entry.fault = decision.kinds.join('+');
     this.requests.push(entry);
     log(protocol, host, path, entry.fault ?? '');
 
-    if (stream && decision.goaway) this.goAway(stream, decision.goaway.code);
+    if (exchange.protocol === 'h2' && decision.goaway) this.goAway(exchange.stream, decision.goaway.code);
     if (decision.noResponse) return;
     const site = this.sites.get(host);
     const response: SiteResponse = decision.status
@@ -221,7 +240,7 @@ export class Origin {
         ? site(path)
         : { status: 421, contentType: 'text/plain; charset=utf-8', body: Buffer.from(`misdirected request: no site ${host}\n`) };
     const delayMs = (decision.status?.delayMs ?? 0) + decision.firstByteDelayMs;
-    const send = () => this.respond(req, res, response, decision.cut, entry);
+    const send = () => this.respond(exchange, response, decision.cut, entry);
     if (delayMs <= 0) {
       send();
       return;
@@ -231,30 +250,36 @@ export class Origin {
       send();
     }, delayMs);
     this.timers.add(timer);
-    res.once('close', () => {
+    (exchange.protocol === 'h2' ? exchange.stream : exchange.res).once('close', () => {
       clearTimeout(timer);
       this.timers.delete(timer);
     });
   }
 
-  private respond(
-    req: http2.Http2ServerRequest | IncomingMessage,
-    res: http2.Http2ServerResponse | ServerResponse,
-    response: SiteResponse,
-    cut: OriginFaultDecision['cut'],
-    entry: OriginRequestLogEntry,
-  ): void {
-    const reply = res as ServerResponse;
-    reply.writeHead(response.status, { 'content-type': response.contentType, 'content-length': response.file?.size ?? response.body.length });
+  private respond(exchange: Exchange, response: SiteResponse, cut: OriginFaultDecision['cut'], entry: OriginRequestLogEntry): void {
+    const length = response.file?.size ?? response.body.length;
+    if (exchange.protocol === 'h2') {
+      const { stream } = exchange;
+      // the client may have reset the stream (or dropped the connection) during a delay
+      if (stream.destroyed || stream.closed) return;
+      // a reset closes the writable side first: waiting for trailers keeps that from sending END_STREAM
+      // before the RST_STREAM (the client would see a short body, not the reset)
+      stream.respond({ ':status': response.status, 'content-type': response.contentType, 'content-length': length }, { endStream: exchange.head, waitForTrailers: cut?.action === 'rst' });
+    } else {
+      exchange.res.writeHead(response.status, { 'content-type': response.contentType, 'content-length': length });
+    }
     entry.status = response.status;
     entry.ttfbMs = this.now() - entry.atMs;
-    if (!cut && response.file && req.method !== 'HEAD') {
-      this.streamFile(response.file.path, reply, entry);
+    // a HEAD response on h2 ended with its headers (respond's endStream)
+    if (exchange.protocol === 'h2' && exchange.head) return;
+    const out = exchange.protocol === 'h2' ? exchange.stream : exchange.res;
+    if (!cut && response.file && !exchange.head) {
+      this.streamFile(response.file.path, out, entry);
       return;
     }
-    const body = req.method === 'HEAD' ? Buffer.alloc(0) : response.body;
+    const body = exchange.head ? Buffer.alloc(0) : response.body;
     if (!cut) {
-      reply.end(body);
+      out.end(body);
       entry.bytes = body.length;
       return;
     }
@@ -262,24 +287,25 @@ export class Origin {
     entry.bytes = head.length;
     if (cut.action === 'stall') {
       // http/1.1 holds the headers back until the first body byte
-      if (head.length > 0) reply.write(head);
-      else if (entry.protocol === 'h1') reply.flushHeaders();
+      if (head.length > 0) out.write(head);
+      else if (exchange.protocol === 'h1') exchange.res.flushHeaders();
       return;
     }
-    const stream = (req as http2.Http2ServerRequest).stream;
+    if (exchange.protocol !== 'h2') return;
+    const { stream } = exchange;
     // a reset discards DATA still queued (e.g. beyond the flow-control window): reset once the head is out
-    reply.write(head, () => {
+    stream.write(head, () => {
       if (!stream.destroyed) stream.close(cut.code);
     });
   }
 
   /** A file body from disk, with the connection's backpressure: a project's zips are never all in memory. */
-  private streamFile(path: string, reply: ServerResponse, entry: OriginRequestLogEntry): void {
+  private streamFile(path: string, out: NodeJS.WritableStream & { destroy(): void; once(event: 'close', listener: () => void): unknown }, entry: OriginRequestLogEntry): void {
     const file = createReadStream(path);
     file.on('data', (chunk) => (entry.bytes += chunk.length));
-    file.once('error', () => reply.destroy());
-    reply.once('close', () => file.destroy());
-    file.pipe(reply);
+    file.once('error', () => out.destroy());
+    out.once('close', () => file.destroy());
+    file.pipe(out);
   }
 
   /** GOAWAY naming this stream as the last one processed; the session ends once its open streams are done. */
