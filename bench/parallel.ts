@@ -3,7 +3,9 @@
  * default lane count, same seed, the arms interleaved (ABBA over --rounds): wall time of each,
  * the speed-up, the CPU the run kept busy, whether every verdict (the evidence's claims and every
  * cell's) is identical, and per cell whether each arm's median lies in the other's 95 % interval
- * (the worst cell printed). The machine's load during each arm is printed beside it.
+ * (the worst cell printed), and in which direction the medians moved (a sign test over cells). With
+ * --rounds 2 the same arm run twice (A/A) is compared too: what the machine alone does to the
+ * medians, the yardstick for the lanes. The machine's load during each arm is printed beside it.
  *
  *   npm run bench:parallel [-- --scenarios scenarios[,file.ts...] --reps N --parallel N --rounds 1 --out DIR]
  *   npm run bench:parallel -- --compare SERIAL_DIR,PARALLEL_DIR   (two finished runs: fidelity only)
@@ -14,6 +16,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScenarios } from '../src/commands/run.ts';
 import { judgeClaims } from '../src/evidence/claims.ts';
+import { logChoose } from '../src/stats/distributions.ts';
+import { quantile } from '../src/stats/tests.ts';
 import { readResults } from '../src/report/results.ts';
 import type { CellReport, Report } from '../src/report/model.ts';
 import { chooseLanes } from '../src/runner/lanes.ts';
@@ -69,6 +73,21 @@ function outside(a: Cell, b: Cell): number | null {
   return half > 0 ? Math.abs(m - value) / half : m === value ? 0 : Infinity;
 }
 
+/** Two-sided sign test: P(a count at least this far from n/2) for a fair coin. */
+function signTestP(k: number, n: number): number {
+  if (n === 0) return 1;
+  const far = Math.max(k, n - k);
+  let tail = 0;
+  for (let i = far; i <= n; i++) tail += Math.exp(logChoose(n, i) - n * Math.LN2);
+  return Math.min(1, 2 * tail);
+}
+
+/** The median over cells of b's median / a's median. */
+function medianRatio(scored: ReadonlyArray<{ x: Cell; y: Cell }>): number {
+  const ratios = scored.map((c) => c.y.time.median.value! / c.x.time.median.value!).filter((r) => Number.isFinite(r) && r > 0);
+  return quantile(ratios, 0.5) ?? Number.NaN;
+}
+
 function compareArms(a: Arm, b: Arm): string[] {
   const lines: string[] = [];
   const claimDiffs = Object.keys(a.claims).filter((id) => a.claims[id] !== b.claims[id]);
@@ -86,6 +105,9 @@ function compareArms(a: Arm, b: Arm): string[] {
   });
   const out = scored.filter((c) => c.s > 1);
   lines.push(`medians: ${scored.length - out.length} of ${scored.length} cells with each arm's median inside the other's 95 % interval${out.map((c) => `\n  OUTSIDE ${c.k}: ${Math.round(c.x.time.median.value!)} ms [${Math.round(c.x.time.median.low!)}–${Math.round(c.x.time.median.high!)}] vs ${Math.round(c.y.time.median.value!)} ms [${Math.round(c.y.time.median.low!)}–${Math.round(c.y.time.median.high!)}]`).join('')}`);
+  // a systematic shift shows as one arm slower in most cells (a sign test), noise as a coin toss
+  const slower = scored.filter((c) => c.y.time.median.value! > c.x.time.median.value!).length;
+  lines.push(`direction: p${b.parallel} slower in ${slower} of ${scored.length} cells (sign test p ${signTestP(slower, scored.length).toFixed(3)}); median ratio p${b.parallel}/p${a.parallel} ${medianRatio(scored).toFixed(3)}`);
   const worst = scored.sort((p, q) => q.s - p.s)[0];
   if (worst) lines.push(`worst cell: ${worst.k}: p${a.parallel} ${Math.round(worst.x.time.median.value!)} ms [${Math.round(worst.x.time.median.low!)}–${Math.round(worst.x.time.median.high!)}], p${b.parallel} ${Math.round(worst.y.time.median.value!)} ms [${Math.round(worst.y.time.median.low!)}–${Math.round(worst.y.time.median.high!)}] (${worst.s.toFixed(2)} half-widths from the other's median)`);
   return lines;
@@ -122,7 +144,10 @@ async function main(): Promise<void> {
   const lines = [
     `wall: --parallel 1 ${(sum(serial, (a) => a.wallS) / serial.length).toFixed(1)} s, --parallel ${lanes.parallel} ${(sum(parallel, (a) => a.wallS) / parallel.length).toFixed(1)} s: speed-up ${(sum(serial, (a) => a.wallS) / sum(parallel, (a) => a.wallS)).toFixed(2)}x`,
     `CPU per wall second: --parallel 1 ${(sum(serial, (a) => a.cpuS) / sum(serial, (a) => a.wallS)).toFixed(2)} cores, --parallel ${lanes.parallel} ${(sum(parallel, (a) => a.cpuS) / sum(parallel, (a) => a.wallS)).toFixed(2)} cores`,
-    ...serial.flatMap((s, i) => compareArms(s, parallel[i]!)),
+    ...serial.flatMap((s, i) => [`-- round ${i + 1}: --parallel 1 vs --parallel ${lanes.parallel}`, ...compareArms(s, parallel[i]!)]),
+    // the same arm twice (A/A) is what the machine alone does to the medians: the yardstick for the lanes' figures above
+    ...(serial.length > 1 ? [`-- A/A: --parallel 1, round 1 vs round 2`, ...compareArms(serial[0]!, serial[1]!)] : []),
+    ...(parallel.length > 1 ? [`-- A/A: --parallel ${lanes.parallel}, round 1 vs round 2`, ...compareArms(parallel[0]!, parallel[1]!)] : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
