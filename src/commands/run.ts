@@ -83,6 +83,18 @@ function timestamp(date = new Date()): string {
  * `gomod-chaos run`: every cell (scenario x mitigation x go version) x repetition, each scenario
  * in a fresh sandbox, trials in a seeded interleaved order; resumable and shardable.
  */
+/**
+ * GOPROXY=direct on a project would fetch its public modules with git, from hosts the fake
+ * internet does not have (a snapshot holds their zips, not their repositories): every trial would
+ * fail on DNS, a failure the real network would not have. Refused in one line instead.
+ */
+function refuseDirectOnProject(s: Scenario): void {
+  const direct = s.mitigations.find((m) => (m.env?.['GOPROXY'] ?? '').split(/[,|]/)[0] === 'direct');
+  if (direct) {
+    throw new HarnessError('BAD_INPUT', `${s.name}: mitigation ${direct.name} sets GOPROXY=direct, but the fake internet serves a project's public modules through module proxies only (git repositories are built for the synthetic corpus and mirrored for GOPRIVATE modules): run it without --project, or mark your own modules GOPRIVATE`);
+  }
+}
+
 export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   if (options.against) checkAgainst(options.scenarios);
   const given = options.against ? [asBaseOf(options.against, options.scenarios[0]!), ...options.scenarios] : options.scenarios;
@@ -115,7 +127,9 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   // a fault that names no host of the fake internet would measure an unchanged network
   for (const s of scenarios) {
     // a project's private repositories are hosts of the fake internet too (its snapshot names them)
-    const codeHosts = s.project ? privateHostNames(await projectSnapshot(s.project)) : [];
+    const snapshot = s.project ? await projectSnapshot(s.project) : undefined;
+    const codeHosts = snapshot ? privateHostNames(snapshot) : [];
+    if (snapshot && snapshot.modules.length > 0) refuseDirectOnProject(s);
     checkFaultHosts(s.file, s.faults, publicHosts(toolchains[0]!, s.mirrors, s.sumdbMirrors, codeHosts).map((h) => h.name));
   }
   const identity: RunIdentity = {

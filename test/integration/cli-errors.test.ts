@@ -14,6 +14,13 @@ function expectOneLineError(result: { code: number | null; stderr: string }, pat
 }
 
 describe('bad input', () => {
+  it('GOPROXY=direct on a project whose public modules have no repositories in the fake internet', async () => {
+    // .ci/run made this fixture's snapshot; nothing starts (the refusal comes before any sandbox)
+    const out = join(tmpdir(), `gomod-chaos-direct-project-${process.pid}`);
+    expectOneLineError(await runCli(['run', 'test/fixtures/scenarios/vcs-direct.ts', '--project', 'test/fixtures/project-small', '--out', out]), /vcs-direct: mitigation goproxy-direct sets GOPROXY=direct, but the fake internet serves a project's public modules through module proxies only .* mark your own modules GOPRIVATE$/);
+    expect(existsSync(join(out, 'results.jsonl'))).toBe(false);
+  });
+
   it('a missing scenario path', async () => {
     expectOneLineError(await runCli(['run', 'scenarios/does-not-exist.ts']), /scenario file not found: scenarios\/does-not-exist\.ts \(try one of scenarios/);
   });
