@@ -73,14 +73,15 @@ describe('the harness under faults of its own', () => {
 
   it('two runs on the same --out at once: the second is refused, the first is untouched', async () => {
     const dir = join(out, 'locked');
-    // long enough to still run while the others try: 200 trials
-    const first = startCli(['run', FIXTURE, '--reps', '100', '--out', dir]);
+    // long enough to still run while the others try: 200 trials in one lane (at 6 lanes a quiet
+    // machine finished them before the third call, whose --resume then found nothing to do)
+    const first = startCli(['run', FIXTURE, '--reps', '100', '--parallel', '1', '--out', dir]);
     await waitFor('the first run\'s first trial', () => recordCount(join(dir, 'results.jsonl')) >= 1);
-    const second = await runCli(['run', FIXTURE, '--reps', '100', '--out', dir]);
+    const second = await runCli(['run', FIXTURE, '--reps', '100', '--parallel', '1', '--out', dir]);
     expect(second.code).toBe(2);
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
     expect(second.stderr).toMatch(/is in use by another run \(pid \d+\)/);
-    const resumed = await runCli(['run', FIXTURE, '--reps', '100', '--out', dir, '--resume']);
+    const resumed = await runCli(['run', FIXTURE, '--reps', '100', '--parallel', '1', '--out', dir, '--resume']);
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toMatch(/is in use by another run/);
     first.child.kill('SIGINT');
