@@ -57,7 +57,9 @@ const PATTERN_LISTS = ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB'] as const;
 export function withPrivateModules(extra: Readonly<Record<string, string>>, privateEnv: Readonly<Record<string, string>> = {}): Record<string, string> {
   const env: Record<string, string> = { ...privateEnv, ...extra };
   for (const name of PATTERN_LISTS) {
-    const mine = privateEnv[name];
+    // a list the mitigation sets apart from GOPRIVATE (GONOSUMDB=...) makes go stop deriving it from
+    // the user's GOPRIVATE: the user's GOPRIVATE joins that list
+    const mine = privateEnv[name] ?? (name !== 'GOPRIVATE' && extra[name] !== undefined ? privateEnv['GOPRIVATE'] : undefined);
     // a list the user set apart from GOPRIVATE overrides it in go: the mitigation's GOPRIVATE joins it too
     const theirs = extra[name] ?? (name !== 'GOPRIVATE' && mine !== undefined ? extra['GOPRIVATE'] : undefined);
     if (theirs !== undefined && theirs !== mine) env[name] = [theirs, mine].filter(Boolean).join(',');

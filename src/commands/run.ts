@@ -95,6 +95,21 @@ function refuseDirectOnProject(s: Scenario): void {
   }
 }
 
+/**
+ * What a scenario's trials would reach must be in the fake internet: a fault naming no host of it
+ * would measure an unchanged network, and a project's modules fetched from hosts it lacks would
+ * fail on DNS. A project's private repositories are hosts too (its snapshot names them).
+ */
+async function checkHosts(s: Scenario, toolchain: GoToolchain, backend: RunOptions['backend']): Promise<void> {
+  const snapshot = s.project ? await projectSnapshot(s.project) : undefined;
+  if (snapshot && snapshot.modules.length > 0) refuseDirectOnProject(s);
+  if (backend === 'docker' && snapshot?.private?.repos.length) {
+    throw new HarnessError('BAD_INPUT', `${s.name}: the project's private (GOPRIVATE) repositories are served on --backend netns only (the docker code host does not have them yet): run it with --backend netns`);
+  }
+  const codeHosts = snapshot ? privateHostNames(snapshot) : [];
+  checkFaultHosts(s.file, s.faults, publicHosts(toolchain, s.mirrors, s.sumdbMirrors, codeHosts).map((h) => h.name));
+}
+
 export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   if (options.against) checkAgainst(options.scenarios);
   const given = options.against ? [asBaseOf(options.against, options.scenarios[0]!), ...options.scenarios] : options.scenarios;
@@ -124,14 +139,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const prereq = checkPrerequisites({ installMissing: true });
   const toolchains: GoToolchain[] = (options.goVersions ?? [prereq.go.version]).map((v) => resolveToolchain(v, prereq.go, progress));
   const goVersions = toolchains.map((t) => t.version);
-  // a fault that names no host of the fake internet would measure an unchanged network
-  for (const s of scenarios) {
-    // a project's private repositories are hosts of the fake internet too (its snapshot names them)
-    const snapshot = s.project ? await projectSnapshot(s.project) : undefined;
-    const codeHosts = snapshot ? privateHostNames(snapshot) : [];
-    if (snapshot && snapshot.modules.length > 0) refuseDirectOnProject(s);
-    checkFaultHosts(s.file, s.faults, publicHosts(toolchains[0]!, s.mirrors, s.sumdbMirrors, codeHosts).map((h) => h.name));
-  }
+  for (const s of scenarios) await checkHosts(s, toolchains[0]!, options.backend);
   const identity: RunIdentity = {
     scenarios: scenarios.map((s) => ({ name: s.name, fingerprint: scenarioFingerprint(s), ...effective(s, options) })),
     goVersions,

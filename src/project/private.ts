@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { unescapeModulePath } from '../corpus/escape.ts';
@@ -24,7 +25,9 @@ interface FoundModule {
 /** The user's effective settings, from their own `go env` (their environment and their go.env file). */
 export function goPrivateSettings(goBinary: string): GoPrivateSettings {
   try {
-    const out = execFileSync(goBinary, ['env', '-json', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB'], { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // outside any module and with GOTOOLCHAIN=local: a project asking for a newer go must not make
+    // go env download a toolchain just to print three settings
+    const out = execFileSync(goBinary, ['env', '-json', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB'], { encoding: 'utf8', cwd: tmpdir(), env: { ...process.env, GOTOOLCHAIN: 'local' }, stdio: ['ignore', 'pipe', 'pipe'] });
     return PrivateEnvSchema.parse(JSON.parse(out));
   } catch (err) {
     const detail = (err as { stderr?: string }).stderr?.trim() || (err instanceof Error ? err.message : String(err));

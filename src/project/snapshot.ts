@@ -243,14 +243,22 @@ async function fetchForWorkloads(dir: string, project: string, needs: WorkloadNe
   try {
     await rm(work, { recursive: true, force: true });
     await cp(project, work, { recursive: true, filter: (src) => !SKIPPED.has(basename(src)) });
+    // only what was fetched whole, or failed for good (the project needs a newer go), is recorded
+    const fetched: string[] = [];
     for (const extra of todo) {
       options.log?.(`snapshot: fetching what ${extra === 'get-u' ? 'go get -u ./...' : `go ${extra}`} needs through your GOPROXY (once)`);
       const args = extra === 'get-u' ? ['get', '-u', './...'] : ['install', '-n', needs.install!];
       const { code, stderr } = await goOutside(options.goBinary, args, work, modCache, env);
-      if (code === 0) continue;
+      if (code === 0) {
+        fetched.push(extra);
+        continue;
+      }
+      if (code === null) throw new HarnessError('BAD_INPUT', `snapshot of ${project}: go ${args.join(' ')} was stopped by a signal: nothing recorded, it runs again next time`);
       // an install target that cannot be fetched is the user's input; a failing get -u is the project's own fact
       if (extra !== 'get-u') throw new HarnessError('BAD_INPUT', `snapshot of ${project}: cannot fetch ${needs.install}: ${lastMessage(stderr) || `go install exit ${code}`}`);
-      options.log?.(`snapshot: warning: go get -u ./... failed (the get-u workload will fail the same way; remove ${dir} to fetch again): ${lastMessage(stderr)}`);
+      const forGood = /requires go >= /.test(stderr);
+      if (forGood) fetched.push(extra);
+      options.log?.(`snapshot: warning: go get -u ./... failed (${forGood ? `the get-u workload will fail the same way; remove ${dir} to fetch again` : 'not recorded: it is fetched again on next use'}): ${lastMessage(stderr)}`);
     }
     // another run may have added its own extras meanwhile: keep them
     const meta = JSON.parse(await readFile(metaFile, 'utf8')) as SnapshotMeta;
@@ -258,7 +266,7 @@ async function fetchForWorkloads(dir: string, project: string, needs: WorkloadNe
     const privatePaths = meta.private?.repos.flatMap((r) => r.modules) ?? [];
     await Promise.all(privatePaths.map((p) => rm(join(modCache, 'cache', 'download', escapeModulePath(p), '@v'), { recursive: true, force: true })));
     const modules = await cacheModules(join(modCache, 'cache', 'download'), goSumLines(project));
-    const next: SnapshotMeta = { ...meta, modules, totalZipBytes: modules.reduce((n, m) => n + m.zipBytes, 0), extras: [...new Set([...(meta.extras ?? []), ...todo])] };
+    const next: SnapshotMeta = { ...meta, modules, totalZipBytes: modules.reduce((n, m) => n + m.zipBytes, 0), extras: [...new Set([...(meta.extras ?? []), ...fetched])] };
     await writeFile(`${metaFile}.${process.pid}`, JSON.stringify(next));
     await rename(`${metaFile}.${process.pid}`, metaFile);
   } finally {

@@ -25,5 +25,7 @@ describe('GOPRIVATE patterns, as cmd/go matches them (module.MatchPrefixPatterns
     expect(withPrivateModules({ GONOSUMDB: 'x' })).toEqual({ GONOSUMDB: 'x' });
     // the user's own GONOPROXY overrides GOPRIVATE in go: the mitigation's GOPRIVATE must reach it as well
     expect(withPrivateModules({ GOPRIVATE: 'gomod.example' }, { GOPRIVATE: 'github.com/corp', GONOPROXY: '' })).toEqual({ GOPRIVATE: 'gomod.example,github.com/corp', GONOPROXY: 'gomod.example' });
+    // a mitigation's own GONOSUMDB makes go stop deriving it from GOPRIVATE: the user's private modules stay out of the database
+    expect(withPrivateModules({ GONOSUMDB: 'gomod.example' }, user)).toEqual({ GOPRIVATE: 'github.com/corp', GONOSUMDB: 'gomod.example,github.com/corp' });
   });
 });
