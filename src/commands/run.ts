@@ -80,10 +80,6 @@ function timestamp(date = new Date()): string {
 }
 
 /**
- * `gomod-chaos run`: every cell (scenario x mitigation x go version) x repetition, each scenario
- * in a fresh sandbox, trials in a seeded interleaved order; resumable and shardable.
- */
-/**
  * GOPROXY=direct on a project would fetch its public modules with git, from hosts the fake
  * internet does not have (a snapshot holds their zips, not their repositories): every trial would
  * fail on DNS, a failure the real network would not have. Refused in one line instead.
@@ -110,6 +106,10 @@ async function checkHosts(s: Scenario, toolchain: GoToolchain, backend: RunOptio
   checkFaultHosts(s.file, s.faults, publicHosts(toolchain, s.mirrors, s.sumdbMirrors, codeHosts).map((h) => h.name));
 }
 
+/**
+ * `gomod-chaos run`: every cell (scenario x mitigation x go version) x repetition, each scenario
+ * in a fresh sandbox, trials in a seeded interleaved order; resumable and shardable.
+ */
 export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   if (options.against) checkAgainst(options.scenarios);
   const given = options.against ? [asBaseOf(options.against, options.scenarios[0]!), ...options.scenarios] : options.scenarios;
