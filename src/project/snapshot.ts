@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -9,6 +8,7 @@ import { escapeModulePath, unescapeModulePath } from '../corpus/escape.ts';
 import { DEFAULT_CORPUS, type Corpus, type CorpusModule } from '../corpus/generate.ts';
 import { HarnessError } from '../errors.ts';
 import type { PrivateModules } from '../corpus/private-modules.ts';
+import { goOutside } from './go-outside.ts';
 import { goPrivateSettings, privateEnv, snapshotPrivateModules } from './private.ts';
 import { snapshotToolchain } from './toolchain-snapshot.ts';
 
@@ -115,20 +115,6 @@ export interface SnapshotLog {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** Runs go outside the sandbox, with the user's environment, into the snapshot's module cache. */
-function goOutside(goBinary: string, args: readonly string[], workDir: string, modCache: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, GOMODCACHE: modCache, GOFLAGS: `${process.env['GOFLAGS'] ?? ''} -modcacherw -mod=mod`.trim(), ...extraEnv };
-  return new Promise((done, fail) => {
-    const child = spawn(goBinary, args, { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.once('error', fail);
-    child.once('close', (c) => done({ code: c, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
-}
-
 /** go's last message and its indented details ("\tserver response: ..."), on one line. */
 function lastMessage(stderr: string): string {
   const lines = stderr.trim().split('\n').filter(Boolean);
@@ -138,7 +124,7 @@ function lastMessage(stderr: string): string {
 
 /** Runs `go mod download -json all` in `workDir` into `modCache`; throws one error naming each module go could not fetch. */
 async function downloadAll(goBinary: string, workDir: string, modCache: string, projectDir: string): Promise<void> {
-  const { code, stdout, stderr } = await goOutside(goBinary, ['mod', 'download', '-json', 'all'], workDir, modCache);
+  const { code, stdout, stderr } = await goOutside(goBinary, ['mod', 'download', '-json', 'all'], { cwd: workDir, modCache, inModule: true });
   const failed = parseDownloadJson(stdout).filter((m) => m.Error);
   if (failed.length > 0) {
     const first = failed[0]!;
@@ -187,7 +173,7 @@ export async function ensureSnapshot(projectDir: string, options: { cacheDir: st
       await downloadAll(goBinary, work, join(tmp, 'modcache'), project);
       // the list-updates workload: go caches each module's newest version (.info, .mod) and adds
       // it to the cache's @v/list, which the fake internet then serves
-      const updates = await goOutside(goBinary, ['list', '-m', '-u', 'all'], work, join(tmp, 'modcache'));
+      const updates = await goOutside(goBinary, ['list', '-m', '-u', 'all'], { cwd: work, modCache: join(tmp, 'modcache'), inModule: true });
       if (updates.code !== 0) options.log?.(`snapshot: warning: go list -m -u all failed (the list-updates workload will fail): ${lastMessage(updates.stderr)}`);
       await rm(work, { recursive: true, force: true });
       // GOPRIVATE modules: go fetched them with the user's git; the snapshot keeps mirrors of their repositories
@@ -248,7 +234,7 @@ async function fetchForWorkloads(dir: string, project: string, needs: WorkloadNe
     for (const extra of todo) {
       options.log?.(`snapshot: fetching what ${extra === 'get-u' ? 'go get -u ./...' : `go ${extra}`} needs through your GOPROXY (once)`);
       const args = extra === 'get-u' ? ['get', '-u', './...'] : ['install', '-n', needs.install!];
-      const { code, stderr } = await goOutside(options.goBinary, args, work, modCache, env);
+      const { code, stderr } = await goOutside(options.goBinary, args, { cwd: work, modCache, inModule: true, env });
       if (code === 0) {
         fetched.push(extra);
         continue;
