@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/sequencer.ts';
 
 export default defineConfig({
   resolve: {
@@ -17,5 +18,7 @@ export default defineConfig({
     // the suite (npm run test:stress), which is harsher than a second test file.
     fileParallelism: true,
     maxWorkers: 2,
+    // the long files first, even in a clean clone (no duration cache): test/sequencer.ts
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
