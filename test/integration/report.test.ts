@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,9 +35,21 @@ describe('reports and the compare gate (real runs)', () => {
     expect(result.stdout).toContain('1 regression(s)');
   });
 
+  /** The first `reps` trials of a run, in a copy whose outputs `report` rebuilds: the same real trials, fewer of them. */
+  const firstTrials = async (from: string, reps: number) => {
+    const dir = `${from}-first${reps}`;
+    cpSync(from, dir, { recursive: true });
+    const lines = readFileSync(join(from, 'results.jsonl'), 'utf8').trim().split('\n');
+    writeFileSync(join(dir, 'results.jsonl'), `${lines.slice(0, reps).join('\n')}\n`);
+    const result = await runCli(['report', dir]);
+    expect(result.code, result.stderr).toBe(0);
+    return { report: join(dir, 'report.json') };
+  };
+
   it('compare: the same with 3 vs 3 trials cannot reach alpha: inconclusive, exit 3 (0 with --allow-inconclusive)', async () => {
-    const base = await run('base', 3);
-    const slow = await run('slow', 3);
+    // the first 3 trials of each 5-trial run of the test above
+    const base = await firstTrials(join(out, 'base5'), 3);
+    const slow = await firstTrials(join(out, 'slow5'), 3);
     const result = await runCli(['compare', base.report, slow.report]);
     expect(result.code, result.stdout).toBe(3);
     expect(result.stdout).toContain('3 vs 3 timed trials: the smallest possible p is 0.10; need >= 4 per side');
