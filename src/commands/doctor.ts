@@ -2,8 +2,6 @@ import { findGo, inspectGo } from '../client/toolchain.ts';
 import { realSoftwareCheck } from '../components/doctor-check.ts';
 import { errorMessage } from '../errors.ts';
 import { probeNamespaces } from '../sandbox/netns.ts';
-import { dockerEngine } from '../sandbox/docker/backend.ts';
-import { imageSource } from '../sandbox/docker/images.ts';
 import { gitCheck } from '../vcs/doctor-check.ts';
 import { locateToxiproxy, TOXIPROXY_VERSION } from '../wan/toxiproxy-binary.ts';
 
@@ -73,6 +71,8 @@ function runChecks(): DoctorCheck[] {
  */
 async function dockerCheck(): Promise<DoctorCheck> {
   try {
+    // loaded here: testcontainers and the engine clients cost every other command ~0.4 s of CPU at start
+    const [{ dockerEngine }, { imageSource }] = await Promise.all([import('../sandbox/docker/backend.ts'), import('../sandbox/docker/images.ts')]);
     const client = await dockerEngine();
     const info = client.info.containerRuntime;
     const images = imageSource();
