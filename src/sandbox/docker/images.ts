@@ -187,44 +187,55 @@ function baseImages(inputs: ImageInputs): BaseImages {
   return { node: specs[0]!.tag, toxiproxy: specs[1]!.tag, go: specs[2]!.tag, specs, nodeGit: localGitSpec(specs[0]!.tag) };
 }
 
-/** The component and client images: the harness's code and production modules on the bases. */
-function appSpecs(inputs: ImageInputs, base: BaseImages): ImageSpec[] {
+/** The harness's code and production modules at /opt/gomod-chaos on an empty image: assembled once, copied into the component and client images. */
+function appSpec(): ImageSpec {
   const root = projectRoot();
   const code = codeDir();
   const modules = productionModules(root);
   const appFiles = [join(root, 'package.json'), ...filesUnder(join(root, code))];
   const lock = existsSync(join(root, 'package-lock.json')) ? readFileSync(join(root, 'package-lock.json')) : Buffer.alloc(0);
-  const appHash = [lock, modules.join(','), ...appFiles.flatMap((f) => [relative(root, f), readFileSync(f)])];
-  const assembleApp = (context: string) => {
-    const app = join(context, 'app');
-    mkdirSync(app, { recursive: true });
-    copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
-    cpSync(join(root, code), join(app, code), { recursive: true });
-    for (const m of modules) cpSync(join(root, m), join(app, m), { recursive: true, verbatimSymlinks: true });
+  return {
+    tag: `gomod-chaos-app:${code}-${hashOf([dockerfileText('local.Dockerfile'), lock, modules.join(','), ...appFiles.flatMap((f) => [relative(root, f), readFileSync(f)])])}`,
+    dockerfile: 'local.Dockerfile',
+    buildArgs: {},
+    assemble: (context) => {
+      const app = join(context, 'rootfs', 'opt', 'gomod-chaos');
+      mkdirSync(app, { recursive: true });
+      copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
+      cpSync(join(root, code), join(app, code), { recursive: true });
+      for (const m of modules) cpSync(join(root, m), join(app, m), { recursive: true, verbatimSymlinks: true });
+    },
+    replacesOlder: true,
   };
+}
+
+/** The component and client images: the app image's tree on the bases (their build context is the Dockerfile alone). */
+function appSpecs(inputs: ImageInputs, base: BaseImages, app: string): ImageSpec[] {
+  const code = codeDir();
   return [
     {
-      tag: `gomod-chaos-component:${code}-${hashOf([dockerfileText('component.Dockerfile'), base.node, base.toxiproxy, ...appHash])}`,
+      tag: `gomod-chaos-component:${code}-${hashOf([dockerfileText('component.Dockerfile'), base.node, base.toxiproxy, app])}`,
       dockerfile: 'component.Dockerfile',
-      buildArgs: { NODE_IMAGE: base.node, TOXIPROXY_IMAGE: base.toxiproxy },
-      assemble: assembleApp,
+      buildArgs: { NODE_IMAGE: base.node, TOXIPROXY_IMAGE: base.toxiproxy, APP_IMAGE: app },
+      assemble: () => {},
       replacesOlder: true,
     },
     {
-      tag: `gomod-chaos-client:${code}-${inputs.goVersion}-${hashOf([dockerfileText('client.Dockerfile'), base.nodeGit.tag, base.go, ...appHash])}`,
+      tag: `gomod-chaos-client:${code}-${inputs.goVersion}-${hashOf([dockerfileText('client.Dockerfile'), base.nodeGit.tag, base.go, app])}`,
       dockerfile: 'client.Dockerfile',
-      buildArgs: { NODE_IMAGE: base.nodeGit.tag, GO_IMAGE: base.go },
-      assemble: assembleApp,
+      buildArgs: { NODE_IMAGE: base.nodeGit.tag, GO_IMAGE: base.go, APP_IMAGE: app },
+      assemble: () => {},
       replacesOlder: true,
     },
   ];
 }
 
-/** In build order: the bases, the component image, git on the node base, the client image. */
+/** In build order: the bases, the app, the component image, git on the node base, the client image. */
 function imageSpecs(inputs: ImageInputs): { specs: ImageSpec[]; component: string; client: string } {
   const base = baseImages(inputs);
-  const [component, client] = appSpecs(inputs, base);
-  return { specs: [...base.specs, component!, base.nodeGit, client!], component: component!.tag, client: client!.tag };
+  const app = appSpec();
+  const [component, client] = appSpecs(inputs, base, app.tag);
+  return { specs: [...base.specs, app, component!, base.nodeGit, client!], component: component!.tag, client: client!.tag };
 }
 
 /** An image younger than this may belong to a run of another checkout that is starting now. */
