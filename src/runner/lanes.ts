@@ -62,6 +62,8 @@ export interface LaneChoice {
   parallel: number;
   chosen: 'flag' | 'auto';
   reason: string;
+  /** The CPU admission across lanes (runner/admission.ts), with more than one lane. */
+  admission?: string;
 }
 
 /** Whether a scenario's trials mostly wait (they overlap freely) or keep a core busy. */
