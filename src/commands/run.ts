@@ -262,7 +262,7 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   try {
     const ctx = { prereq: run.prereq, toolchains: run.toolchains, writer, bar, interrupt, admission: lanes.admission ? new CpuAdmission() : undefined };
     const units = schedule(scenarios, remaining, Boolean(options.against), lanes.parallel);
-    await runLanes(units, lanes.parallel, (unit, lane) => runInSandbox(unit.scenario, unit.trials, lane, options, ctx, unit.perTrial), () => interrupt.interrupted);
+    await runLanes(units, lanes.parallel, (unit, lane) => runInSandbox(unit.scenario, unit.trials, lane, options, ctx, unit.perTrial), () => interrupt.interrupted, Boolean(ctx.admission));
   } catch (err) {
     failure = err;
   } finally {
