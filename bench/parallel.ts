@@ -31,6 +31,8 @@ interface Arm {
   wallS: number;
   cpuS: number;
   load: string;
+  /** How the trials were admitted across lanes (runner/admission.ts): how many held the CPU token, the waits. */
+  admission: string;
   report: Report;
   claims: Record<string, string>;
 }
@@ -48,7 +50,11 @@ function armOf(outDir: string, parallel: number, wallS: number, cpuS: number): A
   const { records } = readResults(join(outDir, 'results.jsonl'));
   const claims = Object.fromEntries(judgeClaims({ report, records }).results.map((c) => [c.id, c.verdict]));
   const load = readRunFile(outDir)?.load;
-  return { parallel, wallS, cpuS, load: load ? `load median ${load.medianLoad1}, max ${load.maxLoad1}` : 'load ?', report, claims };
+  const admitted = records.filter((r) => r.admission);
+  const admission = admitted.length
+    ? `admission: ${admitted.filter((r) => r.admission!.cpu).length} of ${admitted.length} trials held the CPU token, ${(admitted.reduce((s, r) => s + r.admission!.waitedMs, 0) / 1000).toFixed(0)} s of waits to start`
+    : 'no admission';
+  return { parallel, wallS, cpuS, load: load ? `load median ${load.medianLoad1}, max ${load.maxLoad1}` : 'load ?', admission, report, claims };
 }
 
 async function runArm(scenarios: Scenario[], parallel: number, outDir: string, reps: number | undefined): Promise<Arm> {
@@ -134,7 +140,7 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? [1, lanes.parallel] : [lanes.parallel, 1];
     for (const parallel of order) {
       const arm = await runArm(scenarios, parallel, join(out, `r${round + 1}-p${parallel}`), values.reps ? Number(values.reps) : undefined);
-      process.stderr.write(`  round ${round + 1} --parallel ${parallel}: ${arm.wallS.toFixed(1)} s wall, ${arm.cpuS.toFixed(0)} CPU s (${(arm.cpuS / arm.wallS).toFixed(2)} cores busy), ${arm.load}\n`);
+      process.stderr.write(`  round ${round + 1} --parallel ${parallel}: ${arm.wallS.toFixed(1)} s wall, ${arm.cpuS.toFixed(0)} CPU s (${(arm.cpuS / arm.wallS).toFixed(2)} cores busy), ${arm.load}, ${arm.admission}\n`);
       arms.push(arm);
     }
   }

@@ -6,8 +6,10 @@ import { HarnessError } from '../errors.ts';
 import { cacheDir } from '../paths.ts';
 import type { Progress } from '../report/progress.ts';
 import type { PlannedTrial } from '../runner/plan.ts';
+import type { CpuAdmission } from '../runner/admission.ts';
+import { laneKind } from '../runner/lanes.ts';
 import type { ResultsWriter } from '../runner/record.ts';
-import type { Backend } from '../sandbox/backend.ts';
+import type { Backend, SandboxHandle } from '../sandbox/backend.ts';
 import { SANDBOX_BACKENDS } from '../sandbox/backends.ts';
 import type { SandboxEvent, SandboxRunConfig } from '../sandbox/run-config.ts';
 import { createScratchDir } from '../sandbox/scratch.ts';
@@ -47,7 +49,14 @@ export interface RunContext {
   writer: ResultsWriter;
   bar: Progress;
   interrupt: RunInterrupt;
+  /** The run's CPU admission across lanes (more than one lane); absent, trials start back to back. */
+  admission?: CpuAdmission | undefined;
 }
+
+let sandboxCount = 0;
+
+/** scenario x mitigation x go version (x phase): the trials that share an admission prediction. */
+const cellOf = (t: { scenario: string; mitigation: string; goVersion: string; phase?: string | undefined }) => `${t.scenario}|${t.mitigation}|${t.goVersion}|${t.phase ?? ''}`;
 
 /** Everything the sandbox of one scenario's trials needs. */
 async function sandboxConfig(scenario: Scenario, trials: PlannedTrial[], options: ScenarioOverrides, ctx: RunContext, scratchDir: string, perTrial?: Scenario): Promise<SandboxRunConfig> {
@@ -78,6 +87,7 @@ async function sandboxConfig(scenario: Scenario, trials: PlannedTrial[], options
     components: scenario.components,
     phases: scenario.phases.map((p) => ({ ...p, faults: resolveFaultHosts(p.faults, tokens) })),
     ...(perTrial ? { otherScenario: { name: perTrial.name, faults: resolveFaultHosts(perTrial.faults, tokens) } } : {}),
+    ...(ctx.admission ? { admission: true } : {}),
   };
 }
 
@@ -94,9 +104,16 @@ export async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], l
     throw err;
   }
   const { corpus } = config;
+  const owner = ++sandboxCount;
+  const kind = laneKind(scenario);
+  let sandbox: SandboxHandle | undefined;
   const onEvent = (event: SandboxEvent) => {
     options.onEvent?.(event);
-    if (event.type === 'record') ctx.writer.append({ ...event.record, lane });
+    if (event.type === 'admit') ctx.admission?.request({ owner, trial: event.trial, cell: cellOf(event), kind }, () => sandbox?.admit(event.trial));
+    else if (event.type === 'record') {
+      const admission = ctx.admission?.finished(owner, event.record.trial, cellOf(event.record), event.record);
+      ctx.writer.append({ ...event.record, lane, ...(admission ? { admission } : {}) });
+    }
     else if (event.type === 'ready') ctx.bar.note(`${scenario.name}: sandbox ready in ${Math.round(event.sinceSpawnMs ?? event.readyMs)} ms (corpus ${corpus.modules.length} modules, ${(corpus.totalZipBytes / 1e6).toFixed(1)} MB)`);
     else if (event.type === 'trial') ctx.bar.trial(event);
     else if (event.type === 'error') sandboxError = event;
@@ -107,13 +124,14 @@ export async function runInSandbox(scenario: Scenario, trials: PlannedTrial[], l
     rmSync(scratchDir, { recursive: true, force: true });
     return;
   }
-  const sandbox = SANDBOX_BACKENDS[options.backend ?? 'netns'].start({ config, go: ctx.toolchains[0]!, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent);
+  sandbox = SANDBOX_BACKENDS[options.backend ?? 'netns'].start({ config, go: ctx.toolchains[0]!, log: (line) => ctx.bar.note(`${scenario.name}: ${line}`) }, onEvent);
   ctx.interrupt.attach(sandbox);
   let exit;
   try {
     exit = await sandbox.exited;
   } finally {
     ctx.interrupt.detach(sandbox);
+    ctx.admission?.ownerGone(owner);
     rmSync(scratchDir, { recursive: true, force: true });
   }
   if (sandboxError) {

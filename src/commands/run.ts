@@ -28,6 +28,7 @@ import { checkPrerequisites } from './prepare.ts';
 import type { GoToolchain } from '../client/toolchain.ts';
 import type { SandboxEvent } from '../sandbox/run-config.ts';
 import { ResultsWriter } from '../runner/record.ts';
+import { CpuAdmission, describeAdmission } from '../runner/admission.ts';
 import { chooseLanes, laneKind, laneUnits, runLanes, type LaneChoice, type LaneUnit } from '../runner/lanes.ts';
 import { LoadSampler, type LoadSummary } from '../runner/load-samples.ts';
 import { effective, runInSandbox } from './run-sandbox.ts';
@@ -158,7 +159,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
   const release = claimOutDir(outDir, options, identity);
   try {
     const done = finishedTrials(outDir, options);
-    const lanes = chooseLanes(options.parallel, options.backend ?? 'netns', Boolean(options.against));
+    const lanes = withAdmission(chooseLanes(options.parallel, options.backend ?? 'netns', Boolean(options.against)));
     if (!options.resume) writeRun(outDir, options, { identity, scenarios, toolchains, prereq, lanes });
     return await runPlan(plan.filter((t) => !done.has(trialKey(t))), plan.length, { options, scenarios, outDir, resultsFile, defaultName, goVersions, prereq, toolchains, lanes });
   } finally {
@@ -259,9 +260,9 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   const load = new LoadSampler();
   let failure: unknown;
   try {
-    const ctx = { prereq: run.prereq, toolchains: run.toolchains, writer, bar, interrupt };
+    const ctx = { prereq: run.prereq, toolchains: run.toolchains, writer, bar, interrupt, admission: lanes.admission ? new CpuAdmission() : undefined };
     const units = schedule(scenarios, remaining, Boolean(options.against), lanes.parallel);
-    await runLanes(units, lanes.parallel, (unit, lane) => runInSandbox(unit.scenario, unit.trials, lane, options, ctx, unit.perTrial), () => interrupt.interrupted);
+    await runLanes(units, lanes.parallel, (unit, lane) => runInSandbox(unit.scenario, unit.trials, lane, options, ctx, unit.perTrial), () => interrupt.interrupted, Boolean(ctx.admission));
   } catch (err) {
     failure = err;
   } finally {
@@ -274,10 +275,15 @@ async function runPlan(remaining: PlannedTrial[], planned: number, run: PlanRun)
   return finishRun(planned, run, { interrupted: interrupt.interrupted, failure });
 }
 
+/** More than one lane: the trials are admitted across lanes so that two CPU-bound ones never overlap (runner/admission.ts). */
+function withAdmission(lanes: LaneChoice): LaneChoice {
+  return lanes.parallel > 1 ? { ...lanes, admission: describeAdmission() } : lanes;
+}
+
 /** run.json gets why the run stopped early (if it did), the lanes and the machine's load of this (last) segment. */
 function recordEnd(outDir: string, stoppedBy: string | undefined, lanes: LaneChoice, load: LoadSummary): void {
   recordRunEnd(outDir, { stoppedBy, lanes, load });
-  progress(`lanes: ${lanes.parallel} (${lanes.chosen}: ${lanes.reason}); machine load (1-min average) median ${load.medianLoad1}, max ${load.maxLoad1} on ${load.cores} cores`);
+  progress(`lanes: ${lanes.parallel} (${lanes.chosen}: ${lanes.reason})${lanes.admission ? `; admission: ${lanes.admission}` : ''}; machine load (1-min average) median ${load.medianLoad1}, max ${load.maxLoad1} on ${load.cores} cores`);
 }
 
 /** The reports, the resume hint of an unfinished run, the expectations. */

@@ -30,8 +30,8 @@ const LANE_MEMORY_BYTES = 512 * 2 ** 20;
 
 /**
  * Lanes per core of the automatic choice. A waiting-heavy trial keeps far less than a core busy
- * (bench:parallel prints the run's CPU seconds per wall second); the CPU-bound ones never overlap
- * each other (see runLanes), so three lanes per core leave room for them.
+ * (bench:parallel prints the run's CPU seconds per wall second); the CPU-bound trials never overlap
+ * each other (runner/admission.ts), so three lanes per core leave room for them.
  */
 const LANES_PER_CORE = 3;
 const MAX_LANES = 8;
@@ -62,6 +62,8 @@ export interface LaneChoice {
   parallel: number;
   chosen: 'flag' | 'auto';
   reason: string;
+  /** The CPU admission across lanes (runner/admission.ts), with more than one lane. */
+  admission?: string;
 }
 
 /** Whether a scenario's trials mostly wait (they overlap freely) or keep a core busy. */
@@ -102,10 +104,13 @@ export function laneUnits<S extends LaneScenario>(scenarios: readonly S[], remai
 
 /**
  * Runs the units on `parallel` lanes (lane numbers from 1). A lane takes the first unit it may:
- * a CPU-bound unit only while no other CPU-bound unit runs, so they never overlap each other.
+ * without per-trial admission (`admitted` false), a CPU-bound unit only while no other CPU-bound
+ * unit runs, so they never overlap each other. With it (runner/admission.ts), the trials take
+ * turns instead, and a CPU-bound unit's sandbox starts while another's trials run.
  * After a failure no new unit starts; the units in flight end, then the first failure is thrown.
  */
-export async function runLanes<S extends LaneScenario>(units: ReadonlyArray<LaneUnit<S>>, parallel: number, run: (unit: LaneUnit<S>, lane: number) => Promise<void>, stopped: () => boolean): Promise<void> {
+export async function runLanes<S extends LaneScenario>(units: ReadonlyArray<LaneUnit<S>>, parallel: number, run: (unit: LaneUnit<S>, lane: number) => Promise<void>, stopped: () => boolean, admitted = false): Promise<void> {
+  const exclusive = (u: LaneUnit<S>) => u.kind === 'cpu' && !admitted;
   const queue = [...units];
   let cpuBusy = false;
   let failure: { error: unknown } | undefined;
@@ -116,19 +121,19 @@ export async function runLanes<S extends LaneScenario>(units: ReadonlyArray<Lane
   };
   const lane = async (n: number): Promise<void> => {
     while (queue.length && !failure && !stopped()) {
-      const index = queue.findIndex((u) => u.kind !== 'cpu' || !cpuBusy);
+      const index = queue.findIndex((u) => !exclusive(u) || !cpuBusy);
       if (index < 0) {
         await new Promise<void>((wake) => waiters.push(wake));
         continue;
       }
       const unit = queue.splice(index, 1)[0]!;
-      if (unit.kind === 'cpu') cpuBusy = true;
+      if (exclusive(unit)) cpuBusy = true;
       try {
         await run(unit, n);
       } catch (error) {
         failure ??= { error };
       } finally {
-        if (unit.kind === 'cpu') cpuBusy = false;
+        if (exclusive(unit)) cpuBusy = false;
         changed();
       }
     }

@@ -1,10 +1,24 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { z } from 'zod';
 import type { Backend } from '../sandbox/backend.ts';
 import type { Observations } from './observations.ts';
 import { TraceWriter } from '../trace/file.ts';
 import type { SpanSet } from '../trace/schema.ts';
 
 export const RECORD_SCHEMA = 1;
+
+/** How the run's CPU admission (runner/admission.ts) let a trial start: in records of runs with more than one lane. */
+const admissionSchema = z.object({
+  /** Predicted CPU-bound: the trial ran holding the run's CPU token (no other such trial beside it). */
+  cpu: z.boolean(),
+  /** What the prediction came from: the scenario's kind, the cell's first trial (CPU-bound by default), the cell's trials so far. */
+  basis: z.enum(['scenario', 'first', 'history']),
+  /** Time the trial waited for admission before it started (never part of its measured times). */
+  waitedMs: z.number(),
+  /** It let the token go while it ran on (a waiting scenario's trial past the hold cap). */
+  capped: z.boolean().optional(),
+});
+export type Admission = z.infer<typeof admissionSchema>;
 
 export type Outcome = 'ok' | 'fail' | 'timeout' | 'harness-error';
 
@@ -24,6 +38,10 @@ export interface TrialRecord extends Omit<Observations, 'sumdb'> {
   lane?: number;
   /** The scenario's phase (cold, warm...), for scenarios with `phases`. */
   phase?: string;
+  /** The run's CPU admission of this trial; absent at one lane (nothing to wait for) and in records of before it. */
+  admission?: Admission;
+  /** CPU time (ms) of go's processes and of the sandbox's own process during the trial; absent in records of before it. */
+  cpuMs?: number;
   outcome: Outcome;
   failureClass: string | null;
   /** Time of the go process itself. */

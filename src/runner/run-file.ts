@@ -43,7 +43,7 @@ const runFileSchema = z.looseObject({
   /** Why the run stopped before its last trial (a sandbox or a component that failed); absent otherwise. */
   stoppedBy: z.string().optional(),
   /** How many sandboxes ran at once, and why that many (runner/lanes.ts). */
-  lanes: z.object({ parallel: z.number().int(), chosen: z.enum(['flag', 'auto']), reason: z.string() }).optional(),
+  lanes: z.object({ parallel: z.number().int(), chosen: z.enum(['flag', 'auto']), reason: z.string(), admission: z.string().optional() }).optional(),
   /** The machine's 1-minute load average during the run (its last segment, on --resume). */
   load: z.object({ cores: z.number(), everySec: z.number(), samples: z.number(), medianLoad1: z.number(), maxLoad1: z.number() }).optional(),
   /** Set by `merge`: the folders joined, with their shards. */

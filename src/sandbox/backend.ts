@@ -14,6 +14,8 @@ export interface SandboxHandle {
   pid: number | undefined;
   /** Asks for a clean stop: the trial in flight is killed and not recorded. */
   requestStop(): void;
+  /** Lets the trial the sandbox asked about (an "admit" event) start. */
+  admit(trial: number): void;
   /** Kills the sandbox at once (and with it everything inside). */
   kill(): void;
   exited: Promise<SandboxExit>;

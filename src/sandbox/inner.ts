@@ -13,6 +13,7 @@ import { benchTapsFromEnv } from '../topology/bench-taps.ts';
 import { FIREWALL_PROCESS_MIN_TRIALS } from '../topology/firewall-process.ts';
 import type { SandboxEvent, SandboxRunConfig } from './run-config.ts';
 import { runTrialLoop } from './trial-loop.ts';
+import { AdmissionGate, readHarnessLines } from './admission-gate.ts';
 
 const CONTROL_FD = 3;
 
@@ -38,9 +39,9 @@ async function main(): Promise<number> {
     interrupted = true;
     abort.abort();
   };
-  // The harness writes "stop" to ask for a clean stop; EOF means it died: stop as well.
-  process.stdin.on('data', (d: Buffer) => d.toString().includes('stop') && stop());
-  process.stdin.on('end', stop);
+  // The harness writes "stop" to ask for a clean stop, or admits the next trial; EOF means it died: stop as well.
+  const gate = new AdmissionGate(emit);
+  readHarnessLines(process.stdin, { stop, gate });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
   let done = 0;
   try {
     // the harness alone writes results.jsonl: each record travels to it as an event
-    done = await runTrialLoop(config, internet, 'netns', abort.signal, { record: (record) => emit({ type: 'record', record }), emit });
+    done = await runTrialLoop(config, internet, 'netns', abort.signal, { record: (record) => emit({ type: 'record', record }), emit, gate });
   } finally {
     await internet.stop();
   }

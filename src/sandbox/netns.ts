@@ -89,6 +89,7 @@ function startSandbox(config: SandboxRunConfig, onEvent: (event: SandboxEvent) =
   return {
     pid: child.pid,
     requestStop: () => child.stdin!.write('stop\n'),
+    admit: (trial) => child.stdin!.write(`admit ${trial}\n`),
     kill: () => child.kill('SIGKILL'),
     exited,
   };

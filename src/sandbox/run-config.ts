@@ -47,6 +47,11 @@ export interface SandboxRunConfig {
    * in this sandbox; a trial of this scenario runs with these faults and is recorded under its name.
    */
   otherScenario?: { name: string; faults: Fault[] };
+  /**
+   * Each trial waits for the harness's admission before it starts (runner/admission.ts): set when
+   * the run has more than one lane; absent, the trials run back to back as in the serial run.
+   */
+  admission?: boolean;
 }
 
 /** The docker backend's client container: where each host's control port answers. */
@@ -61,6 +66,8 @@ export type SandboxEvent =
   | { type: 'ready'; readyMs: number; componentsMs: number; /** Set by the harness: from spawning the sandbox to this event. */ sinceSpawnMs?: number }
   | { type: 'trial'; scenario: string; trial: number; mitigation: string; goVersion: string; rep: number; outcome: string; failureClass: string | null; durationMs: number; wallMs: number }
   | { type: 'done'; trials: number; interrupted: boolean }
+  /** The next trial asks to start (config.admission); the harness answers `admit <trial>` on stdin. */
+  | { type: 'admit'; scenario: string; trial: number; mitigation: string; goVersion: string; phase?: string }
   /** A trial's record (with its spans): the harness alone appends it to results.jsonl (both backends). */
   | { type: 'record'; record: TracedRecord }
   | { type: 'error'; message: string; code: string };

@@ -21,6 +21,8 @@ describe('lanes: several sandboxes at once', () => {
     // one lane: the plan's order, every record says lane 1
     expect(serialRecords.map((r) => r.trial)).toEqual([...Array(12).keys()]);
     expect(serialRecords.every((r) => r.lane === 1)).toBe(true);
+    // one lane: nothing to admit, the trials run back to back
+    expect(serialRecords.some((r) => 'admission' in r)).toBe(false);
     expect(runFile(serialDir).lanes).toMatchObject({ parallel: 1, chosen: 'flag' });
 
     const dir = join(out, 'lanes');
@@ -47,9 +49,14 @@ describe('lanes: several sandboxes at once', () => {
         expect(order).toEqual([...order].sort((a, b) => a - b));
       }
     }
+    // every trial of the lanes was admitted; those that ran as CPU-bound never overlapped each other in time
+    expect(records.every((r) => r.admission && typeof r.cpuMs === 'number')).toBe(true);
+    const held = records.filter((r) => r.admission.cpu && !r.admission.capped).map((r) => ({ start: Date.parse(r.startedAt), end: Date.parse(r.startedAt) + r.wallMs }));
+    expect(records.filter((r) => r.admission.basis === 'first').length).toBeGreaterThanOrEqual(1);
+    for (const a of held) for (const b of held) if (a !== b) expect(a.start < b.end && b.start < a.end).toBe(false);
     const run = runFile(dir);
     expect(run.lanes).toMatchObject({ parallel: 2, chosen: 'flag' });
     expect(run.load.samples).toBeGreaterThanOrEqual(1);
-    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/Lanes: 2 sandbox\(es\) at once .*Machine load during the run/);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/Lanes: 2 sandbox\(es\) at once .*Admission: 1 CPU token across lanes.* of \d+ trials ran as CPU-bound.*Machine load during the run/);
   });
 });

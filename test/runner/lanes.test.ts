@@ -49,6 +49,15 @@ describe('lanes', () => {
     }, () => false);
     expect(seen).toHaveLength(6);
     expect(most).toBe(3);
+    // with per-trial admission (runner/admission.ts) the trials take turns, so CPU-bound units may share the lanes
+    let cpuAtOnce = 0;
+    let cpuMost = 0;
+    await runLanes([cpu('c1'), cpu('c2'), cpu('c3')], 3, async () => {
+      cpuMost = Math.max(cpuMost, ++cpuAtOnce);
+      await sleep(20);
+      cpuAtOnce--;
+    }, () => false, true);
+    expect(cpuMost).toBe(3);
     const serial: string[] = [];
     await runLanes([wait('a'), cpu('b'), wait('c')], 1, async (unit, lane) => void serial.push(`${unit.scenario.name}@${lane}`), () => false);
     expect(serial).toEqual(['a@1', 'b@1', 'c@1']);

@@ -2,20 +2,21 @@ import { VERDICT_WORDS, type Report } from '../model.ts';
 import { partialNotice } from '../run-facts.ts';
 import { actedSummary, neverActed, neverActedWarning } from '../faults-acted.ts';
 import type { Reporter } from './reporter.ts';
+import type { TrialRecord } from '../../runner/record.ts';
 import { trialLogsMarkdown } from '../trial-logs-render.ts';
 import { cellLabel, formatPercent, formatPercentTenths, intervalText, msInterval, ms, pct, ratioInterval, successRate, topFailures } from '../format.ts';
 
 /** report.md: per scenario one table, readable pasted into an issue or an incident review. */
 export const markdownReporter: Reporter = {
   file: 'report.md',
-  render(report: Report): string {
+  render(report: Report, records: readonly TrialRecord[]): string {
     const goVersions = new Set(report.scenarios.flatMap((s) => s.cells.map((c) => c.goVersion)));
     const multipleGo = goVersions.size > 1;
     const lines = [`# gomod-chaos: ${report.title}`, ''];
     const run = report.run as { command?: string; startedAt?: string; machine?: { cpus?: number; memoryGiB?: number; cpuModel?: string } };
     lines.push(`${report.trials} trials, ${[...goVersions].join(', ')}${run.machine ? `, ${run.machine.cpus} cores / ${run.machine.memoryGiB} GiB` : ''}. Verdicts against each scenario's baseline: Mann-Whitney U and Fisher's exact test (Holm-adjusted, alpha ${report.settings.alpha}) and a bootstrap interval of the median ratio, beyond ±${formatPercentTenths(report.settings.threshold)}; inconclusive when the sample cannot decide.`);
     if (run.command) lines.push('', `Command: \`${run.command}\``);
-    const lanes = lanesLine(report.run);
+    const lanes = lanesLine(report.run, records);
     if (lanes) lines.push('', lanes);
     const partial = partialNotice(report.run, report.trials);
     if (partial) lines.push('', `> **${partial}**`);
@@ -68,13 +69,25 @@ function faultLines(scenario: Report['scenarios'][number]): string[] {
   return ['', `Faults acted (times, over the cell's trials): ${cells.map((c) => `${c.mitigation}: ${actedSummary(c.faultsActed)}`).join('; ')}.`, ...(warnings.length ? ['', ...warnings] : [])];
 }
 
-/** How many sandboxes ran at once and how loaded the machine was (run.json lanes / load). */
-function lanesLine(run: Record<string, unknown>): string | null {
-  const lanes = run['lanes'] as { parallel: number; chosen: string; reason: string } | undefined;
+/** How the trials were admitted: how many held the CPU token, how long trials waited to start. */
+function admissionSummary(records: readonly TrialRecord[]): string {
+  const admitted = records.filter((r) => r.admission);
+  if (admitted.length === 0) return '';
+  const held = admitted.filter((r) => r.admission!.cpu);
+  const waits = admitted.map((r) => r.admission!.waitedMs).sort((a, b) => a - b);
+  const capped = held.filter((r) => r.admission!.capped).length;
+  const total = waits.reduce((a, b) => a + b, 0);
+  return `${held.length} of ${admitted.length} trials ran as CPU-bound${capped ? ` (${capped} let the token go at the cap)` : ''}; waiting to start took ${ms(total)} in all, at most ${ms(waits.at(-1)!)} for one trial (not in any trial's times).`;
+}
+
+/** How many sandboxes ran at once, how trials were admitted across them, how loaded the machine was (run.json lanes / load). */
+function lanesLine(run: Record<string, unknown>, records: readonly TrialRecord[]): string | null {
+  const lanes = run['lanes'] as { parallel: number; chosen: string; reason: string; admission?: string } | undefined;
   const load = run['load'] as { medianLoad1: number; maxLoad1: number; cores: number } | undefined;
   if (!lanes && !load) return null;
   const parts = [];
   if (lanes) parts.push(`Lanes: ${lanes.parallel} sandbox(es) at once (${lanes.chosen}: ${lanes.reason}).`);
+  if (lanes?.admission) parts.push(`Admission: ${lanes.admission}. ${admissionSummary(records)}`);
   if (load) parts.push(`Machine load during the run (1-min average): median ${load.medianLoad1}, max ${load.maxLoad1} on ${load.cores} cores.`);
   return parts.join(' ');
 }

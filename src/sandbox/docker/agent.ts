@@ -20,6 +20,7 @@ import { FakeInternet } from '../../topology/fake-internet.ts';
 import { CONTAINER_ROLES, startHost, type HostRole, type NetworkPlan, type TrialHost } from '../../topology/hosts.ts';
 import type { DockerClientConfig, SandboxEvent } from '../run-config.ts';
 import { runTrialLoop } from '../trial-loop.ts';
+import { AdmissionGate, readHarnessLines } from '../admission-gate.ts';
 import { AGENT_READY, CONTROL_PORT, EVENT_PREFIX, RemoteHost } from './protocol.ts';
 
 async function body(req: IncomingMessage): Promise<unknown> {
@@ -88,9 +89,9 @@ async function runClient(configFile: string): Promise<number> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  // stdin is held open by the harness: "stop" asks for a clean stop, EOF means it died
-  process.stdin.on('data', (d: Buffer) => d.toString().includes('stop') && stop());
-  process.stdin.on('end', stop);
+  // stdin is held open by the harness: "stop" asks for a clean stop, "admit" starts a trial, EOF means it died
+  const gate = new AdmissionGate(emit);
+  readHarnessLines(process.stdin, { stop, gate });
 
   const plan: NetworkPlan = {
     addresses: config.addresses,
@@ -108,7 +109,7 @@ async function runClient(configFile: string): Promise<number> {
   emit({ type: 'ready', readyMs: performance.now() - t0, componentsMs: performance.now() - componentsStart });
   let done = 0;
   try {
-    done = await runTrialLoop(config, internet, 'docker', abort.signal, { record: (record) => emit({ type: 'record', record }), emit });
+    done = await runTrialLoop(config, internet, 'docker', abort.signal, { record: (record) => emit({ type: 'record', record }), emit, gate });
   } finally {
     await internet.stop();
   }

@@ -80,6 +80,11 @@ class DockerSandbox implements SandboxHandle {
     void this.stop();
   }
 
+  /** The client's events are relayed only once its lifeline is attached (startClient), so it is there. */
+  admit(trial: number): void {
+    this.lifeline?.write(`admit ${trial}\n`);
+  }
+
   kill(): void {
     this.killed = true;
     void this.removeAll();
