@@ -29,5 +29,7 @@ export function firewallOptions(plan: FirewallPlan, clock: TrialClock): Firewall
     inspectionCertificates: plan.pki.inspectionCertificates,
     ...(plan.corporateProxy?.mandatory ? { onlyFrom: a.corporateProxy } : {}),
     clock,
+    // forwarded bytes flow through the Go relay when it is built (checkPrerequisites builds it)
+    relay: 'go',
   };
 }
