@@ -47,7 +47,7 @@ function executable(path: string): boolean {
 }
 
 /** The relay binary: $GOMOD_CHAOS_RELAY, else the cache; undefined = relay in node (and why). */
-export function locateRelay(env: NodeJS.ProcessEnv = process.env): { path?: string; why?: string } {
+function locateRelay(env: NodeJS.ProcessEnv = process.env): { path?: string; why?: string } {
   const explicit = env[RELAY_ENV];
   if (explicit === 'node') return { why: `${RELAY_ENV}=node` };
   if (explicit) return executable(explicit) ? { path: explicit } : { why: `${RELAY_ENV}=${explicit} is not an executable file` };
@@ -134,6 +134,7 @@ export class GoRelay {
     });
     if (!started) return undefined;
     // the firewall's owner stops it; neither keeps the firewall's process alive on its own
+    log(`relaying forwarded connections through the Go relay (pid ${child.pid})`);
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
     return new GoRelay(child, onClosed);

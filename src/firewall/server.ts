@@ -1,10 +1,10 @@
 import net from 'node:net';
-import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { parseClientHello, type ClientHelloResult } from './client-hello.ts';
+import { replaying } from './replaying.ts';
 import { GoRelay, type RelayClosed } from './relay.ts';
 import { FirewallRules, type FirewallFault } from './rules.ts';
 
@@ -55,33 +55,6 @@ export interface FirewallOptions {
    * socket to the Go relay (relay.ts; node when it is not built), 'node' (the default) pipes here.
    */
   relay?: 'go' | 'node';
-}
-
-/** Re-reads bytes already taken from a socket, then the rest of it: lets TLS start mid-stream. */
-function replaying(socket: net.Socket, first: Buffer): Duplex {
-  const duplex = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, _encoding, callback) {
-      socket.write(chunk, callback);
-    },
-    final(callback) {
-      socket.end();
-      callback();
-    },
-    destroy(err, callback) {
-      socket.destroy();
-      callback(err);
-    },
-  });
-  duplex.push(first);
-  socket.on('data', (chunk: Buffer) => {
-    if (!duplex.push(chunk)) socket.pause();
-  });
-  socket.once('end', () => duplex.push(null));
-  socket.once('close', () => duplex.destroy());
-  return duplex;
 }
 
 /**

@@ -53,6 +53,14 @@ afterAll(async () => {
   resetting?.close();
 });
 
+/** The relay reports a close on its channel a moment after the client saw it: wait for the report. */
+async function closedEntries(n: number) {
+  const deadline = Date.now() + 5_000;
+  while (firewall.connections.slice(-n).some((e) => e.durationMs === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await firewall.settle();
+  return firewall.drainLog();
+}
+
 function download(servername: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let received = 0;
@@ -67,10 +75,7 @@ describe('the Go relay', () => {
   it('carries a forwarded connection and the log counts what each side sent', async () => {
     expect(firewall.relaying).toBe('go');
     expect(await download('big.example')).toBe(PAYLOAD);
-    // the relay reports the close on its channel: settle() waits for every report before its answer
-    await new Promise((r) => setTimeout(r, 50));
-    await firewall.settle();
-    const entry = firewall.drainLog().at(-1);
+    const entry = (await closedEntries(1)).at(-1);
     const sides = upstreamSides.at(-1);
     expect(entry).toMatchObject({ sni: 'big.example', action: 'forwarded', bytesUp: sides?.read, bytesDown: sides?.written });
     expect(entry?.bytesDown).toBeGreaterThan(PAYLOAD);
@@ -80,9 +85,7 @@ describe('the Go relay', () => {
   it('passes an upstream reset and a refused upstream on to the client as resets', async () => {
     await expect(download('reset.example')).rejects.toMatchObject({ code: 'ECONNRESET' });
     await expect(download('refused.example')).rejects.toMatchObject({ code: 'ECONNRESET' });
-    await new Promise((r) => setTimeout(r, 50));
-    await firewall.settle();
-    expect(firewall.drainLog().map((e) => [e.sni, e.action, e.bytesDown])).toEqual([
+    expect((await closedEntries(2)).map((e) => [e.sni, e.action, e.bytesDown])).toEqual([
       ['reset.example', 'upstream-failed', 0],
       ['refused.example', 'upstream-failed', 0],
     ]);
