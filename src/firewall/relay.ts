@@ -47,7 +47,7 @@ function executable(path: string): boolean {
 }
 
 /** The relay binary: $GOMOD_CHAOS_RELAY, else the cache; undefined = relay in node (and why). */
-function locateRelay(env: NodeJS.ProcessEnv = process.env): { path?: string; why?: string } {
+export function locateRelay(env: NodeJS.ProcessEnv = process.env): { path?: string; why?: string } {
   const explicit = env[RELAY_ENV];
   if (explicit === 'node') return { why: `${RELAY_ENV}=node` };
   if (explicit) return executable(explicit) ? { path: explicit } : { why: `${RELAY_ENV}=${explicit} is not an executable file` };

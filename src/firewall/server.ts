@@ -38,7 +38,8 @@ export interface FirewallConnectionLogEntry {
 }
 
 export interface FirewallOptions {
-  listen: ReadonlyArray<{ host: string; port: number }>;
+  /** `relay: 'node'` (bench:harness's comparison tap): this entrance forwards through node whatever `relay` says. */
+  listen: ReadonlyArray<{ host: string; port: number; relay?: 'node' }>;
   /** SNI (lower case) to the WAN link that carries that host. */
   routes: ReadonlyMap<string, FirewallRoute>;
   /** The harness CA: trusted on the upstream side of an inspecting (MITM) connection. */
@@ -241,7 +242,8 @@ export class Firewall {
   }
 
   private forward(client: net.Socket, firstBytes: Buffer, route: FirewallRoute, entry: FirewallConnectionLogEntry): void {
-    if (this.relay?.handOver(client, firstBytes, entry.id, route)) {
+    const nodeOnly = this.options.listen.some((l) => l.relay === 'node' && l.port === client.localPort);
+    if (!nodeOnly && this.relay?.handOver(client, firstBytes, entry.id, route)) {
       // the socket object no longer has its fd: it never closes here, the relay reports it
       this.sockets.delete(client);
       client.removeAllListeners('close');

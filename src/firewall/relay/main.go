@@ -84,6 +84,16 @@ func (r *relayed) end(resetClient, resetUpstream bool) {
 	})
 }
 
+// upstreamFailed: an upstream error before any byte came back is 'upstream-failed' in the log
+// (node: upstream.bytesRead === 0). Errors of a side this relay closed itself are not failures.
+func (r *relayed) upstreamFailed(err error) {
+	if errors.Is(err, net.ErrClosed) {
+		return
+	}
+	r.failed.CompareAndSwap(false, r.down.Load() == 0)
+	r.end(isReset(err), false)
+}
+
 func isReset(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
 }
@@ -143,10 +153,9 @@ func (s *relay) serve(r *relayed, h handoff) {
 		case readErr != nil: // the client failed: the upstream sees a reset
 			r.end(false, true)
 		case writeErr != nil: // the upstream failed
-			r.failed.CompareAndSwap(false, r.down.Load() == 0)
-			r.end(isReset(writeErr), false)
-		default: // the client's FIN goes on
-			r.upstream.CloseWrite()
+			r.upstreamFailed(writeErr)
+		default: // the client is done: so is the connection, as node's pipe (allowHalfOpen false) did
+			r.end(false, false)
 		}
 	}()
 	go func() { // upstream -> client
@@ -154,11 +163,10 @@ func (s *relay) serve(r *relayed, h handoff) {
 		readErr, writeErr := pump(r.client, r.upstream, &r.down)
 		switch {
 		case readErr != nil: // the upstream failed: a reset goes on as a reset
-			r.failed.CompareAndSwap(false, r.down.Load() == 0)
-			r.end(isReset(readErr), false)
+			r.upstreamFailed(readErr)
 		case writeErr != nil: // the client failed
 			r.end(false, true)
-		default:
+		default: // the upstream's FIN goes on; the client may still talk until it closes
 			r.client.CloseWrite()
 		}
 	}()
