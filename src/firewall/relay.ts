@@ -8,14 +8,14 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import type net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { errorMessage } from '../errors.ts';
 import { debug } from '../log.ts';
-import { cacheDir } from '../paths.ts';
+import { cacheDir, executable } from '../paths.ts';
 
 const log = debug('firewall');
 const SOURCE_DIR = fileURLToPath(new URL('./relay/', import.meta.url));
@@ -35,15 +35,6 @@ function sourceHash(): string | undefined {
 function cachedRelayPath(): string | undefined {
   const hash = sourceHash();
   return hash && join(cacheDir(), 'bin', `firewall-relay-${hash}`);
-}
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The relay binary: $GOMOD_CHAOS_RELAY, else the cache; undefined = relay in node (and why). */
