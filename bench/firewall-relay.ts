@@ -7,7 +7,8 @@
  * Prints each arm's median and what each relay adds, per run, with the load average.
  * BENCH_RUNS (default 3), BENCH_REPS (default 40 per arm and run).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
     process.stdout.write(`firewall relay benchmark: ${files(corpus.proxyDir).length} files, ${REPS} reps per arm and run\n`);
     for (let run = 1; run <= RUNS; run++) {
       const load = loadavg()[0]!;
-      const out = execFileSync(client, [join(work, 'ca.pem'), join(work, 'files.txt'), String(REPS), HOST, ...Object.values(PORTS).map(String)], { encoding: 'utf8' });
+      // asynchronously: the firewall runs on this process's event loop
+      const { stdout: out } = await promisify(execFile)(client, [join(work, 'ca.pem'), join(work, 'files.txt'), String(REPS), HOST, ...Object.values(PORTS).map(String)], { encoding: 'utf8' });
       const median = (port: number) => Number(new RegExp(`port ${port} median ([\\d.]+)`).exec(out)?.[1]);
       const [direct, go, node] = [median(PORTS.floor), median(PORTS.goRelay), median(PORTS.nodeRelay)];
       process.stdout.write(`run ${run} (load ${load.toFixed(2)}): direct ${direct} ms, Go relay ${go} ms (+${(go - direct).toFixed(1)}), node relay ${node} ms (+${(node - direct).toFixed(1)})\n`);
