@@ -5,7 +5,7 @@ import { probeNamespaces } from '../sandbox/netns.ts';
 import { dockerEngine } from '../sandbox/docker/backend.ts';
 import { imageSource } from '../sandbox/docker/images.ts';
 import { gitCheck } from '../vcs/doctor-check.ts';
-import { locateRelay } from '../firewall/relay.ts';
+import { locateRelay, RELAY_ENV } from '../firewall/relay.ts';
 import { locateToxiproxy, TOXIPROXY_VERSION } from '../wan/toxiproxy-binary.ts';
 
 interface DoctorCheck {
@@ -69,7 +69,7 @@ function runChecks(): DoctorCheck[] {
   checks.push(
     relay.path
       ? { name: 'firewall-relay', status: 'ok', detail: relay.path, required: false }
-      : { name: 'firewall-relay', status: 'warn', detail: `the SNI firewall relays in node: ${relay.why}`, fix: 'npx gomod-chaos setup (go build of src/firewall/relay/, GOPROXY=off); run also does it on first use', required: false },
+      : { name: 'firewall-relay', status: 'warn', detail: `the SNI firewall relays in node: ${relay.why}`, fix: process.env[RELAY_ENV] ? `unset ${RELAY_ENV} or point it at the relay binary` : 'npx gomod-chaos setup (go build of src/firewall/relay/, GOPROXY=off); run also does it on first use', required: false },
   );
   return checks;
 }
