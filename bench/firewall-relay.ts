@@ -61,6 +61,6 @@ async function main(): Promise<void> {
 }
 
 await main();
-// something of the set-up (not the firewall: the same with GOMOD_CHAOS_RELAY=node) keeps the loop
-// busy after main: the bench is done
+// something of the set-up keeps this process busy after main (not the Go relay: the same with
+// GOMOD_CHAOS_RELAY=node; not found yet): the bench is done
 process.exit(0);
