@@ -5,7 +5,8 @@
  *  3. a cold `go mod download` of a 50-module corpus hop by hop, trials interleaved in one run:
  *     file:// (no network), the Go floor (a bare net/http HTTPS file server of the same corpus
  *     in the sandbox, bench/go-floor/main.go), our origin reached directly, + Toxiproxy, +
- *     the SNI firewall (the full path every scenario uses). Each cell is the same client with
+ *     the SNI firewall (the full path every scenario uses), and that full path with the firewall
+ *     relaying in node instead of its Go relay (a comparison, not a hop). Each cell is the same client with
  *     GOPROXY=https://<default proxy host>:<port of the hop> (see src/topology/bench-taps.ts);
  *     each is printed as a ratio to the Go floor, with the load average seen during the run.
  * Prints medians and ratios; not a pass/fail test (the machines are noisy). It runs the harness
@@ -28,7 +29,7 @@ import { buildGoFloor } from './go-floor.ts';
 
 const SANDBOX_STARTS = Number(process.env['BENCH_STARTS'] ?? 9);
 const REPS = Number(process.env['BENCH_REPS'] ?? 21);
-const PORTS = { goFloor: 4441, origin: 4442, wan: 4443 } as const;
+const PORTS = { goFloor: 4441, origin: 4442, wan: 4443, firewallNodeRelay: 4444 } as const;
 
 const median = (values: readonly number[]) => quantile(values, 0.5);
 const fmt = (ms: number | null) => (ms === null ? '-' : `${ms.toFixed(1)} ms`);
@@ -61,6 +62,12 @@ function hopCells(proxyDir: string, host: string): Array<{ label: string; mitiga
   ];
 }
 
+/** Not a hop: the full path with the firewall relaying in node (its Go relay's comparison). */
+function nodeRelayCell(host: string) {
+  const description = 'the full path, the firewall forwarding through node instead of its Go relay';
+  return { label: '(full, node relay)', mitigation: { name: 'full-node-relay', kind: 'baseline' as const, description, env: { GOPROXY: `https://${host}:${PORTS.firewallNodeRelay}` } } };
+}
+
 /** The load average every 2 s while `work` runs: what else the machine was doing. */
 async function withLoad<T>(work: () => Promise<T>): Promise<{ result: T; load: number[] }> {
   const load = [loadavg()[0]!];
@@ -78,18 +85,19 @@ async function hopByHop(out: string) {
   const corpus = await ensureCorpus(scenario.corpus, cacheDir());
   const host = goproxyHosts(inspectGo(findGo()).defaultGoproxy)[0];
   if (!host) throw new Error('the toolchain has no default https GOPROXY');
-  const taps: BenchTaps = { originPort: PORTS.origin, wanPort: PORTS.wan, goFloor: { binary: buildGoFloor(), port: PORTS.goFloor, host } };
+  const taps: BenchTaps = { originPort: PORTS.origin, wanPort: PORTS.wan, firewallNodeRelayPort: PORTS.firewallNodeRelay, goFloor: { binary: buildGoFloor(), port: PORTS.goFloor, host } };
   const cells = hopCells(corpus.proxyDir, host);
+  const comparison = nodeRelayCell(host);
   process.env[BENCH_TAPS_ENV] = JSON.stringify(taps);
   try {
-    const { result: run, load } = await withLoad(() => runScenarios({ scenarios: [{ ...scenario, mitigations: cells.map((c) => c.mitigation) }], outDir: join(out, 'download'), quiet: true, parallel: 1 }));
-    return { cells, records: readResults(run.resultsFile).records, load, resultsFile: run.resultsFile };
+    const { result: run, load } = await withLoad(() => runScenarios({ scenarios: [{ ...scenario, mitigations: [...cells, comparison].map((c) => c.mitigation) }], outDir: join(out, 'download'), quiet: true, parallel: 1 }));
+    return { cells, comparison, records: readResults(run.resultsFile).records, load, resultsFile: run.resultsFile };
   } finally {
     delete process.env[BENCH_TAPS_ENV];
   }
 }
 
-function hopLines(cells: ReturnType<typeof hopCells>, records: readonly TrialRecord[]): string[] {
+function hopLines(cells: ReturnType<typeof hopCells>, comparison: ReturnType<typeof nodeRelayCell>, records: readonly TrialRecord[]): string[] {
   const ok = (name: string) => records.filter((r) => r.mitigation === name && r.outcome === 'ok').map((r) => r.durationMs);
   const medians = cells.map((c) => median(ok(c.mitigation.name)));
   const floor = medians[1] ?? null;
@@ -103,6 +111,10 @@ function hopLines(cells: ReturnType<typeof hopCells>, records: readonly TrialRec
   });
   const full = medians[medians.length - 1] ?? null;
   lines.push(`  full path / Go floor  ${full !== null && floor ? (full / floor).toFixed(2) : '-'}x   target <= 1.2x`);
+  const nodeRelay = ok(comparison.mitigation.name);
+  const m = median(nodeRelay);
+  const vsFull = m !== null && full !== null ? `${m - full >= 0 ? '+' : ''}${(m - full).toFixed(1)} ms vs the Go relay` : '';
+  lines.push(`  ${comparison.label.padEnd(18)}  ${fmt(m).padStart(10)}  ${String(nodeRelay.length).padStart(5)}   ${(m !== null && floor ? `${(m / floor).toFixed(2)}x` : '-').padStart(8)}   ${vsFull}`);
   return lines;
 }
 
@@ -110,7 +122,7 @@ async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'gomod-chaos-bench-'));
   try {
     const readyMs = await readyTimes(out);
-    const { cells, records, load, resultsFile } = await hopByHop(out);
+    const { cells, comparison, records, load, resultsFile } = await hopByHop(out);
     const overhead = median(records.map((r) => r.wallMs - r.durationMs));
     const failed = records.filter((r) => r.outcome !== 'ok').length;
     const lines = [
@@ -119,7 +131,7 @@ async function main(): Promise<void> {
       `sandbox + every component ready   median ${fmt(median(readyMs))}  (min ${fmt(Math.min(...readyMs))}, max ${fmt(Math.max(...readyMs))})   target <= 500 ms`,
       `per-trial harness overhead        median ${fmt(overhead)}   target <= 50 ms`,
       `50-module cold download (go's own time), hop by hop, cells interleaved:`,
-      ...hopLines(cells, records),
+      ...hopLines(cells, comparison, records),
       `  load average (1 min) during it: median ${median(load)?.toFixed(2)} (min ${Math.min(...load).toFixed(2)}, max ${Math.max(...load).toFixed(2)}), ${load.length} samples`,
       failed ? `  (${failed} trials did not succeed: see ${resultsFile})` : '',
     ];

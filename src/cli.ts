@@ -18,6 +18,7 @@ import { snapshotCommand } from './commands/snapshot.ts';
 import { WORKLOAD_NAMES, installTargetSchema, type WorkloadName } from './workload/schema.ts';
 import { loadScenario } from './scenario/load.ts';
 import { installToxiproxy, locateToxiproxy } from './wan/toxiproxy-binary.ts';
+import { ensureRelay } from './firewall/relay.ts';
 import { EXIT_CODES, commandHelp, commandNames, packageVersion } from './cli-help.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { listData } from './commands/list.ts';
@@ -230,6 +231,8 @@ async function doctorCommand(args: string[]): Promise<number> {
 function setupCommand(): number {
   const tp = locateToxiproxy() ?? installToxiproxy(findGo(), (l) => process.stderr.write(`${l}\n`));
   process.stdout.write(`toxiproxy-server: ${tp.path}\n`);
+  const relay = ensureRelay(findGo(), (l) => process.stderr.write(`${l}\n`));
+  process.stdout.write(`firewall relay: ${relay ?? 'none (the firewall relays in node)'}\n`);
   return 0;
 }
 

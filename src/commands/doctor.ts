@@ -3,6 +3,7 @@ import { realSoftwareCheck } from '../components/doctor-check.ts';
 import { errorMessage } from '../errors.ts';
 import { probeNamespaces } from '../sandbox/netns.ts';
 import { gitCheck } from '../vcs/doctor-check.ts';
+import { locateRelay, RELAY_ENV } from '../firewall/relay.ts';
 import { locateToxiproxy, TOXIPROXY_VERSION } from '../wan/toxiproxy-binary.ts';
 
 interface DoctorCheck {
@@ -62,6 +63,12 @@ function runChecks(): DoctorCheck[] {
     checks.push({ name: 'toxiproxy-server', status: 'missing', detail: errorMessage(err), fix: 'fix GOMOD_CHAOS_TOXIPROXY or unset it', required: true });
   }
 
+  const relay = locateRelay();
+  checks.push(
+    relay.path
+      ? { name: 'firewall-relay', status: 'ok', detail: relay.path, required: false }
+      : { name: 'firewall-relay', status: 'warn', detail: `the SNI firewall relays in node: ${relay.why}`, fix: process.env[RELAY_ENV] ? `unset ${RELAY_ENV} or point it at the relay binary` : 'npx gomod-chaos setup (go build of src/firewall/relay/, GOPROXY=off); run also does it on first use', required: false },
+  );
   return checks;
 }
 

@@ -1,6 +1,7 @@
 import { findGo, inspectGo, type GoToolchain } from '../client/toolchain.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../log.ts';
+import { ensureRelay } from '../firewall/relay.ts';
 import { installToxiproxy, locateToxiproxy, TOXIPROXY_ENV } from '../wan/toxiproxy-binary.ts';
 
 export interface Prerequisites {
@@ -18,5 +19,7 @@ export function checkPrerequisites(options: { installMissing: boolean }): Prereq
     }
     toxiproxy = installToxiproxy(go.binary, progress);
   }
+  // not fatal: without it the firewall relays in node
+  ensureRelay(go.binary, progress);
   return { go, toxiproxyBinary: toxiproxy.path };
 }

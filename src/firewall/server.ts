@@ -1,10 +1,11 @@
 import net from 'node:net';
-import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { TrialClock } from '../faults/window.ts';
 import { debug } from '../log.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { parseClientHello, type ClientHelloResult } from './client-hello.ts';
+import { replaying } from './replaying.ts';
+import { GoRelay, type RelayClosed } from './relay.ts';
 import { FirewallRules, type FirewallFault } from './rules.ts';
 
 const log = debug('firewall');
@@ -37,7 +38,8 @@ export interface FirewallConnectionLogEntry {
 }
 
 export interface FirewallOptions {
-  listen: ReadonlyArray<{ host: string; port: number }>;
+  /** `relay: 'node'` (bench:harness's comparison tap): this entrance forwards through node whatever `relay` says. */
+  listen: ReadonlyArray<{ host: string; port: number; relay?: 'node' }>;
   /** SNI (lower case) to the WAN link that carries that host. */
   routes: ReadonlyMap<string, FirewallRoute>;
   /** The harness CA: trusted on the upstream side of an inspecting (MITM) connection. */
@@ -49,33 +51,11 @@ export interface FirewallOptions {
   /** How long a client may take to send its ClientHello. */
   helloTimeoutMs?: number;
   clock?: TrialClock;
-}
-
-/** Re-reads bytes already taken from a socket, then the rest of it: lets TLS start mid-stream. */
-function replaying(socket: net.Socket, first: Buffer): Duplex {
-  const duplex = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, _encoding, callback) {
-      socket.write(chunk, callback);
-    },
-    final(callback) {
-      socket.end();
-      callback();
-    },
-    destroy(err, callback) {
-      socket.destroy();
-      callback(err);
-    },
-  });
-  duplex.push(first);
-  socket.on('data', (chunk: Buffer) => {
-    if (!duplex.push(chunk)) socket.pause();
-  });
-  socket.once('end', () => duplex.push(null));
-  socket.once('close', () => duplex.destroy());
-  return duplex;
+  /**
+   * Where a forwarded connection's bytes flow once the firewall has decided: 'go' hands the
+   * socket to the Go relay (relay.ts; node when it is not built), 'node' (the default) pipes here.
+   */
+  relay?: 'go' | 'node';
 }
 
 /**
@@ -93,6 +73,9 @@ export class Firewall {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Brings the byte counts of the open forwarded connections up to date. */
   private readonly counters = new Set<() => void>();
+  /** Forwarded connections the Go relay carries, until it reports them closed. */
+  private readonly handedOver = new Map<number, { entry: FirewallConnectionLogEntry; handedAt: number }>();
+  private relay: GoRelay | undefined;
   /** The zero of the log's atMs (performance.now() in this process). */
   readonly startedAt = performance.now();
   private nextId = 1;
@@ -111,13 +94,31 @@ export class Firewall {
     this.rules.clear();
   }
 
-  /** The connections logged since the last drain; the log starts empty again. */
+  /**
+   * The connections logged since the last drain; the log starts empty again. The Go relay's
+   * open connections have the counts of its last report: `settle()` first brings them up to date.
+   */
   drainLog(): FirewallConnectionLogEntry[] {
     for (const count of this.counters) count();
     return this.connections.splice(0);
   }
 
+  /** Where forwarded bytes flow: 'go' once the Go relay runs (after start()), else 'node'. */
+  get relaying(): 'go' | 'node' {
+    return this.relay?.alive ? 'go' : 'node';
+  }
+
+  /** Brings the Go relay's open connections up to date (their bytes so far), and its closes in. */
+  async settle(): Promise<void> {
+    if (!this.relay || this.handedOver.size === 0) return;
+    for (const [id, up, down] of await this.relay.openCounts()) {
+      const carried = this.handedOver.get(id);
+      if (carried) Object.assign(carried.entry, { bytesUp: up, bytesDown: down });
+    }
+  }
+
   async start(): Promise<void> {
+    if (this.options.relay === 'go') this.relay = await GoRelay.start((report) => this.relayed(report));
     for (const { host, port } of this.options.listen) {
       const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
       await new Promise<void>((resolve, reject) => {
@@ -131,7 +132,13 @@ export class Firewall {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     for (const socket of this.sockets) socket.destroy();
-    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    // A server that handed sockets over asks the relay for them when it closes (node's handle
+    // passing): the question is sent before the relay stops, whose exit then answers it. A relay
+    // that died on its own cannot be asked; node would wait forever, so that wait is bounded.
+    const unasked = this.relay !== undefined && !this.relay.alive;
+    const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await this.relay?.stop();
+    await (unasked ? Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]) : closed);
   }
 
   private track<T extends net.Socket | tls.TLSSocket>(socket: T): T {
@@ -235,6 +242,14 @@ export class Firewall {
   }
 
   private forward(client: net.Socket, firstBytes: Buffer, route: FirewallRoute, entry: FirewallConnectionLogEntry): void {
+    const nodeOnly = this.options.listen.some((l) => l.relay === 'node' && l.port === client.localPort);
+    if (!nodeOnly && this.relay?.handOver(client, firstBytes, entry.id, route)) {
+      // the socket object no longer has its fd: it never closes here, the relay reports it
+      this.sockets.delete(client);
+      client.removeAllListeners('close');
+      this.handedOver.set(entry.id, { entry, handedAt: performance.now() });
+      return;
+    }
     const upstream = this.track(net.connect({ host: route.host, port: route.port, noDelay: true }));
     // the sockets count the bytes; the entry reads them when the log is read or the connection
     // closes: nothing runs per chunk on the path but the pipes
@@ -263,6 +278,17 @@ export class Firewall {
       count();
       this.counters.delete(count);
     });
+  }
+
+  /** The Go relay closed a connection: its entry gets what node's pipes would have counted. */
+  private relayed({ id, up, down, ms, failed }: RelayClosed): void {
+    const carried = this.handedOver.get(id);
+    if (!carried) return;
+    this.handedOver.delete(id);
+    // accepted -> handed over (here), handed over -> closed (the relay's clock)
+    const durationMs = carried.handedAt - (this.startedAt + carried.entry.atMs) + ms;
+    Object.assign(carried.entry, { bytesUp: up, bytesDown: down, durationMs });
+    if (failed) carried.entry.action = 'upstream-failed';
   }
 
   /** Corporate TLS inspection: terminate the client's TLS here, open our own TLS to the origin. */

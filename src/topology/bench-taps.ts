@@ -14,12 +14,15 @@ import type { KeyPairPem } from '../tls/ca.ts';
  * name and certificate, the same client: only the path behind the address changes.
  *  - originPort: the origin itself (no firewall, no Toxiproxy);
  *  - wanPort: a Toxiproxy link straight to the origin (no firewall);
+ *  - firewallNodeRelayPort: the firewall, forwarding through node's sockets instead of its Go relay;
  *  - goFloor: a bare Go net/http HTTPS file server of the corpus (the physical floor).
  * Trials never use these ports unless their GOPROXY names them; a run without the variable has none.
  */
 const benchTapsSchema = z.strictObject({
   originPort: z.number().int().min(1).max(65_535),
   wanPort: z.number().int().min(1).max(65_535),
+  /** The full path (firewall, Toxiproxy, origin) with the firewall relaying in node, not in its Go relay. */
+  firewallNodeRelayPort: z.number().int().min(1).max(65_535).optional(),
   /** `host`: the public name whose certificate it serves (the default GOPROXY's host). */
   goFloor: z.strictObject({ binary: z.string().min(1), port: z.number().int().min(1).max(65_535), host: z.string().min(1) }).optional(),
 });

@@ -9,6 +9,7 @@ export interface FirewallPlan {
   hosts: ReadonlyArray<{ name: string }>;
   pki: Pick<RunPki, 'caCertPem' | 'inspectionCertificates'>;
   corporateProxy?: { mandatory: boolean } | undefined;
+  benchTaps?: { firewallNodeRelayPort?: number | undefined } | undefined;
 }
 
 /** WAN link (Toxiproxy listener port) of each public host, in the plan's order. */
@@ -22,12 +23,16 @@ export function wanPort(plan: Pick<FirewallPlan, 'addresses' | 'hosts'>, name: s
  */
 export function firewallOptions(plan: FirewallPlan, clock: TrialClock): FirewallOptions {
   const a = plan.addresses;
+  const at = (port: number) => [{ host: a.firewall, port }, ...(a.firewallV6 ? [{ host: a.firewallV6, port }] : [])];
+  const nodeRelayPort = plan.benchTaps?.firewallNodeRelayPort;
   return {
-    listen: [{ host: a.firewall, port: a.httpsPort }, ...(a.firewallV6 ? [{ host: a.firewallV6, port: a.httpsPort }] : [])],
+    listen: [...at(a.httpsPort), ...(nodeRelayPort ? at(nodeRelayPort).map((l) => ({ ...l, relay: 'node' as const })) : [])],
     routes: new Map(plan.hosts.map((h) => [h.name, { host: a.wan, port: wanPort(plan, h.name) }])),
     harnessCaPem: plan.pki.caCertPem,
     inspectionCertificates: plan.pki.inspectionCertificates,
     ...(plan.corporateProxy?.mandatory ? { onlyFrom: a.corporateProxy } : {}),
     clock,
+    // forwarded bytes flow through the Go relay when it is built (checkPrerequisites builds it)
+    relay: 'go',
   };
 }

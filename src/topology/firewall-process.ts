@@ -129,12 +129,15 @@ function serve(): void {
       seen = [];
     },
     // a trial may read the log more than once: what was drained stays until the trial ends
-    logs: (): HostLogs => ({
-      firewall: (seen = [...seen, ...need().drainLog()]),
+    logs: async (): Promise<HostLogs> => {
+      await need().settle();
+      return {
+        firewall: (seen = [...seen, ...need().drainLog()]),
       firewallActed: need().rules.acted.snapshot(),
       // epoch ms: the same instant in every process
-      firewallZeroMs: performance.timeOrigin + need().startedAt,
-    }),
+        firewallZeroMs: performance.timeOrigin + need().startedAt,
+      };
+    },
     stop: () => firewall?.stop(),
   };
   process.on('message', ({ id, op, input }: Call) => {

@@ -176,11 +176,17 @@ async function startDns(role: HostRole, plan: NetworkPlan, clock: TrialClock): P
 async function startFirewall(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {
   const firewall = new Firewall(firewallOptions(plan, clock));
   await firewall.start();
-  return componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({
+  const host = componentHost(role, firewall, async (faults) => firewall.setFaults(faults.firewall), (connections) => ({
     firewall: connections,
     firewallActed: firewall.rules.acted.snapshot(),
     firewallZeroMs: epochMs(firewall.startedAt),
   }));
+  // the Go relay's open connections: their bytes so far, as node's pipes would have counted them
+  const logs = async () => {
+    await firewall.settle();
+    return host.logs();
+  };
+  return { ...host, logs };
 }
 
 async function startOrigin(role: HostRole, plan: NetworkPlan, clock: TrialClock): Promise<TrialHost> {

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { cacheDir } from '../paths.ts';
+import { cacheDir, executable } from '../paths.ts';
 
 export const TOXIPROXY_VERSION = 'v2.5.0';
 const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2/cmd/server';
@@ -11,15 +11,6 @@ export const TOXIPROXY_ENV = 'GOMOD_CHAOS_TOXIPROXY';
 export interface ToxiproxyLocation {
   path: string;
   source: 'env' | 'PATH' | 'cache';
-}
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function cachedToxiproxyPath(): string {

@@ -2,6 +2,8 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findGo } from '../../src/client/toolchain.ts';
+import { ensureRelay, RELAY_ENV } from '../../src/firewall/relay.ts';
 import { locateToxiproxy } from '../../src/wan/toxiproxy-binary.ts';
 import { readRecords, runCli } from '../helpers.ts';
 
@@ -60,7 +62,11 @@ describe('gomod-chaos run scenarios/clean.ts (real go, Toxiproxy, sockets and TL
     copyFileSync(locateToxiproxy()!.path, toxiproxy);
     chmodSync(toxiproxy, 0o755);
     chmodSync(out, 0o777);
-    const env = { HOME: dir, GOMOD_CHAOS_CACHE: join(dir, 'cache'), GOMOD_CHAOS_TOXIPROXY: toxiproxy };
+    // the firewall's Go relay too, as toxiproxy: a fresh HOME would build it with a cold go cache
+    const relay = join(out, 'firewall-relay');
+    copyFileSync(ensureRelay(findGo(), () => {})!, relay);
+    chmodSync(relay, 0o755);
+    const env = { HOME: dir, GOMOD_CHAOS_CACHE: join(dir, 'cache'), GOMOD_CHAOS_TOXIPROXY: toxiproxy, [RELAY_ENV]: relay };
     const args = ['run', 'scenarios/clean.ts', '--reps', '1', '--out', join(dir, 'out')];
     const result = await runCli(args, env, asNobody ? 65_534 : undefined);
     expect(result.code).toBe(0);

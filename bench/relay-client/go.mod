@@ -1,0 +1,3 @@
+module gomod-chaos.example/relay-client
+
+go 1.22

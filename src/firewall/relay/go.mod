@@ -1,0 +1,3 @@
+module gomod-chaos.example/firewall-relay
+
+go 1.22
