@@ -133,8 +133,8 @@ function serve(): void {
       await need().settle();
       return {
         firewall: (seen = [...seen, ...need().drainLog()]),
-      firewallActed: need().rules.acted.snapshot(),
-      // epoch ms: the same instant in every process
+        firewallActed: need().rules.acted.snapshot(),
+        // epoch ms: the same instant in every process
         firewallZeroMs: performance.timeOrigin + need().startedAt,
       };
     },
