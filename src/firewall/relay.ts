@@ -3,17 +3,20 @@
  * forward a connection, node hands the accepted socket to a small Go process over its IPC channel
  * (`child.send(message, socket)`: the fd in SCM_RIGHTS) and the bytes flow there (one read and
  * one write per chunk, no event loop in between); the firewall keeps every decision, its log and
- * MITM. The binary is built once with the local go (standard library only, GOPROXY=off) into the
- * harness cache under the hash of its source; without it the firewall relays in node.
+ * MITM. Given the WAN's API address the same process is the WAN (relay/wan.go: Toxiproxy's own
+ * server as a library), and a connection to a link without toxics enters that link in-process
+ * rather than over one more loopback socket. The binary is built once with the local go into the
+ * harness cache under the hash of its source; without it the firewall relays in node and the WAN
+ * is the toxiproxy-server binary.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import type net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, HarnessError } from '../errors.ts';
 import { debug } from '../log.ts';
 import { cacheDir, executable } from '../paths.ts';
 
@@ -25,7 +28,7 @@ export const RELAY_ENV = 'GOMOD_CHAOS_RELAY';
 function sourceHash(): string | undefined {
   try {
     const hash = createHash('sha256');
-    for (const file of ['go.mod', 'main.go']) hash.update(readFileSync(join(SOURCE_DIR, file)));
+    for (const file of readdirSync(SOURCE_DIR).filter((f) => /\.(go|mod|sum)$/.test(f)).sort()) hash.update(file).update(readFileSync(join(SOURCE_DIR, file)));
     return hash.digest('hex').slice(0, 16);
   } catch {
     return undefined;
@@ -48,8 +51,9 @@ export function locateRelay(env: NodeJS.ProcessEnv = process.env): { path?: stri
 }
 
 /**
- * Builds the relay into the cache if it is not there (a second or so with a warm go build cache).
- * A failure is not fatal: the firewall then relays in node, and says so in its debug line.
+ * Builds the relay into the cache if it is not there (Toxiproxy's modules come through the user's
+ * GOPROXY, as toxiproxy-server's do; a few seconds with a warm go build cache). A failure is not
+ * fatal: the firewall then relays in node, and says so in its debug line.
  */
 export function ensureRelay(goBinary: string, onProgress: (line: string) => void): string | undefined {
   const found = locateRelay();
@@ -62,7 +66,7 @@ export function ensureRelay(goBinary: string, onProgress: (line: string) => void
   try {
     execFileSync(goBinary, ['build', '-trimpath', '-o', partial, '.'], {
       cwd: SOURCE_DIR,
-      env: { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
+      env: { ...process.env, GOFLAGS: '-mod=readonly', CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: 300_000,
     });
@@ -84,6 +88,13 @@ export type RelayClosed = Extract<z.infer<typeof RelayMessage>, { op: 'closed' }
 
 /** The socket's native handle: stopped reading before it is handed over, so node takes no byte of it. */
 type ReadingHandle = { readStop(): number };
+
+/** The WAN the relay serves: Toxiproxy's API address, and the file its log (warnings) goes to. */
+export interface RelayWan {
+  apiHost: string;
+  apiPort: number;
+  logFile: string;
+}
 
 /** One relay process for one firewall; it exits when its channel closes (the firewall's process died). */
 export class GoRelay {
@@ -108,22 +119,31 @@ export class GoRelay {
     });
   }
 
-  /** The relay, or undefined (with a debug line) when there is none: the firewall relays in node. */
-  static async start(onClosed: (report: RelayClosed) => void): Promise<GoRelay | undefined> {
+  /**
+   * The relay, or undefined (with a debug line) when there is none: the firewall relays in node.
+   * With `wan` it serves the WAN too, and a relay that cannot start is an error.
+   */
+  static async start(onClosed: (report: RelayClosed) => void, wan?: RelayWan): Promise<GoRelay | undefined> {
     const { path, why } = locateRelay();
-    if (!path) {
-      log(`relaying in node: no Go relay (${why})`);
+    const fail = (reason: string) => {
+      if (wan) throw new HarnessError('COMPONENT_START', `the WAN (Toxiproxy in the firewall's relay) did not start: ${reason}`);
+      log(`relaying in node: ${reason}`);
       return undefined;
-    }
-    const child = spawn(path, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
-    const started = await new Promise<boolean>((resolve) => {
-      child.once('spawn', () => resolve(true));
-      child.once('error', (err) => {
-        log(`relaying in node: the Go relay did not start (${err.message})`);
-        resolve(false);
-      });
+    };
+    if (!path) return fail(`no Go relay (${why})`);
+    const logFd = wan ? openSync(wan.logFile, 'a') : undefined;
+    const child = spawn(path, wan ? ['-wan-api', `${wan.apiHost}:${wan.apiPort}`] : [], {
+      stdio: ['ignore', 'inherit', logFd ?? 'inherit', 'ipc'],
+      serialization: 'json',
+      // as the WAN, one P as toxiproxy-server is run (toxiproxy.ts): a chunk crosses a link's goroutines by channel handoffs on it
+      env: wan ? { ...process.env, GOMAXPROCS: '1' } : process.env,
     });
-    if (!started) return undefined;
+    if (logFd !== undefined) closeSync(logFd);
+    const started = await new Promise<string | undefined>((resolve) => {
+      child.once('spawn', () => resolve(undefined));
+      child.once('error', (err) => resolve(err.message));
+    });
+    if (started !== undefined) return fail(`the Go relay did not start (${started})`);
     // the firewall's owner stops it; neither keeps the firewall's process alive on its own
     log(`relaying forwarded connections through the Go relay (pid ${child.pid})`);
     child.unref();

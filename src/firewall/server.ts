@@ -5,7 +5,7 @@ import { debug } from '../log.ts';
 import type { KeyPairPem } from '../tls/ca.ts';
 import { parseClientHello, type ClientHelloResult } from './client-hello.ts';
 import { replaying } from './replaying.ts';
-import { GoRelay, type RelayClosed } from './relay.ts';
+import { GoRelay, type RelayClosed, type RelayWan } from './relay.ts';
 import { FirewallRules, type FirewallFault } from './rules.ts';
 
 const log = debug('firewall');
@@ -56,6 +56,8 @@ export interface FirewallOptions {
    * socket to the Go relay (relay.ts; node when it is not built), 'node' (the default) pipes here.
    */
   relay?: 'go' | 'node';
+  /** The WAN (Toxiproxy's API) runs in the Go relay: the relay must start (relay 'go'). */
+  wan?: RelayWan;
 }
 
 /**
@@ -118,7 +120,7 @@ export class Firewall {
   }
 
   async start(): Promise<void> {
-    if (this.options.relay === 'go') this.relay = await GoRelay.start((report) => this.relayed(report));
+    if (this.options.relay === 'go') this.relay = await GoRelay.start((report) => this.relayed(report), this.options.wan);
     for (const { host, port } of this.options.listen) {
       const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
       await new Promise<void>((resolve, reject) => {

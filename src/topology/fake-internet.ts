@@ -8,6 +8,7 @@ import { corpusSite } from '../project/site.ts';
 import { createRandom } from '../random.ts';
 import type { LayeredFaults } from '../faults/catalog.ts';
 import { Wan } from '../wan/toxiproxy.ts';
+import { locateRelay } from '../firewall/relay.ts';
 import { WanFaults } from '../wan/wan-faults.ts';
 import { ADDRESSES } from './addresses.ts';
 import { HOST_ROLES, startHost, wanPort, type CorporateProxyOptions, type HostLogs, type NetworkPlan, type PublicHost, type TrialHost } from './hosts.ts';
@@ -90,14 +91,17 @@ export class FakeInternet {
   /** netns: every host in this process, on the sandbox's loopback, sharing one trial clock. */
   static async start(options: FakeInternetOptions): Promise<FakeInternet> {
     const { toxiproxyBinary, workDir, firewallProcess: ownProcess, ...rest } = options;
-    const plan: NetworkPlan = { ...rest, addresses: ADDRESSES };
+    // the WAN is Toxiproxy's server inside the firewall's Go relay when there is one (relay.ts), else toxiproxy-server
+    const wanLog = join(workDir, 'toxiproxy.log');
+    const plan: NetworkPlan = { ...rest, addresses: ADDRESSES, ...(locateRelay().path ? { wanInRelay: { logFile: wanLog } } : {}) };
     // the firewall's process loads its modules while the CA files and the corpus are prepared
     const firewallProcess = ownProcess ? forkFirewall() : undefined;
     const internet = FakeInternet.wire(plan, workDir, async (internet) => {
       await mkdir(workDir, { recursive: true });
-      const wanStart = Wan.start({ binary: toxiproxyBinary, apiHost: plan.addresses.wan, apiPort: plan.addresses.wanApiPort, logFile: join(workDir, 'toxiproxy.log') });
+      const wanOptions = { binary: toxiproxyBinary, apiHost: plan.addresses.wan, apiPort: plan.addresses.wanApiPort, logFile: wanLog };
       // Toxiproxy and the firewall (in its own process: it relays without waiting for this thread) boot while the origin starts
       const firewallStart = firewallProcess ? firewallProcess.start(plan) : startHost('firewall', plan, internet.clock);
+      const wanStart = plan.wanInRelay ? firewallStart.then(() => Wan.answering(wanOptions)) : Wan.start(wanOptions);
       const background = Promise.allSettled([wanStart, firewallStart]);
       const origin = await startHost('origin', plan, internet.clock).catch((err: unknown) => err as Error);
       // whatever fails first, what did start is owned (and so stopped) by the internet

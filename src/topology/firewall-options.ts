@@ -10,6 +10,7 @@ export interface FirewallPlan {
   pki: Pick<RunPki, 'caCertPem' | 'inspectionCertificates'>;
   corporateProxy?: { mandatory: boolean } | undefined;
   benchTaps?: { firewallNodeRelayPort?: number | undefined } | undefined;
+  wanInRelay?: { logFile: string } | undefined;
 }
 
 /** WAN link (Toxiproxy listener port) of each public host, in the plan's order. */
@@ -34,5 +35,6 @@ export function firewallOptions(plan: FirewallPlan, clock: TrialClock): Firewall
     clock,
     // forwarded bytes flow through the Go relay when it is built (checkPrerequisites builds it)
     relay: 'go',
+    ...(plan.wanInRelay ? { wan: { apiHost: a.wan, apiPort: a.wanApiPort, logFile: plan.wanInRelay.logFile } } : {}),
   };
 }

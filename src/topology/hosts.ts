@@ -54,6 +54,8 @@ export interface NetworkPlan {
   edge?: string | undefined;
   /** bench:harness only: one entrance per hop on the edge's addresses (see bench-taps.ts). */
   benchTaps?: BenchTaps | undefined;
+  /** netns, when the Go relay is built: the WAN (Toxiproxy) is served by the firewall's relay, logging here. */
+  wanInRelay?: { logFile: string } | undefined;
 }
 
 /** The hosts a trial drives, besides the WAN (Toxiproxy has its own API). */

@@ -57,19 +57,32 @@ export class Wan {
     });
     const wan = new Wan(child, options);
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-    const deadline = performance.now() + (options.startTimeoutMs ?? 10_000);
+    try {
+      return await wan.answered(`toxiproxy-server (${options.binary})`, spawnError);
+    } catch (err) {
+      await wan.stop();
+      throw err;
+    }
+  }
+
+  /** The WAN served by the firewall's Go relay (relay.ts), once its API answers: the firewall owns that process. */
+  static async answering(options: WanOptions): Promise<Wan> {
+    return new Wan(undefined, options).answered("the firewall's relay", new Promise<never>(() => {}));
+  }
+
+  /** This Wan once its API answers; fails when its process could not start or exited, or after the start timeout. */
+  private async answered(what: string, spawnError: Promise<Error>): Promise<Wan> {
+    const timeoutMs = this.options.startTimeoutMs ?? 10_000;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const failed = await Promise.race([spawnError, sleep(0).then(() => undefined)]);
-      if (failed) throw new HarnessError('COMPONENT_START', `toxiproxy-server (${options.binary}) did not start: ${failed.message}`);
-      if (wan.exited) throw new HarnessError('COMPONENT_START', `toxiproxy-server exited at start (code ${wan.exited.code}): ${await wan.logTail()}`);
+      if (failed) throw new HarnessError('COMPONENT_START', `${what} did not start: ${failed.message}`);
+      if (this.exited) throw new HarnessError('COMPONENT_START', `${what} exited at start (code ${this.exited.code}): ${await this.logTail()}`);
       try {
-        await wan.client.getVersion();
-        return wan;
+        await this.client.getVersion();
+        return this;
       } catch {
-        if (performance.now() > deadline) {
-          await wan.stop();
-          throw new HarnessError('COMPONENT_START', `toxiproxy-server did not answer on ${options.apiHost}:${options.apiPort} within ${options.startTimeoutMs ?? 10_000} ms: ${await wan.logTail()}`);
-        }
+        if (performance.now() > deadline) throw new HarnessError('COMPONENT_START', `Toxiproxy's API (${what}) did not answer on ${this.options.apiHost}:${this.options.apiPort} within ${timeoutMs} ms: ${await this.logTail()}`);
         await sleep(5);
       }
     }

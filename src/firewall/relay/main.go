@@ -1,7 +1,8 @@
 // The firewall's relay (src/firewall/relay.ts): once the firewall has decided to forward a
 // connection, it hands the accepted socket to this process over node's IPC channel
 // (NODE_CHANNEL_FD, JSON lines, the socket's fd in SCM_RIGHTS) and the bytes flow here, never
-// through node's event loop. Standard library only; built by the harness with the local go.
+// through node's event loop. With -wan-api it is the WAN too (wan.go: Toxiproxy's server as a
+// library). Built by the harness with the local go (relay.ts).
 //
 // Messages from node:
 //
@@ -18,6 +19,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -66,6 +68,8 @@ type relayed struct {
 	up, down         atomic.Int64
 	failed           atomic.Bool
 	closing          sync.Once
+	// sampled: the counts come from the client socket's TCP_INFO (a connection in a WAN link here)
+	sampled atomic.Bool
 }
 
 // end closes both sides once; a reset side is closed with SO_LINGER 0 (an RST, as node's resetAndDestroy).
@@ -119,6 +123,7 @@ func pump(dst, src *net.TCPConn, count *atomic.Int64) (readErr, writeErr error) 
 }
 
 type relay struct {
+	wan  *wan // nil unless started with -wan-api
 	ch   *channel
 	mu   sync.Mutex
 	open map[int64]*relayed
@@ -132,7 +137,12 @@ func (s *relay) serve(r *relayed, h handoff) {
 		s.send(map[string]any{"op": "closed", "id": r.id, "up": r.up.Load(), "down": r.down.Load(), "ms": float64(time.Since(started).Microseconds()) / 1000, "failed": r.failed.Load()})
 		s.mu.Unlock()
 	}()
-	up, err := net.Dial("tcp", net.JoinHostPort(h.Host, strconv.Itoa(h.Port)))
+	addr := net.JoinHostPort(h.Host, strconv.Itoa(h.Port))
+	if link := s.wan.linkAt(addr); link != nil {
+		s.wan.carry(link, r, h.First)
+		return
+	}
+	up, err := net.Dial("tcp", addr)
 	if err != nil {
 		r.failed.Store(true)
 		r.end(isReset(err), false) // a refused dial reaches the client as a reset
@@ -206,6 +216,9 @@ func (s *relay) counts(seq int64) {
 	defer s.mu.Unlock()
 	open := make([][3]int64, 0, len(s.open))
 	for id, r := range s.open {
+		if r.sampled.Load() {
+			r.sample()
+		}
 		open = append(open, [3]int64{id, r.up.Load(), r.down.Load()})
 	}
 	s.send(map[string]any{"op": "counts", "seq": seq, "open": open})
@@ -236,6 +249,17 @@ func (s *relay) handle(m message, fds *[]int) {
 }
 
 func main() {
+	api := flag.String("wan-api", "", "serve Toxiproxy's API at host:port and carry toxic-free links in this process")
+	flag.Parse()
+	var w *wan
+	if *api != "" {
+		started, err := startWan(*api)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "firewall relay: the WAN did not start: %v\n", err)
+			os.Exit(2)
+		}
+		w = started
+	}
 	fd, err := strconv.Atoi(os.Getenv("NODE_CHANNEL_FD"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "firewall relay: no NODE_CHANNEL_FD (started by the firewall only)")
@@ -249,7 +273,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "firewall relay: NODE_CHANNEL_FD is not a unix socket (%v)\n", err)
 		os.Exit(2)
 	}
-	s := &relay{ch: &channel{conn: unix}, open: map[int64]*relayed{}}
+	s := &relay{wan: w, ch: &channel{conn: unix}, open: map[int64]*relayed{}}
 	var fds []int
 	var pending []byte
 	buf := make([]byte, 64<<10)
