@@ -66,8 +66,8 @@ function runChecks(): DoctorCheck[] {
   const relay = locateRelay();
   checks.push(
     relay.path
-      ? { name: 'firewall-relay', status: 'ok', detail: relay.path, required: false }
-      : { name: 'firewall-relay', status: 'warn', detail: `the SNI firewall relays in node: ${relay.why}`, fix: process.env[RELAY_ENV] ? `unset ${RELAY_ENV} or point it at the relay binary` : 'npx gomod-chaos setup (go build of src/firewall/relay/, GOPROXY=off); run also does it on first use', required: false },
+      ? { name: 'firewall-relay', status: 'ok', detail: `${relay.path} (also the WAN: Toxiproxy ${TOXIPROXY_VERSION} in its process)`, required: false }
+      : { name: 'firewall-relay', status: 'warn', detail: `the SNI firewall relays in node and the WAN is toxiproxy-server: ${relay.why}`, fix: process.env[RELAY_ENV] ? `unset ${RELAY_ENV} or point it at the relay binary` : "npx gomod-chaos setup (go build of src/firewall/relay/, Toxiproxy's modules through your GOPROXY); run also does it on first use", required: false },
   );
   return checks;
 }

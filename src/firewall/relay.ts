@@ -83,6 +83,7 @@ export function ensureRelay(goBinary: string, onProgress: (line: string) => void
 const RelayMessage = z.discriminatedUnion('op', [
   z.object({ op: z.literal('closed'), id: z.number(), up: z.number(), down: z.number(), ms: z.number(), failed: z.boolean() }),
   z.object({ op: z.literal('counts'), seq: z.number(), open: z.array(z.tuple([z.number(), z.number(), z.number()])) }),
+  z.object({ op: z.literal('ready') }),
 ]);
 export type RelayClosed = Extract<z.infer<typeof RelayMessage>, { op: 'closed' }>;
 
@@ -94,6 +95,31 @@ export interface RelayWan {
   apiHost: string;
   apiPort: number;
   logFile: string;
+}
+
+/** Undefined once the relay says its WAN answers; else why not (it exited, or said nothing in 15 s). */
+function wanReady(child: ChildProcess): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const done = (why: string | undefined) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(why);
+    };
+    const onMessage = (message: unknown) => RelayMessage.safeParse(message).data?.op === 'ready' && done(undefined);
+    const onExit = (code: number | null) => done(`the relay exited (code ${code}) before its WAN answered`);
+    const timer = setTimeout(() => done('the relay\'s WAN did not answer within 15 s'), 15_000);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+function logTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-2).join(' | ') || '(nothing logged)';
+  } catch {
+    return '(no log)';
+  }
 }
 
 /** One relay process for one firewall; it exits when its channel closes (the firewall's process died). */
@@ -110,6 +136,7 @@ export class GoRelay {
       const message = RelayMessage.safeParse(raw);
       if (!message.success) return log('relay: unexpected message', JSON.stringify(raw));
       if (message.data.op === 'closed') return onClosed(message.data);
+      if (message.data.op === 'ready') return;
       this.syncs.get(message.data.seq)?.(message.data.open);
       this.syncs.delete(message.data.seq);
     });
@@ -144,6 +171,11 @@ export class GoRelay {
       child.once('error', (err) => resolve(err.message));
     });
     if (started !== undefined) return fail(`the Go relay did not start (${started})`);
+    const unready = wan && (await wanReady(child));
+    if (unready) {
+      child.kill('SIGKILL');
+      return fail(`${unready}: ${logTail(wan.logFile)}`);
+    }
     // the firewall's owner stops it; neither keeps the firewall's process alive on its own
     log(`relaying forwarded connections through the Go relay (pid ${child.pid})`);
     child.unref();

@@ -119,15 +119,21 @@ export class Firewall {
     }
   }
 
+  /** A firewall that did not start has stopped what it started (its relay, the WAN in it). */
   async start(): Promise<void> {
-    if (this.options.relay === 'go') this.relay = await GoRelay.start((report) => this.relayed(report), this.options.wan);
-    for (const { host, port } of this.options.listen) {
-      const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
-      this.servers.push(server);
+    try {
+      if (this.options.relay === 'go') this.relay = await GoRelay.start((report) => this.relayed(report), this.options.wan);
+      for (const { host, port } of this.options.listen) {
+        const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+        this.servers.push(server);
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => resolve());
+        });
+      }
+    } catch (err) {
+      await this.stop();
+      throw err;
     }
   }
 

@@ -23,8 +23,11 @@ export interface WanOptions {
 }
 
 /**
- * The WAN: the real Toxiproxy server, one proxy per public hostname between the firewall and
- * the origin. TCP faults are its toxics. The process is owned here and stopped by stop().
+ * The WAN: the real Toxiproxy server (v2.5.0), one proxy per public hostname between the firewall
+ * and the origin. TCP faults are its toxics. On the netns backend with the firewall's Go relay
+ * built, the server runs in that relay's process (src/firewall/relay/wan.go, Toxiproxy's own code
+ * as a library), which the firewall owns: `answering()`. Otherwise it is the toxiproxy-server
+ * binary, owned here and stopped by stop() (`start()`), or a container's (`connect()`).
  */
 export class Wan {
   readonly client: Toxiproxy;

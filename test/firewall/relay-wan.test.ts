@@ -9,6 +9,7 @@ import { findGo } from '../../src/client/toolchain.ts';
 import { ensureRelay } from '../../src/firewall/relay.ts';
 import { Firewall } from '../../src/firewall/server.ts';
 import { createCertificateAuthority, type CertificateAuthority } from '../../src/tls/ca.ts';
+import { TOXIPROXY_VERSION } from '../../src/wan/toxiproxy-binary.ts';
 import { Wan } from '../../src/wan/toxiproxy.ts';
 
 /**
@@ -17,7 +18,8 @@ import { Wan } from '../../src/wan/toxiproxy.ts';
  * listener); with a toxic on the link it crosses the listener as before; a link taken down
  * (tcp-down) closes the connections it carries either way.
  */
-const base = 40_000 + Math.floor(Math.random() * 10_000);
+// below the kernel's ephemeral ports (32768-60999), apart from relay.test.ts's 30000-40000
+const base = 20_000 + Math.floor(Math.random() * 10_000);
 const ports = { firewall: base, api: base + 1, link: base + 2 };
 const HOST = 'held.example';
 const PAYLOAD = 200_000;
@@ -93,8 +95,11 @@ describe('the Go relay as the WAN', () => {
     await closed;
     const entry = await settledEntry();
     expect(entry).toMatchObject({ sni: HOST, action: 'forwarded' });
+    // the origin's socket (TCP_INFO): the payload in TLS records, and the client's TLS messages
     expect(entry?.bytesDown).toBeGreaterThan(PAYLOAD);
-    expect(entry?.bytesUp).toBeGreaterThan(0);
+    expect(entry?.bytesDown).toBeLessThan(PAYLOAD + 10_000);
+    expect(entry?.bytesUp).toBeGreaterThan(200);
+    expect(entry?.bytesUp).toBeLessThan(5_000);
   });
 
   it('a link with a toxic: the connection crosses the link\'s listener, as without the in-process path', async () => {
@@ -107,6 +112,26 @@ describe('the Go relay as the WAN', () => {
     } finally {
       await undo();
     }
+  });
+
+  it('links the Toxiproxy version the harness installs as toxiproxy-server', () => {
+    const goMod = readFileSync(new URL('../../src/firewall/relay/go.mod', import.meta.url), 'utf8');
+    expect(goMod).toContain(`github.com/Shopify/toxiproxy/v2 ${TOXIPROXY_VERSION}\n`);
+  });
+
+  it('a WAN that cannot listen fails the firewall\'s start at once, with why, and leaves no relay', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(ports.api + 3, '127.0.0.1', () => r()));
+    const logFile = join(await mkdtemp(join(tmpdir(), 'relay-wan-')), 'toxiproxy.log');
+    const second = new Firewall({ listen: [{ host: '127.0.0.1', port: ports.api + 4 }], routes: new Map(), harnessCaPem: '', inspectionCertificates: {}, relay: 'go', wan: { apiHost: '127.0.0.1', apiPort: ports.api + 3, logFile } });
+    const started = performance.now();
+    try {
+      await expect(second.start()).rejects.toThrow(/the WAN \(Toxiproxy in the firewall's relay\) did not start: the relay exited .*address already in use/);
+    } finally {
+      busy.close();
+    }
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(second.relaying).toBe('node');
   });
 
   it('tcp-down closes a connection the link carries in-process', async () => {

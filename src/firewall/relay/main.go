@@ -10,7 +10,7 @@
 //	{"op":"sync","seq":n}
 //	{"cmd":"NODE_SOCKET_NOTIFY_CLOSE","key":…} / {"cmd":"NODE_SOCKET_GET_COUNT","key":…}
 //
-// Messages to node: {"cmd":"NODE_HANDLE_ACK"} per handle, then per connection once it closed
+// Messages to node: {"op":"ready"} once the WAN answers (with -wan-api), {"cmd":"NODE_HANDLE_ACK"} per handle, then per connection once it closed
 // {"op":"closed","id":1,"up":…,"down":…,"ms":…,"failed":false}; {"op":"counts","seq":n,"open":[[id,up,down],…]}
 // answers a sync after every report of what closed before it.
 package main
@@ -68,7 +68,7 @@ type relayed struct {
 	up, down         atomic.Int64
 	failed           atomic.Bool
 	closing          sync.Once
-	// sampled: the counts come from the client socket's TCP_INFO (a connection in a WAN link here)
+	// sampled: the counts come from the upstream socket's TCP_INFO (a connection in a WAN link here)
 	sampled atomic.Bool
 }
 
@@ -138,8 +138,7 @@ func (s *relay) serve(r *relayed, h handoff) {
 		s.mu.Unlock()
 	}()
 	addr := net.JoinHostPort(h.Host, strconv.Itoa(h.Port))
-	if link := s.wan.linkAt(addr); link != nil {
-		s.wan.carry(link, r, h.First)
+	if link := s.wan.linkAt(addr); link != nil && s.wan.carry(link, r, h.First) {
 		return
 	}
 	up, err := net.Dial("tcp", addr)
@@ -251,15 +250,6 @@ func (s *relay) handle(m message, fds *[]int) {
 func main() {
 	api := flag.String("wan-api", "", "serve Toxiproxy's API at host:port and carry toxic-free links in this process")
 	flag.Parse()
-	var w *wan
-	if *api != "" {
-		started, err := startWan(*api)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "firewall relay: the WAN did not start: %v\n", err)
-			os.Exit(2)
-		}
-		w = started
-	}
 	fd, err := strconv.Atoi(os.Getenv("NODE_CHANNEL_FD"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "firewall relay: no NODE_CHANNEL_FD (started by the firewall only)")
@@ -273,7 +263,14 @@ func main() {
 		fmt.Fprintf(os.Stderr, "firewall relay: NODE_CHANNEL_FD is not a unix socket (%v)\n", err)
 		os.Exit(2)
 	}
-	s := &relay{wan: w, ch: &channel{conn: unix}, open: map[int64]*relayed{}}
+	s := &relay{ch: &channel{conn: unix}, open: map[int64]*relayed{}}
+	if *api != "" { // node waits for this answer before it uses the relay or the WAN
+		if s.wan, err = startWan(*api); err != nil {
+			fmt.Fprintf(os.Stderr, "firewall relay: the WAN did not start: %v\n", err)
+			os.Exit(2)
+		}
+		s.send(map[string]string{"op": "ready"})
+	}
 	var fds []int
 	var pending []byte
 	buf := make([]byte, 64<<10)

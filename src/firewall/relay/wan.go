@@ -8,7 +8,8 @@ package main
 
 import (
 	"encoding/binary"
-	"errors"
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"reflect"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/Shopify/toxiproxy/v2"
 	"github.com/Shopify/toxiproxy/v2/stream"
+	"github.com/Shopify/toxiproxy/v2/toxics"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 )
@@ -26,77 +28,113 @@ type wan struct {
 	server *toxiproxy.ApiServer
 }
 
-// startWan serves Toxiproxy's API at api; the process exits if it cannot listen (as
-// toxiproxy-server does). Its log (warnings and worse) goes to stderr.
+// startWan serves Toxiproxy's API at api and returns once it accepts connections; the process
+// exits if it cannot listen (as toxiproxy-server does). Its log (warnings and worse) goes to stderr.
 func startWan(api string) (*wan, error) {
 	host, port, err := net.SplitHostPort(api)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := connectionsOf(&toxiproxy.Proxy{}); err != nil {
-		return nil, err
-	}
 	logger := zerolog.New(os.Stderr).With().Timestamp().Logger().Level(zerolog.WarnLevel)
 	server := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), logger)
+	if _, _, err := internals(toxiproxy.NewProxy(server, "probe", "", "")); err != nil {
+		return nil, err
+	}
 	go server.Listen(host, port)
-	return &wan{server: server}, nil
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		if c, err := net.Dial("tcp", api); err == nil {
+			c.Close()
+			return &wan{server: server}, nil
+		} else if time.Now().After(deadline) {
+			return nil, err
+		}
+	}
 }
 
-// linkAt is the proxy listening at addr when a connection may enter it here: enabled, no toxic.
+// linkAt is the proxy listening at addr, or nil.
 func (w *wan) linkAt(addr string) *toxiproxy.Proxy {
 	if w == nil {
 		return nil
 	}
 	for _, p := range w.server.Collection.Proxies() {
 		p.Lock()
-		listen, enabled := p.Listen, p.Enabled
+		listen := p.Listen
 		p.Unlock()
-		if enabled && listen == addr && len(p.Toxics.GetToxicArray()) == 0 {
+		if listen == addr {
 			return p
 		}
 	}
 	return nil
 }
 
-// carry enters r's client into link p (Toxiproxy's accept loop, proxy.go server(), after its
-// Accept) and returns once the link is over. Toxiproxy's copies must get *net.TCPConn sockets
-// (its reset toxic sets SO_LINGER on them), so nothing wraps them: Toxiproxy gets a duplicate of
-// the upstream socket, and this keeps the original open until Toxiproxy closed its duplicate, to
-// read the final counts from it (TCP_INFO) before the origin sees the close.
-func (w *wan) carry(p *toxiproxy.Proxy, r *relayed, first []byte) {
-	p.Lock()
-	upstreamAddr := p.Upstream
-	p.Unlock()
-	up, err := net.Dial("tcp", upstreamAddr)
-	if err != nil { // Toxiproxy closes a client whose upstream it cannot reach
-		r.client.Close()
-		return
+// carry enters r's client into link p when the link is enabled and has no toxic, and returns
+// once the link is over; false (nothing done) when the link is disabled or has a toxic.
+// Toxiproxy's copies must get *net.TCPConn sockets (its reset toxic sets SO_LINGER on them), so
+// nothing wraps them: Toxiproxy gets a duplicate of the upstream socket, and this keeps the
+// original open until Toxiproxy closed its duplicate, to read the final counts from it
+// (TCP_INFO) before the origin sees the close.
+func (w *wan) carry(p *toxiproxy.Proxy, r *relayed, first []byte) bool {
+	linked, entered := w.enter(p, r, first)
+	if !entered || linked == nil {
+		return entered
 	}
-	r.upstream = up.(*net.TCPConn)
-	linked, err := duplicate(r.upstream)
-	if err != nil {
-		r.end(false, false)
-		return
-	}
-	if _, err := r.upstream.Write(first); err != nil { // the hello first: the link has no toxic
-		linked.Close()
-		r.end(false, false)
-		return
-	}
-	name := r.client.RemoteAddr().String()
-	list, conns, _ := connectionsOf(p)
-	list.Lock()
-	conns[name+"upstream"] = linked
-	conns[name+"downstream"] = r.client
-	list.Unlock()
-	p.Toxics.StartLink(w.server, name+"upstream", r.client, linked, stream.Upstream)
-	p.Toxics.StartLink(w.server, name+"downstream", linked, r.client, stream.Downstream)
 	r.sampled.Store(true)
 	for r.sample() && open(linked) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	r.sample()
 	r.upstream.Close()
+	return true
+}
+
+// enter is Toxiproxy's accept loop after its Accept (proxy.go server(), toxic_collection.go
+// StartLink), under the proxy's lock (which its stop() holds: a link being disabled closes this
+// connection with the others on its list) and its toxics' lock (which adding a toxic holds: the
+// hello and the links see the same, empty, chain). linked is nil when the connection ended at once.
+func (w *wan) enter(p *toxiproxy.Proxy, r *relayed, first []byte) (linked *net.TCPConn, entered bool) {
+	p.Lock()
+	defer p.Unlock()
+	p.Toxics.Lock()
+	defer p.Toxics.Unlock()
+	conns, links, _ := internals(p)
+	if !p.Enabled || !toxicFree(p.Toxics) {
+		return nil, false
+	}
+	up, err := net.Dial("tcp", p.Upstream)
+	if err != nil { // Toxiproxy closes a client whose upstream it cannot reach
+		r.client.Close()
+		return nil, true
+	}
+	r.upstream = up.(*net.TCPConn)
+	if linked, err = duplicate(r.upstream); err == nil {
+		if _, err = r.upstream.Write(first); err != nil {
+			linked.Close()
+		}
+	}
+	if err != nil {
+		r.end(false, false)
+		return nil, true
+	}
+	name := fmt.Sprintf("%s#%d", r.client.RemoteAddr(), r.id)
+	conns.Lock()
+	conns.list[name+"upstream"] = linked
+	conns.list[name+"downstream"] = r.client
+	conns.Unlock()
+	logger := zerolog.Nop()
+	if p.Logger != nil {
+		logger = *p.Logger
+	}
+	for _, l := range []struct {
+		name string
+		dir  stream.Direction
+		from io.Reader
+		to   io.WriteCloser
+	}{{name + "upstream", stream.Upstream, r.client, linked}, {name + "downstream", stream.Downstream, linked, r.client}} {
+		link := toxiproxy.NewToxicLink(p, p.Toxics, l.dir, logger)
+		link.Start(w.server, l.name, l.from, l.to)
+		links[l.name] = link
+	}
+	return linked, true
 }
 
 // duplicate is a second socket object on c's connection (its own fd): closing one leaves the
@@ -120,8 +158,9 @@ func open(c *net.TCPConn) bool {
 	return err == nil && raw.Control(func(uintptr) {}) == nil
 }
 
-// sample updates r's counts from its upstream socket; false once it is closed. Up is what the
-// origin acknowledged (tcpi_bytes_acked), down what it sent (tcpi_bytes_received).
+// sample updates r's counts from its upstream socket; false once it is closed. Up is every byte
+// written to it (sent, less retransmitted, plus not yet sent), down every byte received from the
+// origin (less its FIN, which TCP_INFO counts).
 func (r *relayed) sample() bool {
 	raw, err := r.upstream.SyscallConn()
 	if err != nil {
@@ -136,27 +175,65 @@ func (r *relayed) sample() bool {
 	if err != nil {
 		return false
 	}
-	if errno == 0 && size >= 136 { // linux/tcp.h: __u64 tcpi_bytes_acked at 120, tcpi_bytes_received at 128
-		r.up.Store(int64(binary.NativeEndian.Uint64(info[120:])))
-		r.down.Store(int64(binary.NativeEndian.Uint64(info[128:])))
+	if errno == 0 && size >= 216 { // linux/tcp.h (4.19+)
+		u64 := func(at int) int64 { return int64(binary.NativeEndian.Uint64(info[at:])) }
+		notSent := int64(binary.NativeEndian.Uint32(info[144:]))
+		received := u64(128)
+		switch info[0] { // tcpi_state: the origin's FIN came in
+		case 6, 8, 9, 11: // TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING
+			received--
+		}
+		r.up.Store(u64(200) - u64(208) + notSent) // bytes_sent - bytes_retrans + notsent_bytes
+		r.down.Store(received)
 	}
 	return true
 }
 
-// connectionsOf is the proxy's list of open connections (the unexported field `connections` of
-// Toxiproxy v2.5.0's Proxy), which its stop() closes when the link is disabled (tcp-down):
-// connections entered here are on it as those from its own accept loop are.
-func connectionsOf(p *toxiproxy.Proxy) (*toxiproxy.ConnectionList, map[string]net.Conn, error) {
-	field := reflect.ValueOf(p).Elem().FieldByName("connections")
-	if !field.IsValid() || field.Type() != reflect.TypeOf(toxiproxy.ConnectionList{}) {
-		return nil, nil, errNoConnections
-	}
-	list := (*toxiproxy.ConnectionList)(unsafe.Pointer(field.UnsafeAddr()))
-	inner := reflect.ValueOf(list).Elem().FieldByName("list")
-	if !inner.IsValid() || inner.Type() != reflect.TypeOf(map[string]net.Conn{}) {
-		return nil, nil, errNoConnections
-	}
-	return list, *(*map[string]net.Conn)(unsafe.Pointer(inner.UnsafeAddr())), nil
+// The unexported parts of Toxiproxy v2.5.0 that its accept loop uses and a connection entered
+// here must use too; startWan checks their shape once.
+type connectionList struct {
+	*toxiproxy.ConnectionList
+	list map[string]net.Conn
 }
 
-var errNoConnections = errors.New("this Toxiproxy's Proxy has no connections list of v2.5.0's shape")
+func internals(p *toxiproxy.Proxy) (connectionList, map[string]*toxiproxy.ToxicLink, error) {
+	list, err := fieldOf[toxiproxy.ConnectionList](p, "connections")
+	if err != nil {
+		return connectionList{}, nil, err
+	}
+	conns, err := fieldOf[map[string]net.Conn](list, "list")
+	if err != nil {
+		return connectionList{}, nil, err
+	}
+	links, err := fieldOf[map[string]*toxiproxy.ToxicLink](p.Toxics, "links")
+	if err != nil {
+		return connectionList{}, nil, err
+	}
+	if _, err := fieldOf[[][]*toxics.ToxicWrapper](p.Toxics, "chain"); err != nil {
+		return connectionList{}, nil, err
+	}
+	return connectionList{list, *conns}, *links, nil
+}
+
+// toxicFree: no toxic in either direction (each chain holds only Toxiproxy's hidden noop). Under the toxics' lock.
+func toxicFree(c *toxiproxy.ToxicCollection) bool {
+	chain, err := fieldOf[[][]*toxics.ToxicWrapper](c, "chain")
+	if err != nil {
+		return false
+	}
+	for _, dir := range *chain {
+		if len(dir) > 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldOf is a pointer to the unexported field `name` of type T of the struct *ptr points to.
+func fieldOf[T any, S any](ptr *S, name string) (*T, error) {
+	field := reflect.ValueOf(ptr).Elem().FieldByName(name)
+	if !field.IsValid() || field.Type() != reflect.TypeFor[T]() {
+		return nil, fmt.Errorf("Toxiproxy's %T has no field %s of type %v (not v2.5.0?)", ptr, name, reflect.TypeFor[T]())
+	}
+	return (*T)(unsafe.Pointer(field.UnsafeAddr())), nil
+}
