@@ -74,7 +74,7 @@ export function ensureRelay(goBinary: string, onProgress: (line: string) => void
     return target;
   } catch (err) {
     rmSync(partial, { force: true });
-    onProgress(`could not build the firewall's relay (${errorMessage(err).split('\n')[0]}): the firewall relays in node`);
+    onProgress(`could not build the firewall's relay (${errorMessage(err).split('\n')[0]}): the firewall relays in node and the WAN is toxiproxy-server`);
     return undefined;
   }
 }
