@@ -74,6 +74,12 @@ interface Row {
 const cellKey = (scenario: string, c: CellReport) => `${scenario}\u0000${c.mitigation}\u0000${c.goVersion}`;
 const label = (scenario: string, c: CellReport) => `${scenario} ${c.mitigation} ${c.goVersion}`;
 
+/** How many trials the run ran at once (run.json lanes.parallel; 1 for runs made before lanes). */
+function lanesOf(report: Report): number {
+  const lanes = report.run['lanes'] as { parallel?: unknown } | undefined;
+  return typeof lanes?.parallel === 'number' ? lanes.parallel : 1;
+}
+
 /** Pairs every base cell with the candidate's cell of the same scenario, mitigation and go version. */
 function pairCells(base: Array<{ name: string; cells: CellReport[] }>, candidate: Array<{ name: string; cells: CellReport[] }>): { rows: Row[]; missing: string[]; extra: string[] } {
   const candCells = new Map(candidate.flatMap((s) => s.cells.map((c) => [cellKey(s.name, c), c] as const)));
@@ -136,6 +142,8 @@ export function compareReports(paths: readonly string[], options: CompareOptions
     cells.push({ scenario, mitigation: cell.mitigation, goVersion: cell.goVersion, baseMedianMs: b.time.median.value, candidateMedianMs: cell.time.median.value, baseFailureRate: b.failureRate.value, candidateFailureRate: cell.failureRate.value, verdict: v.verdict === 'worse' ? 'regression' : v.verdict === 'better' ? 'better' : v.verdict === 'inconclusive' ? 'inconclusive' : 'no difference shown', why, ratio: v.ratio, timeTest: v.timeTest ?? 'mann-whitney', timeP: v.timePAdjusted ?? v.mannWhitneyPAdjusted });
     lines.push(`| ${scenario} | ${cell.mitigation} ${cell.goVersion} | ${ms(b.time.median.value)} | ${ms(cell.time.median.value)} | ${ratioInterval(v.ratio)} | ${pct(b.failureRate.value)} | ${pct(cell.failureRate.value)} | ${verdict} | ${why} |`);
   }
+  const lanes = reports.map(lanesOf);
+  if (!single && lanes[0] !== lanes[1]) lines.push('', `different lane counts: the base ran ${lanes[0]} trial(s) at once, the candidate ${lanes[1]}; lanes shift medians (bench:parallel measures by how much): run both with the same --parallel`);
   if (missing.length) lines.push('', `MISSING from the candidate (not compared; a shard or an interrupted run?): ${missing.join('; ')}`);
   if (extra.length) lines.push('', `not in the base (not compared): ${extra.join('; ')}`);
   if (regressed.length) lines.push('', ...regressed.map((r) => `REGRESSION ${r}`));
