@@ -23,14 +23,6 @@ const CPU_TOKENS = 1;
 const CPU_SHARE = 0.25;
 
 /**
- * A cell whose trials take less than this (median wall time so far) holds the token whatever its
- * CPU share: a sub-second median moves by a large part of itself when the trial shares the cores
- * (bench:parallel on a quiet machine: the 120-250 ms cells of waiting scenarios, with CPU shares
- * under 0.25, ran 1.3-2.2x slower at 6 lanes), and serialising it costs the run little time.
- */
-const SHORT_MS = 1_000;
-
-/**
  * A trial of a waiting scenario holds the token at most this long: if it runs on, it is waiting on
  * something (a timeout, a stall), and the CPU-bound cells of those scenarios take at most 1.4 s
  * alone (bench:parallel's serial medians). It bounds what a wrong guess costs the other lanes.
@@ -38,8 +30,8 @@ const SHORT_MS = 1_000;
 const HOLD_CAP_MS = 3_000;
 
 /** What a run with this admission says about it (run.json's lanes, the report). */
-export function describeAdmission(tokens = CPU_TOKENS, capMs = HOLD_CAP_MS, shortMs = SHORT_MS): string {
-  return `${tokens} CPU token across lanes: a trial predicted CPU-bound (a CPU-bound scenario's; else a cell's first, or one whose cell so far kept a median CPU share >= ${CPU_SHARE} or a median wall time under ${shortMs / 1000} s) starts only when no other holds it, and a waiting scenario's trial holds it at most ${capMs / 1000} s; other trials start at once`;
+export function describeAdmission(tokens = CPU_TOKENS, capMs = HOLD_CAP_MS): string {
+  return `${tokens} CPU token across lanes: a trial predicted CPU-bound (a CPU-bound scenario's; else a cell's first, or one whose cell so far kept a median CPU share >= ${CPU_SHARE}) starts only when no other holds it, and a waiting scenario's trial holds it at most ${capMs / 1000} s; other trials start at once`;
 }
 
 export interface AdmissionRequest {
@@ -77,23 +69,20 @@ export class CpuAdmission {
   private held = 0;
   private readonly queue: Pending[] = [];
   private readonly admitted = new Map<string, Admitted>();
-  private readonly shortMs: number;
-  /** CPU share and wall time of each finished trial, by cell. */
-  private readonly history = new Map<string, Array<{ share: number; wallMs: number }>>();
+  /** CPU share of each finished trial, by cell. */
+  private readonly history = new Map<string, number[]>();
 
-  constructor(options: { tokens?: number; capMs?: number; shortMs?: number } = {}) {
+  constructor(options: { tokens?: number; capMs?: number } = {}) {
     this.tokens = options.tokens ?? CPU_TOKENS;
     this.capMs = options.capMs ?? HOLD_CAP_MS;
-    this.shortMs = options.shortMs ?? SHORT_MS;
   }
 
   /** Whether a trial of this cell is predicted CPU-bound, and from what. */
   predict(cell: string, kind: LaneKind): Pick<Admission, 'cpu' | 'basis'> {
     if (kind === 'cpu') return { cpu: true, basis: 'scenario' };
-    const trials = this.history.get(cell);
-    if (!trials?.length) return { cpu: true, basis: 'first' };
-    const cpu = median(trials.map((t) => t.share)) >= CPU_SHARE || median(trials.map((t) => t.wallMs)) < this.shortMs;
-    return { cpu, basis: 'history' };
+    const shares = this.history.get(cell);
+    if (!shares?.length) return { cpu: true, basis: 'first' };
+    return { cpu: median(shares) >= CPU_SHARE, basis: 'history' };
   }
 
   /** A sandbox asks to start a trial: `grant` is called when it may (at once if nothing stops it). */
@@ -103,7 +92,7 @@ export class CpuAdmission {
   }
 
   /**
-   * The trial's record arrived: its token (if it held one) goes to the next, its CPU share and wall time join
+   * The trial's record arrived: its token (if it held one) goes to the next, its CPU share joins
    * its cell's history; returns the record's admission entry (undefined for a trial never asked about).
    */
   finished(owner: number, trial: number, cell: string, measured: { wallMs: number; cpuMs?: number | undefined }): Admission | undefined {
@@ -112,9 +101,9 @@ export class CpuAdmission {
     if (!entry) return undefined;
     this.admitted.delete(key);
     if (measured.cpuMs !== undefined && measured.wallMs > 0) {
-      const trials = this.history.get(cell) ?? [];
-      trials.push({ share: measured.cpuMs / measured.wallMs, wallMs: measured.wallMs });
-      this.history.set(cell, trials);
+      const shares = this.history.get(cell) ?? [];
+      shares.push(measured.cpuMs / measured.wallMs);
+      this.history.set(cell, shares);
     }
     this.release(entry);
     this.pump();
