@@ -23,12 +23,13 @@ const recordCount = (file: string) => (existsSync(file) ? readFileSync(file, 'ut
 describe('the harness under faults of its own', () => {
   it('a component killed mid-run: its trials are harness-error records and the run finishes', async () => {
     const dir = join(out, 'killed-wan');
-    // one lane: one toxiproxy-server, so every trial after its death needs the dead one
+    // one lane: one WAN, so every trial after its death needs the dead one
     const cli = startCli(['run', FIXTURE, '--out', dir, '--parallel', '1']);
     const results = join(dir, 'results.jsonl');
     await waitFor('two recorded trials', () => recordCount(results) >= 2);
-    const wan = processOf(cli.child.pid!, (argv) => argv[0]!.includes('toxiproxy-server'));
-    expect(wan, 'the run\'s toxiproxy-server').toBeDefined();
+    // the WAN: the firewall's Go relay serving Toxiproxy (-wan-api), or toxiproxy-server without it
+    const wan = processOf(cli.child.pid!, (argv) => argv.includes('-wan-api') || argv[0]!.includes('toxiproxy-server'));
+    expect(wan, 'the run\'s WAN process').toBeDefined();
     process.kill(wan!, 'SIGKILL');
     const result = await cli.done;
     expect(result.code).toBe(0);
