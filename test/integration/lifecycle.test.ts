@@ -29,8 +29,8 @@ async function startRun(name: string) {
   expect(sandboxPid).toBeDefined();
   expect(namespaceOf(sandboxPid!, 'net')).not.toBe(namespaceOf(process.pid, 'net'));
   const sandbox = { net: namespaceOf(sandboxPid!, 'net')!, mnt: namespaceOf(sandboxPid!, 'mnt')!, pid: namespaceOf(sandboxPid!, 'pid')! };
-  // the components really run: Toxiproxy among the processes of the run
-  expect(tree.some((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('toxiproxy'))).toBe(true);
+  // the components really run: the WAN among the processes of the run (the firewall's relay serving Toxiproxy, or toxiproxy-server)
+  expect(tree.some((p) => /toxiproxy|-wan-api/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8')))).toBe(true);
   return { cli, pid, tree, sandbox, resultsFile };
 }
 

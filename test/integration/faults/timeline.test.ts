@@ -10,7 +10,11 @@ const SLOW = { kind: 'tcp-latency', match: P, latency: '60ms' } as const;
 /** Faults that change during a trial, timed from the moment go starts. */
 describe('faults on a timeline', () => {
   it('an origin fault that starts mid-download: early requests succeed, later ones fail', async () => {
-    const r = only(await runFaultScenario({ faults: [SLOW, { kind: 'http-status', match: P, status: 503, from: '400ms' }] }));
+    // a chain of 6 modules at 150 ms per response takes about 2 s (measured quiet); the first
+    // response comes about 450 ms after go's start (TLS, then a request), so a 503 from 1 s on
+    // meets both sides even when go takes 0.5 s to start on a loaded machine (400 ms at 60 ms did not)
+    const chain = { ...SMALL_CORPUS, modules: 6, depth: 5, fanout: 1 };
+    const r = only(await runFaultScenario({ corpus: chain, faults: [{ ...SLOW, latency: '150ms' }, { kind: 'http-status', match: P, status: 503, from: '1s' }] }));
     expect(r).toMatchObject({ outcome: 'fail', failureClass: 'http-5xx' });
     expect(r.http.byStatus['200']).toBeGreaterThan(0);
     expect(r.http.byStatus['503']).toBeGreaterThan(0);
