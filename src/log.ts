@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * stderr is for progress and diagnostics; stdout is for results. Debug lines are enabled with
  * DEBUG=gomod-chaos:* (or a comma list of namespaces such as gomod-chaos:dns).
@@ -21,4 +23,13 @@ export function debug(namespace: string): (...args: unknown[]) => void {
 
 export function progress(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/** The last lines of a program's log file, on one line (for an error that names why it failed). */
+export function logTail(file: string, lines = 3): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join(' | ') || '(nothing logged)';
+  } catch {
+    return '(no log)';
+  }
 }

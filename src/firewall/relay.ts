@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { errorMessage, HarnessError } from '../errors.ts';
-import { debug } from '../log.ts';
+import { debug, logTail } from '../log.ts';
 import { cacheDir, executable } from '../paths.ts';
 
 const log = debug('firewall');
@@ -112,14 +112,6 @@ function wanReady(child: ChildProcess): Promise<string | undefined> {
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
-}
-
-function logTail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-2).join(' | ') || '(nothing logged)';
-  } catch {
-    return '(no log)';
-  }
 }
 
 /** One relay process for one firewall; it exits when its channel closes (the firewall's process died). */

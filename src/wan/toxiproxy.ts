@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import { HarnessError } from '../errors.ts';
+import { logTail } from '../log.ts';
 import { matchesPattern } from '../faults/window.ts';
 import { toxicFor, type WanFault } from './faults.ts';
 
@@ -80,12 +80,12 @@ export class Wan {
     for (;;) {
       const failed = await Promise.race([spawnError, sleep(0).then(() => undefined)]);
       if (failed) throw new HarnessError('COMPONENT_START', `${what} did not start: ${failed.message}`);
-      if (this.exited) throw new HarnessError('COMPONENT_START', `${what} exited at start (code ${this.exited.code}): ${await this.logTail()}`);
+      if (this.exited) throw new HarnessError('COMPONENT_START', `${what} exited at start (code ${this.exited.code}): ${logTail(this.options.logFile)}`);
       try {
         await this.client.getVersion();
         return this;
       } catch {
-        if (performance.now() > deadline) throw new HarnessError('COMPONENT_START', `Toxiproxy's API (${what}) did not answer on ${this.options.apiHost}:${this.options.apiPort} within ${timeoutMs} ms: ${await this.logTail()}`);
+        if (performance.now() > deadline) throw new HarnessError('COMPONENT_START', `Toxiproxy's API (${what}) did not answer on ${this.options.apiHost}:${this.options.apiPort} within ${timeoutMs} ms: ${logTail(this.options.logFile)}`);
         await sleep(5);
       }
     }
@@ -139,14 +139,6 @@ export class Wan {
       await exited;
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  private async logTail(): Promise<string> {
-    try {
-      return (await readFile(this.options.logFile, 'utf8')).trim().split('\n').slice(-3).join(' | ') || '(no output)';
-    } catch {
-      return '(no log)';
     }
   }
 }

@@ -37,7 +37,7 @@ func startWan(api string) (*wan, error) {
 	}
 	logger := zerolog.New(os.Stderr).With().Timestamp().Logger().Level(zerolog.WarnLevel)
 	server := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), logger)
-	if _, _, err := internals(toxiproxy.NewProxy(server, "probe", "", "")); err != nil {
+	if _, err := internals(toxiproxy.NewProxy(server, "probe", "", "")); err != nil {
 		return nil, err
 	}
 	go server.Listen(host, port)
@@ -96,8 +96,8 @@ func (w *wan) enter(p *toxiproxy.Proxy, r *relayed, first []byte) (linked *net.T
 	defer p.Unlock()
 	p.Toxics.Lock()
 	defer p.Toxics.Unlock()
-	conns, links, _ := internals(p)
-	if !p.Enabled || !toxicFree(p.Toxics) {
+	parts, _ := internals(p) // its shape was checked at start
+	if !p.Enabled || !parts.toxicFree() {
 		return nil, false
 	}
 	up, err := net.Dial("tcp", p.Upstream)
@@ -116,10 +116,10 @@ func (w *wan) enter(p *toxiproxy.Proxy, r *relayed, first []byte) (linked *net.T
 		return nil, true
 	}
 	name := fmt.Sprintf("%s#%d", r.client.RemoteAddr(), r.id)
-	conns.Lock()
-	conns.list[name+"upstream"] = linked
-	conns.list[name+"downstream"] = r.client
-	conns.Unlock()
+	parts.conns.Lock()
+	parts.list[name+"upstream"] = linked
+	parts.list[name+"downstream"] = r.client
+	parts.conns.Unlock()
 	logger := zerolog.Nop()
 	if p.Logger != nil {
 		logger = *p.Logger
@@ -132,7 +132,7 @@ func (w *wan) enter(p *toxiproxy.Proxy, r *relayed, first []byte) (linked *net.T
 	}{{name + "upstream", stream.Upstream, r.client, linked}, {name + "downstream", stream.Downstream, linked, r.client}} {
 		link := toxiproxy.NewToxicLink(p, p.Toxics, l.dir, logger)
 		link.Start(w.server, l.name, l.from, l.to)
-		links[l.name] = link
+		parts.links[l.name] = link
 	}
 	return linked, true
 }
@@ -189,39 +189,38 @@ func (r *relayed) sample() bool {
 	return true
 }
 
-// The unexported parts of Toxiproxy v2.5.0 that its accept loop uses and a connection entered
-// here must use too; startWan checks their shape once.
-type connectionList struct {
-	*toxiproxy.ConnectionList
-	list map[string]net.Conn
+// hidden: the unexported parts of Toxiproxy v2.5.0 that its accept loop uses and a connection
+// entered here must use too; startWan checks their shape once.
+type hidden struct {
+	conns *toxiproxy.ConnectionList       // the proxy's open connections (its stop() closes them)
+	list  map[string]net.Conn             // conns' map
+	links map[string]*toxiproxy.ToxicLink // the collection's links (toxics reach live links through it)
+	chain *[][]*toxics.ToxicWrapper       // the collection's toxics, per direction, after a hidden noop
 }
 
-func internals(p *toxiproxy.Proxy) (connectionList, map[string]*toxiproxy.ToxicLink, error) {
-	list, err := fieldOf[toxiproxy.ConnectionList](p, "connections")
+func internals(p *toxiproxy.Proxy) (hidden, error) {
+	conns, err := fieldOf[toxiproxy.ConnectionList](p, "connections")
 	if err != nil {
-		return connectionList{}, nil, err
+		return hidden{}, err
 	}
-	conns, err := fieldOf[map[string]net.Conn](list, "list")
+	list, err := fieldOf[map[string]net.Conn](conns, "list")
 	if err != nil {
-		return connectionList{}, nil, err
+		return hidden{}, err
 	}
 	links, err := fieldOf[map[string]*toxiproxy.ToxicLink](p.Toxics, "links")
 	if err != nil {
-		return connectionList{}, nil, err
+		return hidden{}, err
 	}
-	if _, err := fieldOf[[][]*toxics.ToxicWrapper](p.Toxics, "chain"); err != nil {
-		return connectionList{}, nil, err
+	chain, err := fieldOf[[][]*toxics.ToxicWrapper](p.Toxics, "chain")
+	if err != nil {
+		return hidden{}, err
 	}
-	return connectionList{list, *conns}, *links, nil
+	return hidden{conns, *list, *links, chain}, nil
 }
 
-// toxicFree: no toxic in either direction (each chain holds only Toxiproxy's hidden noop). Under the toxics' lock.
-func toxicFree(c *toxiproxy.ToxicCollection) bool {
-	chain, err := fieldOf[[][]*toxics.ToxicWrapper](c, "chain")
-	if err != nil {
-		return false
-	}
-	for _, dir := range *chain {
+// toxicFree: no toxic in either direction (each chain holds only the noop). Under the toxics' lock.
+func (h hidden) toxicFree() bool {
+	for _, dir := range *h.chain {
 		if len(dir) > 1 {
 			return false
 		}
